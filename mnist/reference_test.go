@@ -29,7 +29,7 @@ type summary struct {
 }
 
 type afterSteps struct {
-	Losses []float64           `json:"losses_before_steps_1_2_3_and_after_3"`
+	Losses []float64          `json:"losses_before_steps_1_2_3_and_after_3"`
 	Params map[string]summary `json:"params_after_3"`
 }
 

@@ -79,7 +79,6 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // a loss this large means the weights have blown up.
 const DivergedLoss = 1000 * math.Ln10
 
-
 // Status returns the run's status as the page shows it: "done", "stopped", or
 // "diverged at step k".
 func (r Result) StatusText() string {
