@@ -35,16 +35,17 @@ var errSingular = errors.New("H is singular, so H⁻¹∇J does not exist")
 //	w ← w − αH⁻¹∇J
 //
 // solving H d = −∇J (Gaussian elimination with partial pivoting, no inverse).
-// Damped, it solves (H + λI) d = −∇J instead, with λ = max(0, μ − λ₁) so that
-// the smallest eigenvalue of H + λI is at least μ (λ = 0 where H is already
-// safely positive definite): it then goes downhill where pure Newton would
-// climb to a saddle.
+// Damped, it solves (H + λI) d = −∇J instead, with λ = 0 where H is
+// positive definite and λ = μ − λ₁ where it is not (λ₁ ≤ 0 its smallest
+// eigenvalue), so that the smallest eigenvalue of H + λI is μ: the step then
+// goes downhill where pure Newton would climb to a saddle or a maximum.
 type Newton struct {
 	// Alpha is the step size α; 1 is the full Newton step.
 	Alpha float64
 	// Damped turns on the λI term.
 	Damped bool
-	// Damping is μ, the smallest eigenvalue that H + λI is given.
+	// Damping is μ, the smallest eigenvalue that H + λI is given where H is
+	// not positive definite.
 	Damping float64
 }
 
@@ -66,8 +67,8 @@ func (n Newton) Direction(g [2]float64, h [3]float64) (NewtonStep, error) {
 	var s NewtonStep
 	s.Eigen = eigen2(h)
 	s.Curvature = classify(s.Eigen, h)
-	if n.Damped {
-		s.Lambda = max(0, n.Damping-s.Eigen[0])
+	if n.Damped && s.Curvature != PositiveDefinite {
+		s.Lambda = n.Damping - s.Eigen[0] // λ = μ − λ₁
 	}
 	d, ok := solve2(h[0]+s.Lambda, h[1], h[2]+s.Lambda, -g[0], -g[1])
 	if !ok {

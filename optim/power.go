@@ -29,7 +29,7 @@ func (p *power) at(base float64, t int) float64 {
 
 // mul sets hi + lo ← (hi + lo)·b, keeping hi = fl(hi + lo).
 func (p *power) mul(b float64) {
-	ph := p.hi * b
+	ph := float64(p.hi * b) // rounded: Go may fuse across statements otherwise
 	pl := math.FMA(p.hi, b, -ph) + float64(p.lo*b) // exact error of hi·b, plus lo·b
 	hi := ph + pl
 	p.lo = pl - (hi - ph)

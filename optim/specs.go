@@ -27,7 +27,7 @@ var (
 		return Param{Name: name, Default: def, Min: 0, Max: 1, MaxOpen: true, Doc: doc}
 	}
 	dampingParam = Param{Name: "damping", Default: 1, Min: 0, Max: 1e3, MinOpen: true, Log: true,
-		Doc: "μ: where H is not positive definite, λ is chosen so that the smallest eigenvalue of H + λI is μ"}
+		Doc: "μ: where H is not positive definite, λ = μ − λ₁ makes the smallest eigenvalue of H + λI equal to μ"}
 )
 
 const (

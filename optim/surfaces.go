@@ -48,8 +48,8 @@ var beale = Function{
 }
 
 func bealeTerms(x, y float64) (y2, y3, a1, a2, a3 float64) {
-	y2 = y * y
-	y3 = y2 * y
+	y2 = float64(y * y)
+	y3 = float64(y2 * y)
 	a1 = 1.5 - x + float64(x*y)
 	a2 = 2.25 - x + float64(x*y2)
 	a3 = 2.625 - x + float64(x*y3)
