@@ -30,8 +30,10 @@ type Function struct {
 	Domain [4]float64 `json:"domain"`
 	// Minima are the known global minimisers, where J = FMin (none for the saddle).
 	Minima [][2]float64 `json:"minima"`
-	// FMin is J at the global minima (NaN when J is unbounded below).
+	// FMin is J at the global minima (0 when there are none).
 	FMin float64 `json:"fMin"`
+	// Unbounded says that J has no minimum (it goes to −∞, as the saddle's does).
+	Unbounded bool `json:"unbounded,omitempty"`
 	// Saddles are the known saddle points, where ∇J = 0 but H is indefinite.
 	Saddles [][2]float64 `json:"saddles,omitempty"`
 	// Starts are standard start points, the first being the default.
@@ -45,8 +47,10 @@ type Function struct {
 
 // Start is a standard start point and where it comes from.
 type Start struct {
-	X      [2]float64 `json:"x"`
-	Source string     `json:"source"`
+	// X is the start point (x, y).
+	X [2]float64 `json:"x"`
+	// Source cites where the start comes from.
+	Source string `json:"source"`
 }
 
 // Functions returns every test function in the order the page lists them.

@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -92,6 +93,15 @@ func TestQuadraticIsReference(t *testing.T) {
 		gx, gy := q.Grad(x, y)
 		if q.F(x, y) != want || gx != x || gy != 25*y {
 			t.Errorf("Quadratic(25, 0) at (%g, %g) = %g, ∇ (%g, %g); want %g, (%g, %g)", x, y, q.F(x, y), gx, gy, want, x, 25*y)
+		}
+	}
+}
+
+// TestJSON: the registries encode as JSON for the page's hello event.
+func TestJSON(t *testing.T) {
+	for _, v := range []any{Functions(), Specs(), ScheduleSpecs()} {
+		if _, err := json.Marshal(v); err != nil {
+			t.Errorf("json.Marshal(%T): %v", v, err)
 		}
 	}
 }

@@ -51,15 +51,21 @@ type Spec struct {
 // its allowed range [Min, Max] (with MinOpen/MaxOpen excluding an end), and
 // whether a slider should be logarithmic. Booleans are 0 or 1.
 type Param struct {
-	Name    string  `json:"name"`
+	// Name is the key in the hyperparameter map, such as "beta1".
+	Name string `json:"name"`
+	// Default is the value a missing key takes.
 	Default float64 `json:"default"`
+	// Min and Max bound the allowed values; MinOpen and MaxOpen exclude them.
 	Min     float64 `json:"min"`
 	Max     float64 `json:"max"`
 	MinOpen bool    `json:"minOpen,omitempty"`
 	MaxOpen bool    `json:"maxOpen,omitempty"`
-	Log     bool    `json:"log,omitempty"`
-	Bool    bool    `json:"bool,omitempty"`
-	Doc     string  `json:"doc"`
+	// Log asks for a logarithmic slider.
+	Log bool `json:"log,omitempty"`
+	// Bool marks a switch, 0 or 1.
+	Bool bool `json:"bool,omitempty"`
+	// Doc names the symbol and says what it does, such as "momentum μ".
+	Doc string `json:"doc"`
 }
 
 // Range writes the allowed range as "[0, 1)".

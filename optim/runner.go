@@ -40,12 +40,16 @@ const EscapeFactor = 1e3
 // A diverged iterate keeps the last finite point (X, F, Grad), so that it
 // always encodes as JSON; Step is then the step that diverged.
 type Iterate struct {
-	Trajectory int        `json:"trajectory"`
-	Step       int        `json:"step"`
-	X          [2]float64 `json:"x"`
-	F          float64    `json:"f"`
-	Grad       [2]float64 `json:"grad"`
-	Delta      [2]float64 `json:"delta"`
+	// Trajectory is the index of the Config in NewRunner's list.
+	Trajectory int `json:"trajectory"`
+	// Step is k, the number of iterations taken (0 at the start).
+	Step int `json:"step"`
+	// X is the point wₖ, F is J(wₖ) and Grad is ∇J(wₖ).
+	X    [2]float64 `json:"x"`
+	F    float64    `json:"f"`
+	Grad [2]float64 `json:"grad"`
+	// Delta is the step Δw = wₖ − wₖ₋₁ that led here.
+	Delta [2]float64 `json:"delta"`
 	// LR is the learning rate αₜ that the schedule set for this step.
 	LR float64 `json:"lr,omitempty"`
 	// Internals are the first-order method's state after the step ("m", "v", "buf", …).
@@ -70,9 +74,12 @@ type Iterate struct {
 // Config is one optimizer of a run: a registered method name, its
 // hyperparameters (as for New) and a learning-rate schedule.
 type Config struct {
-	Method   string             `json:"method"`
-	Params   map[string]float64 `json:"params,omitempty"`
-	Schedule Schedule           `json:"schedule"`
+	// Method is a registry name, such as "adam" or "bfgs".
+	Method string `json:"method"`
+	// Params are its hyperparameters by name; missing ones take the defaults.
+	Params map[string]float64 `json:"params,omitempty"`
+	// Schedule sets αₜ from Params["lr"] at every step (first-order methods).
+	Schedule Schedule `json:"schedule"`
 }
 
 // Runner moves one or more optimizers from the same start on a Function in

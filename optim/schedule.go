@@ -110,10 +110,14 @@ func (s Schedule) Validate() error {
 
 // ScheduleSpec describes a schedule kind for the page.
 type ScheduleSpec struct {
-	Kind    string  `json:"kind"`
-	Title   string  `json:"title"`
-	Formula string  `json:"formula"`
-	Params  []Param `json:"params"`
+	// Kind is the Schedule.Kind, such as "cosine".
+	Kind string `json:"kind"`
+	// Title names the schedule and torch's class.
+	Title string `json:"title"`
+	// Formula is αₜ in the report's notation.
+	Formula string `json:"formula"`
+	// Params are the Schedule fields it uses, by their JSON names.
+	Params []Param `json:"params"`
 }
 
 // ScheduleSpecs lists the schedule kinds with their fields, defaults and ranges.

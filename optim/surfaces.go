@@ -1,7 +1,5 @@
 package optim
 
-import "math"
-
 // The test functions of the report. Gradients and Hessians are analytic and
 // checked against finite differences (gonum/diff/fd) in functions_test.go.
 // Start points cite their source; "this report" marks starts chosen here to
@@ -131,7 +129,7 @@ var saddle = Function{
 	F:      func(x, y float64) float64 { return float64(x*x) - float64(y*y) },
 	Grad:   func(x, y float64) (gx, gy float64) { return 2 * x, -2 * y },
 	Hess:   func(x, y float64) (hxx, hxy, hyy float64) { return 2, 0, -2 },
-	Domain: [4]float64{-2, 2, -2, 2}, FMin: math.Inf(-1), Saddles: [][2]float64{{0, 0}},
+	Domain: [4]float64{-2, 2, -2, 2}, Unbounded: true, Saddles: [][2]float64{{0, 0}},
 	Starts: []Start{
 		{X: [2]float64{-1.5, 0.05}, Source: "this report: near the ridge y = 0, so gradient descent stalls at the saddle before it escapes"},
 		{X: [2]float64{1, 1}, Source: "this report"},
