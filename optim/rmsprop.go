@@ -29,6 +29,7 @@ type RMSprop[T Float] struct {
 	Centered bool
 
 	sq, avg, buf []T // v, ḡ and b
+	steps        int // steps taken, kept for checkpoints
 	internals    []Internal[T]
 }
 
@@ -47,7 +48,7 @@ func (o *RMSprop[T]) LR() float64 { return o.LearningRate }
 func (o *RMSprop[T]) SetLR(lr float64) { o.LearningRate = lr }
 
 // Reset zeroes v, ḡ and b.
-func (o *RMSprop[T]) Reset() { clear(o.sq); clear(o.avg); clear(o.buf) }
+func (o *RMSprop[T]) Reset() { o.steps = 0; clear(o.sq); clear(o.avg); clear(o.buf) }
 
 // Internals returns "squareAvg" (v), and "gradAvg" (ḡ) when centered and
 // "buf" (b) with momentum, as they were set at the first Step.
@@ -57,6 +58,7 @@ func (o *RMSprop[T]) Internals() []Internal[T] { return o.internals }
 func (o *RMSprop[T]) Step(theta, grad []T) {
 	checkLen(len(theta), len(grad))
 	o.size(len(theta))
+	o.steps++
 	rho, eps, wd, mu, lr := o.Alpha, o.Eps, o.WeightDecay, o.Momentum, o.LearningRate
 	keep := 1 - rho // 1 − ρ, at run time
 	for i := range theta {

@@ -27,7 +27,7 @@ type SGD[T Float] struct {
 
 	name      string // registry name when not "sgd"
 	buf       []T    // momentum buffer b
-	hasBuf    bool
+	steps     int    // steps taken with momentum; the first sets b ← g
 	internals []Internal[T]
 }
 
@@ -51,7 +51,7 @@ func (o *SGD[T]) LR() float64 { return o.LearningRate }
 func (o *SGD[T]) SetLR(lr float64) { o.LearningRate = lr }
 
 // Reset forgets the momentum buffer b.
-func (o *SGD[T]) Reset() { o.hasBuf = false; clear(o.buf) }
+func (o *SGD[T]) Reset() { o.steps = 0; clear(o.buf) }
 
 // Internals returns the momentum buffer "buf" (b), or nothing without momentum.
 func (o *SGD[T]) Internals() []Internal[T] { return o.internals }
@@ -71,8 +71,8 @@ func (o *SGD[T]) Step(theta, grad []T) {
 		return
 	}
 	o.size(len(theta))
-	first := !o.hasBuf
-	o.hasBuf = true
+	first := o.steps == 0
+	o.steps++
 	keep := 1 - o.Dampening // 1 − τ, at run time
 	for i := range theta {
 		p, g := float64(theta[i]), float64(grad[i])
@@ -98,6 +98,6 @@ func (o *SGD[T]) size(n int) {
 		return
 	}
 	o.buf = make([]T, n)
-	o.hasBuf = false
+	o.steps = 0
 	o.internals = []Internal[T]{{Name: "buf", Values: o.buf}}
 }
