@@ -24,6 +24,7 @@ type Trainer struct {
 	prev        []float32 // θ before the step, for ‖Δθ‖
 	perm        []int32   // this epoch's minibatch order
 	pcg         *rand.PCG
+	first       int // the epoch Run starts at: 1, or after a checkpoint's
 
 	mu     sync.Mutex
 	resume chan struct{} // non-nil while paused; closed by Resume
@@ -51,7 +52,7 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 		return nil, err
 	}
 	cfg.Batch = min(cfg.Batch, train.N)
-	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt,
+	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, first: 1,
 		prev: make([]float32, len(net.Params)), perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
 	t.snap.Store(net.Model())
 	return t, nil
@@ -152,7 +153,8 @@ func (t *Trainer) lrAt(step int) float64 {
 func (t *Trainer) Run(ctx context.Context, hooks Hooks) (Result, error) {
 	res := Result{Status: StatusDone}
 	var trained time.Duration
-	for epoch := 1; epoch <= t.cfg.Epochs; epoch++ {
+	res.Epochs, res.Steps = t.first-1, t.Progress()
+	for epoch := t.first; epoch <= t.cfg.Epochs; epoch++ {
 		ep, ok := t.epoch(ctx, epoch, hooks, &res)
 		trained += time.Duration(ep.Seconds * float64(time.Second))
 		if !ok {

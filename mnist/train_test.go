@@ -217,3 +217,45 @@ func TestOneEpochRealMNIST(t *testing.T) {
 	}
 	t.Logf("one epoch: test accuracy %.2f%%, %.2fs", 100*res.TestAccuracy, res.Seconds)
 }
+
+// TestResumeFromCheckpoint interrupts a run after its first epoch and resumes
+// it from that epoch's checkpoint: the weights at the end equal those of a run
+// that was never interrupted, bit for bit.
+func TestResumeFromCheckpoint(t *testing.T) {
+	data := randomData(300, 8)
+	for _, opt := range []string{"sgd", "momentum", "adam"} {
+		c := smallConfig()
+		c.Optimizer, c.Epochs, c.LR = opt, 3, 0.01
+		whole, _ := NewTrainer(c, data, data)
+		whole.Run(context.Background(), Hooks{})
+
+		first, _ := NewTrainer(c, data, data)
+		ctx, cancel := context.WithCancel(context.Background())
+		var ckpt *Checkpoint
+		first.Run(ctx, Hooks{Epoch: func(e EpochEvent) {
+			if e.Epoch == 1 {
+				ckpt, _ = first.Checkpoint(e.Epoch)
+				cancel()
+			}
+		}})
+		if ckpt == nil {
+			t.Fatalf("%s: no checkpoint", opt)
+		}
+		resumed, err := Resume(c, data, data, ckpt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var epochs []int
+		res, _ := resumed.Run(context.Background(), Hooks{Epoch: func(e EpochEvent) { epochs = append(epochs, e.Epoch) }})
+		if len(epochs) != 2 || epochs[0] != 2 || res.Steps != whole.Progress() || res.Epochs != 3 {
+			t.Errorf("%s: resumed epochs %v, %d steps, want [2 3] and %d", opt, epochs, res.Steps, whole.Progress())
+		}
+		if !equal32(resumed.net.Params, whole.net.Params) {
+			t.Errorf("%s: resumed weights differ from the uninterrupted run's", opt)
+		}
+	}
+	bad := &Checkpoint{Epoch: 1, Step: 5}
+	if _, err := Resume(smallConfig(), data, data, bad); err == nil {
+		t.Error("a checkpoint at the wrong step was accepted")
+	}
+}
