@@ -1,0 +1,16 @@
+//go:build !purego
+
+package kernels
+
+import "golang.org/x/sys/cpu"
+
+// detectImpl picks the best kernels the CPU (and OS) support.
+func detectImpl() int32 {
+	switch {
+	case cpu.X86.HasAVX512F:
+		return implAVX512
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return implAVX2
+	}
+	return implPortable
+}

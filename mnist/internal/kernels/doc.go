@@ -1,0 +1,27 @@
+// Package kernels holds the float32 linear-algebra kernels of the MNIST
+// network: a BLAS-compatible row-major [Sgemm], fused bias+activation
+// kernels and a few level-1 helpers.
+//
+// On amd64 the GEMM runs hand-written (generated, see gen_kernels.go)
+// AVX-512 or AVX2+FMA register-blocked micro-kernels chosen at init from
+// the CPU features; elsewhere, or when forced, a blocked pure-Go path is
+// used. The portable path is also the reference implementation of the
+// tests.
+//
+// Selecting the implementation:
+//
+//   - the environment variable DESCENT_KERNELS=portable (read once at
+//     init) forces the pure-Go path; DESCENT_KERNELS=avx2 caps an AVX-512
+//     machine to the AVX2 kernels;
+//   - [SetPortable] switches at run time (tests, benchmarks);
+//   - building with -tags purego drops the assembly altogether.
+//
+// [Impl] reports the path in use: "avx512", "avx2" or "portable".
+//
+// All kernels are single-threaded and safe for concurrent use: the only
+// package state is the read-mostly dispatch choice and a sync.Pool of
+// packing buffers, so a caller repeating the same shapes allocates
+// nothing in steady state.
+package kernels
+
+//go:generate go run gen_kernels.go
