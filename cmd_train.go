@@ -29,28 +29,13 @@ type trainFlags struct {
 	out        string
 	data       string
 	json       bool
-	hyper      map[string]*float64
-}
-
-// hyperFlags maps each optimizer hyperparameter flag to its name in optim.
-var hyperFlags = []struct{ flag, name, usage string }{
-	{"momentum", "momentum", "momentum μ (sgd, rmsprop); 0 is plain SGD"},
-	{"nesterov", "nesterov", "1 for Nesterov momentum (sgd)"},
-	{"dampening", "dampening", "momentum dampening (sgd)"},
-	{"weight-decay", "weightDecay", "weight decay λ (L2 for sgd, adam, adagrad, rmsprop; decoupled for adamw)"},
-	{"beta1", "beta1", "β₁, decay of the first moment m (adam, adamw)"},
-	{"beta2", "beta2", "β₂, decay of the second moment v (adam, adamw)"},
-	{"eps", "eps", "ε added to the denominator (adagrad, rmsprop, adam, adamw)"},
-	{"alpha", "alpha", "smoothing constant α of the squared-gradient average (rmsprop)"},
-	{"centered", "centered", "1 for centered RMSprop"},
-	{"amsgrad", "amsgrad", "1 for the AMSGrad variant (adam, adamw)"},
-	{"lr-decay", "lrDecay", "learning-rate decay (adagrad)"},
+	hyper      map[string]*hyperParam
 }
 
 func newTrainFlags(stderr io.Writer) (*flag.FlagSet, *trainFlags) {
 	fs := flag.NewFlagSet("descent train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f := &trainFlags{cfg: mnist.DefaultConfig(), hyper: map[string]*float64{}}
+	f := &trainFlags{cfg: mnist.DefaultConfig(), hyper: map[string]*hyperParam{}}
 	c := &f.cfg
 	fs.Float64Var(&c.LR, "lr", c.LR, "learning rate α in θ ← θ − α∇J(θ), > 0")
 	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "passes over the 60,000 training images")
@@ -59,16 +44,11 @@ func newTrainFlags(stderr io.Writer) (*flag.FlagSet, *trainFlags) {
 	fs.StringVar(&f.activation, "activation", string(c.Arch.Activation), "hidden activation: sigmoid, relu or tanh")
 	fs.StringVar(&c.Optimizer, "optimizer", c.Optimizer, "optimizer: "+strings.Join(firstOrderNames(), ", "))
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the initial weights and the minibatch order")
-	fs.StringVar(&c.Schedule.Kind, "schedule", "constant", "learning-rate schedule: constant, step, exponential, cosine or warmup")
-	fs.IntVar(&c.Schedule.StepSize, "step-size", 0, "steps between decays of the step schedule")
-	fs.Float64Var(&c.Schedule.Gamma, "gamma", 0, "decay factor of the step and exponential schedules")
-	fs.IntVar(&c.Schedule.WarmupSteps, "warmup-steps", 0, "steps of the linear warm-up schedule")
+	scheduleFlags(fs, &c.Schedule)
 	fs.StringVar(&f.out, "out", "model.descent", "file to save the trained model to (\"\" to skip)")
 	fs.StringVar(&f.data, "data", "data/mnist", "folder with the MNIST .gz files (make data)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per line instead of a progress bar")
-	for _, h := range hyperFlags {
-		f.hyper[h.name] = fs.Float64(h.flag, 0, h.usage+" (default: torch's)")
-	}
+	addHyperFlags(fs, f.hyper, func(s optim.Spec) bool { return s.Network })
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent train [flags]\n\nTrains the report's 784-100-10 sigmoid network on MNIST with SGD and prints\nthe progress, the accuracy and the first 10 test predictions.\n\nFlags:")
 		fs.PrintDefaults()
@@ -79,7 +59,7 @@ func newTrainFlags(stderr io.Writer) (*flag.FlagSet, *trainFlags) {
 func firstOrderNames() []string {
 	var names []string
 	for _, s := range optim.Specs() {
-		if s.Kind == optim.FirstOrder {
+		if s.Network {
 			names = append(names, s.Name)
 		}
 	}
@@ -102,14 +82,7 @@ func (f *trainFlags) parse(fs *flag.FlagSet, args []string) error {
 	if c.Arch.Activation, err = mnist.ParseActivation(f.activation); err != nil {
 		return err
 	}
-	c.Hyper = map[string]float64{}
-	fs.Visit(func(fl *flag.Flag) {
-		for _, h := range hyperFlags {
-			if fl.Name == h.flag {
-				c.Hyper[h.name] = *f.hyper[h.name]
-			}
-		}
-	})
+	c.Hyper = setHypers(f.hyper)
 	if err := c.Validate(); err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"descent/optim"
 )
@@ -50,7 +49,7 @@ type trajFlags struct {
 	steps                   int
 	tol, cond, angle        float64
 	sched                   optim.Schedule
-	hyper                   map[string]*trajParam // by optim name
+	hyper                   map[string]*hyperParam // by optim name
 }
 
 // trajList is a repeatable flag that also accepts comma lists.
@@ -66,56 +65,10 @@ func (l *trajList) Set(s string) error {
 	return nil
 }
 
-// trajParam is a hyperparameter flag; set records that the user gave it.
-type trajParam struct {
-	p   optim.Param
-	v   float64
-	set bool
-}
-
-func (t *trajParam) String() string {
-	if t == nil || !t.set {
-		return ""
-	}
-	return strconv.FormatFloat(t.v, 'g', -1, 64)
-}
-
-func (t *trajParam) Set(s string) error {
-	switch {
-	case t.p.Bool && (s == "true" || s == "1"):
-		t.v = 1
-	case t.p.Bool && (s == "false" || s == "0"):
-		t.v = 0
-	default:
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("%q is not a finite number", s)
-		}
-		t.v = v
-	}
-	t.set = true
-	return nil
-}
-
-func (t *trajParam) IsBoolFlag() bool { return t.p.Bool }
-
-// trajKebab turns weightDecay into weight-decay.
-func trajKebab(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		if unicode.IsUpper(r) {
-			b.WriteByte('-')
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func newTrajFlags(stderr io.Writer) (*flag.FlagSet, *trajFlags) {
 	fs := flag.NewFlagSet("descent trajectory", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	f := &trajFlags{hyper: map[string]*trajParam{}}
+	f := &trajFlags{hyper: map[string]*hyperParam{}}
 	fs.StringVar(&f.function, "function", "rosenbrock", "test function: "+strings.Join(optim.FunctionNames(), ", "))
 	fs.StringVar(&f.start, "start", "", "start point x,y (default: the function's first standard start)")
 	fs.Var(&f.optimizers, "optimizer", "optimizer, repeatable or a comma list: "+strings.Join(optim.Names(), ", ")+" (default gd)")
@@ -125,35 +78,13 @@ func newTrajFlags(stderr io.Writer) (*flag.FlagSet, *trajFlags) {
 	fs.StringVar(&f.format, "format", "json", "output: json (one document) or csv (one row per iterate)")
 	fs.Float64Var(&f.cond, "cond", 25, "condition number κ of --function quadratic")
 	fs.Float64Var(&f.angle, "angle", 0, "rotation in degrees of --function quadratic")
-	trajScheduleFlags(fs, &f.sched)
-	for _, s := range optim.Specs() {
-		for _, p := range s.Params {
-			if _, dup := f.hyper[p.Name]; dup || p.Name == "lr" {
-				continue
-			}
-			f.hyper[p.Name] = &trajParam{p: p}
-			usage := fmt.Sprintf("%s, in %s (default: per optimizer, torch's for torch's methods)", p.Doc, p.Range())
-			if p.Bool {
-				usage = fmt.Sprintf("%s (a switch: --%s, or --%s=false)", p.Doc, trajKebab(p.Name), trajKebab(p.Name))
-			}
-			fs.Var(f.hyper[p.Name], trajKebab(p.Name), usage)
-		}
-	}
+	scheduleFlags(fs, &f.sched)
+	addHyperFlags(fs, f.hyper, func(optim.Spec) bool { return true })
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), trajUsage)
 		fs.PrintDefaults()
 	}
 	return fs, f
-}
-
-func trajScheduleFlags(fs *flag.FlagSet, s *optim.Schedule) {
-	fs.StringVar(&s.Kind, "schedule", "constant", "learning-rate schedule: constant, step, exponential, cosine or warmup (t = step index)")
-	fs.IntVar(&s.StepSize, "step-size", 0, "period of --schedule step, in steps")
-	fs.Float64Var(&s.Gamma, "gamma", 0, "decay factor γ of --schedule step (default 0.1) and exponential")
-	fs.IntVar(&s.TMax, "t-max", 0, "half period of --schedule cosine, in steps")
-	fs.Float64Var(&s.EtaMin, "eta-min", 0, "smallest rate η of --schedule cosine")
-	fs.IntVar(&s.WarmupSteps, "warmup-steps", 0, "length of --schedule warmup (default 5)")
-	fs.Float64Var(&s.StartFactor, "start-factor", 0, "factor of α at step 0 of --schedule warmup (default 1/3)")
 }
 
 // errTrajUsage marks bad input (exit code 2).
@@ -304,7 +235,7 @@ func (f *trajFlags) unused(used map[string]bool, lrs []float64) error {
 	}
 	for name, h := range f.hyper {
 		if h.set && !used[name] {
-			return fmt.Errorf("--%s: none of the selected optimizers has %s", trajKebab(name), name)
+			return fmt.Errorf("--%s: none of the selected optimizers has %s", kebab(name), name)
 		}
 	}
 	return nil

@@ -147,8 +147,22 @@ func (c Config) Validate() error {
 	if c.EvalLimit < 0 {
 		errs = append(errs, fmt.Errorf("mnist: evalLimit = %d is negative", c.EvalLimit))
 	}
-	if err := c.Schedule.Validate(); err != nil {
+	if err := c.schedule(1, 1).Validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// schedule fills in the schedule's lengths that were left at 0 for a run of
+// total steps of which perEpoch make an epoch: a cosine schedule spans the
+// whole run, and a step schedule decays once an epoch.
+func (c Config) schedule(perEpoch, total int) optim.Schedule {
+	s := c.Schedule
+	if s.Kind == "cosine" && s.TMax == 0 {
+		s.TMax = total
+	}
+	if s.Kind == "step" && s.StepSize == 0 {
+		s.StepSize = perEpoch
+	}
+	return s
 }

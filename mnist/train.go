@@ -54,6 +54,7 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 	cfg.Batch = min(cfg.Batch, train.N)
 	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, first: 1,
 		prev: make([]float32, len(net.Params)), perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
+	t.cfg.Schedule = cfg.schedule(t.StepsPerEpoch(), t.TotalSteps())
 	t.snap.Store(net.Model())
 	return t, nil
 }
