@@ -6,19 +6,23 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 
+	"descent/mnist/internal/kernels"
 	"descent/optim"
 )
 
-// impl is gonum's pure-Go BLAS: float32 for training, float64 for the exact
-// comparison with PyTorch in the tests.
+// impl is gonum's pure-Go BLAS, for the float64 path that the tests compare
+// with PyTorch's float64 numbers.
 var impl gonum.Implementation
 
 // gemm computes C = op(A)·op(B) + beta·C, row-major, in T's precision.
-// A is (m, k) after op, B is (k, n) after op, C is (m, n).
+// A is (m, k) after op, B is (k, n) after op, C is (m, n). float32, the
+// precision of training, goes to this package's own kernels (AVX-512 or AVX2
+// with FMA where the CPU has them, a portable Go path elsewhere); float64 to
+// gonum.
 func gemm[T optim.Float](transA, transB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	tA, tB := trans(transA), trans(transB)
 	if is32[T]() {
-		impl.Sgemm(tA, tB, m, n, k, 1, f32(a), lda, f32(b), ldb, float32(beta), f32(c), ldc)
+		kernels.Sgemm(transA, transB, m, n, k, 1, f32(a), lda, f32(b), ldb, float32(beta), f32(c), ldc)
 		return
 	}
 	impl.Dgemm(tA, tB, m, n, k, 1, f64(a), lda, f64(b), ldb, float64(beta), f64(c), ldc)
@@ -46,24 +50,4 @@ func f32[T optim.Float](s []T) []float32 {
 
 func f64[T optim.Float](s []T) []float64 {
 	return unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
-}
-
-// sumSquares returns Σ sᵢ², accumulated in float64.
-func sumSquares[T optim.Float](s []T) float64 {
-	var acc float64
-	for _, v := range s {
-		acc += float64(v) * float64(v)
-	}
-	return acc
-}
-
-// diffSquares returns Σ (aᵢ − bᵢ)², accumulated in float64.
-func diffSquares[T optim.Float](a, b []T) float64 {
-	b = b[:len(a)]
-	var acc float64
-	for i, v := range a {
-		d := float64(v) - float64(b[i])
-		acc += d * d
-	}
-	return acc
 }

@@ -46,8 +46,8 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 
 // step is one optimizer step on the minibatch idx: forward, loss, backward,
 // θ ← θ − α·update(∇J(θ)). It reports false when the run has diverged: the loss
-// is not finite or above DivergedLoss, or the new weights are not finite; the
-// weights are then left as they were.
+// is not finite or above DivergedLoss, or the new weights are not finite. The
+// run then ends; its snapshot keeps the last finished epoch's weights.
 func (t *Trainer) step(idx []int32) (StepEvent, bool) {
 	k := int(t.done.Load())
 	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
@@ -56,16 +56,12 @@ func (t *Trainer) step(idx []int32) (StepEvent, bool) {
 	if !finite(ev.Loss) || ev.Loss > DivergedLoss {
 		return ev, false
 	}
-	ev.GradNorm = math.Sqrt(sumSquares(net.Grads))
-	copy(t.prev, net.Params)
 	t.opt.SetLR(ev.LR)
-	t.opt.Step(net.Params, net.Grads)
-	norm := math.Sqrt(sumSquares(net.Params))
-	if !finite(ev.GradNorm) || !finite(norm) {
-		copy(net.Params, t.prev)
+	n := t.opt.StepMeasured(net.Params, net.Grads)
+	ev.GradNorm, ev.UpdateRatio = math.Sqrt(n.Grad), n.Ratio()
+	if !finite(n.Grad) || !finite(n.Theta) || !finite(n.Delta) {
 		return ev, false
 	}
-	ev.UpdateRatio = math.Sqrt(diffSquares(net.Params, t.prev)) / norm
 	t.done.Add(1)
 	return ev, true
 }

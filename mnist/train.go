@@ -20,9 +20,8 @@ type Trainer struct {
 	cfg         Config
 	train, test *Dataset
 	net         *Net[float32]
-	opt         optim.Method[float32]
-	prev        []float32 // θ before the step, for ‖Δθ‖
-	perm        []int32   // this epoch's minibatch order
+	opt         optim.Measured[float32]
+	perm        []int32 // this epoch's minibatch order
 	pcg         *rand.PCG
 	first       int // the epoch Run starts at: 1, or after a checkpoint's
 
@@ -42,9 +41,13 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 	if train == nil || train.N == 0 {
 		return nil, fmt.Errorf("mnist: no training images; %s", fixHint)
 	}
-	opt, err := optim.New[float32](cfg.Optimizer, cfg.Hyper)
+	m, err := optim.New[float32](cfg.Optimizer, cfg.Hyper)
 	if err != nil {
 		return nil, err
+	}
+	opt, ok := m.(optim.Measured[float32])
+	if !ok {
+		return nil, fmt.Errorf("mnist: optimizer %s cannot measure its steps", cfg.Optimizer)
 	}
 	opt.SetLR(cfg.LR)
 	net, err := NewNet[float32](cfg.Arch, cfg.Seed)
@@ -53,7 +56,7 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 	}
 	cfg.Batch = min(cfg.Batch, train.N)
 	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, first: 1,
-		prev: make([]float32, len(net.Params)), perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
+		perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
 	t.cfg.Schedule = cfg.schedule(t.StepsPerEpoch(), t.TotalSteps())
 	t.snap.Store(net.Model())
 	return t, nil

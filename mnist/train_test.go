@@ -67,9 +67,9 @@ func TestDivergedAtStep(t *testing.T) {
 	if want := "diverged at step "; !strings.HasPrefix(res.StatusText(), want) {
 		t.Errorf("status text %q", res.StatusText())
 	}
-	for _, v := range tr.net.Params {
+	for _, v := range tr.Snapshot().Params {
 		if !finite(float64(v)) {
-			t.Fatal("non-finite weights kept after divergence")
+			t.Fatal("the snapshot of a diverged run holds non-finite weights")
 		}
 	}
 }

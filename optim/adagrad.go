@@ -49,7 +49,15 @@ func (o *Adagrad[T]) Reset() { o.t = 0; o.sum = o.sum[:0] }
 func (o *Adagrad[T]) Internals() []Internal[T] { return o.internals }
 
 // Step does θ ← θ − αₜ g / (√s + ε) in place.
-func (o *Adagrad[T]) Step(theta, grad []T) {
+func (o *Adagrad[T]) Step(theta, grad []T) { o.step(theta, grad, nil) }
+
+// StepMeasured is Step that also returns the step's norms.
+func (o *Adagrad[T]) StepMeasured(theta, grad []T) (n Norms) {
+	o.step(theta, grad, &n)
+	return n
+}
+
+func (o *Adagrad[T]) step(theta, grad []T, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	o.size(len(theta))
 	o.t++
@@ -63,6 +71,7 @@ func (o *Adagrad[T]) Step(theta, grad []T) {
 		o.sum[i] = T(math.FMA(g, g, float64(o.sum[i]))) // s ← s + g²
 		std := math.Sqrt(float64(o.sum[i])) + eps
 		theta[i] = T(p + float64(-clr*g)/std) // θ ← θ − αₜ g / (√s + ε)
+		measure(acc, grad[i], p, theta[i])
 	}
 }
 

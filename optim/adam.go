@@ -56,10 +56,16 @@ func (o *Adam[T]) Reset() { o.t = 0; clear(o.m); clear(o.v); clear(o.vmax) }
 func (o *Adam[T]) Internals() []Internal[T] { return o.internals }
 
 // Step does θ ← θ − α m̂ / (√v̂ + ε) in place.
-func (o *Adam[T]) Step(theta, grad []T) { o.step(theta, grad, false) }
+func (o *Adam[T]) Step(theta, grad []T) { o.step(theta, grad, false, nil) }
+
+// StepMeasured is Step that also returns the step's norms.
+func (o *Adam[T]) StepMeasured(theta, grad []T) (n Norms) {
+	o.step(theta, grad, false, &n)
+	return n
+}
 
 // step is Adam's step, or AdamW's when decoupled.
-func (o *Adam[T]) step(theta, grad []T, decoupled bool) {
+func (o *Adam[T]) step(theta, grad []T, decoupled bool, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	o.size(len(theta))
 	o.t++
@@ -71,6 +77,7 @@ func (o *Adam[T]) step(theta, grad []T, decoupled bool) {
 	decay := 1 - float64(o.LearningRate*wd) // AdamW: 1 − αλ, one rounding
 	for i := range theta {
 		p, g := float64(theta[i]), float64(grad[i])
+		old := p
 		if decoupled {
 			p = float64(T(p * decay)) // θ ← θ(1 − αλ)
 		} else if wd != 0 {
@@ -85,6 +92,7 @@ func (o *Adam[T]) step(theta, grad []T, decoupled bool) {
 		}
 		denom := math.Sqrt(v)/bc2 + eps
 		theta[i] = T(p + float64(-stepSize*float64(o.m[i]))/denom) // θ ← θ − α m̂/(√v̂ + ε)
+		measure(acc, grad[i], old, theta[i])
 	}
 }
 
@@ -125,4 +133,10 @@ func NewAdamW[T Float](lr float64) *AdamW[T] {
 func (o *AdamW[T]) Name() string { return "adamw" }
 
 // Step does θ ← θ(1 − αλ), then θ ← θ − α m̂ / (√v̂ + ε), in place.
-func (o *AdamW[T]) Step(theta, grad []T) { o.step(theta, grad, true) }
+func (o *AdamW[T]) Step(theta, grad []T) { o.step(theta, grad, true, nil) }
+
+// StepMeasured is Step that also returns the step's norms.
+func (o *AdamW[T]) StepMeasured(theta, grad []T) (n Norms) {
+	o.step(theta, grad, true, &n)
+	return n
+}

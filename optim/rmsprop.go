@@ -55,7 +55,15 @@ func (o *RMSprop[T]) Reset() { o.steps = 0; clear(o.sq); clear(o.avg); clear(o.b
 func (o *RMSprop[T]) Internals() []Internal[T] { return o.internals }
 
 // Step does θ ← θ − αg/σ (or θ ← θ − αb with momentum) in place.
-func (o *RMSprop[T]) Step(theta, grad []T) {
+func (o *RMSprop[T]) Step(theta, grad []T) { o.step(theta, grad, nil) }
+
+// StepMeasured is Step that also returns the step's norms.
+func (o *RMSprop[T]) StepMeasured(theta, grad []T) (n Norms) {
+	o.step(theta, grad, &n)
+	return n
+}
+
+func (o *RMSprop[T]) step(theta, grad []T, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	o.size(len(theta))
 	o.steps++
@@ -77,9 +85,11 @@ func (o *RMSprop[T]) Step(theta, grad []T) {
 		if mu > 0 {
 			o.buf[i] = T(float64(float64(o.buf[i])*mu) + g/sigma) // b ← μb + g/σ
 			theta[i] = T(math.FMA(-lr, float64(o.buf[i]), p))     // θ ← θ − αb
+			measure(acc, grad[i], p, theta[i])
 			continue
 		}
 		theta[i] = T(p + float64(-lr*g)/sigma) // θ ← θ − αg/σ
+		measure(acc, grad[i], p, theta[i])
 	}
 }
 

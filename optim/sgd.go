@@ -57,7 +57,15 @@ func (o *SGD[T]) Reset() { o.steps = 0; clear(o.buf) }
 func (o *SGD[T]) Internals() []Internal[T] { return o.internals }
 
 // Step does θ ← θ − αd in place, d as in the type's doc comment.
-func (o *SGD[T]) Step(theta, grad []T) {
+func (o *SGD[T]) Step(theta, grad []T) { o.step(theta, grad, nil) }
+
+// StepMeasured is Step that also returns the step's norms.
+func (o *SGD[T]) StepMeasured(theta, grad []T) (n Norms) {
+	o.step(theta, grad, &n)
+	return n
+}
+
+func (o *SGD[T]) step(theta, grad []T, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	mu, wd, lr := o.Momentum, o.WeightDecay, o.LearningRate
 	if mu == 0 {
@@ -67,6 +75,7 @@ func (o *SGD[T]) Step(theta, grad []T) {
 				g = math.FMA(wd, p, g) // g ← g + λθ
 			}
 			theta[i] = T(math.FMA(-lr, g, p)) // θ ← θ − αg
+			measure(acc, grad[i], p, theta[i])
 		}
 		return
 	}
@@ -89,6 +98,7 @@ func (o *SGD[T]) Step(theta, grad []T) {
 			d = math.FMA(mu, d, g) // d ← g + μb
 		}
 		theta[i] = T(math.FMA(-lr, d, p)) // θ ← θ − αd
+		measure(acc, grad[i], p, theta[i])
 	}
 }
 
