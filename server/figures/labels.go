@@ -1,0 +1,97 @@
+package figures
+
+import "fmt"
+
+// Meta is what a figure says about itself, in the page's language.
+type Meta struct {
+	// Title is drawn above the plot; empty means the figure's default title.
+	Title string
+	// Caption is one line under the plot with the settings of the runs
+	// ("784-100-10 sigmoid, SGD α = 0.1, batch 64, seed 1"); it is wrapped
+	// when it does not fit.
+	Caption string
+	// Lang is "en" or "ko". A Korean figure needs a font with Hangul (see
+	// KoreanFont); without one it is drawn in English.
+	Lang string
+	// TitleEN and CaptionEN replace Title and Caption when a Korean figure
+	// falls back to English. When they are empty, runes that the Latin font
+	// cannot draw are shown as '?'.
+	TitleEN, CaptionEN string
+}
+
+// labels are the words of the figures in one language. Axis labels carry
+// their units.
+type labels struct {
+	step, epoch, loss, accuracy, learningRate   string
+	raw, smoothed                               string
+	predicted, actual                           string
+	x, y, j, jGap, start, minimum, saddle, rate string
+	// diverged is a format with the step, "diverged at step %d".
+	diverged string
+	// Default titles.
+	lossTitle, accuracyTitle, sweepTitle, compareTitle string
+	surfaceTitle, fTitle, confusionTitle, weightsTitle string
+}
+
+var labelTable = map[string]labels{
+	"en": {
+		step: "step", epoch: "epoch", loss: "loss (cross-entropy)",
+		accuracy: "test accuracy (%)", learningRate: "learning rate α",
+		raw: "raw", smoothed: "smoothed (EMA %.2g)",
+		predicted: "predicted digit", actual: "actual digit",
+		x: "x", y: "y", j: "J(x, y)", jGap: "J − J* (log scale)",
+		start: "start", minimum: "minimum", saddle: "saddle point", rate: "α = %g",
+		diverged:  "diverged at step %d",
+		lossTitle: "Training loss per step", accuracyTitle: "Test accuracy per epoch",
+		sweepTitle: "Learning-rate sweep", compareTitle: "Optimizer comparison",
+		surfaceTitle: "%s", fTitle: "J against the step on %s",
+		confusionTitle: "Confusion matrix (test set)", weightsTitle: "First-layer weights",
+	},
+	"ko": {
+		step: "단계", epoch: "에포크", loss: "손실 (교차 엔트로피)",
+		accuracy: "테스트 정확도 (%)", learningRate: "학습률 α",
+		raw: "원래 값", smoothed: "평활 (EMA %.2g)",
+		predicted: "예측 숫자", actual: "실제 숫자",
+		x: "x", y: "y", j: "J(x, y)", jGap: "J − J* (로그 눈금)",
+		start: "시작점", minimum: "최솟점", saddle: "안장점", rate: "α = %g",
+		diverged:  "%d단계에서 발산",
+		lossTitle: "단계별 학습 손실", accuracyTitle: "에포크별 테스트 정확도",
+		sweepTitle: "학습률 스윕", compareTitle: "옵티마이저 비교",
+		surfaceTitle: "%s", fTitle: "%s에서 단계별 J",
+		confusionTitle: "혼동 행렬 (테스트 세트)", weightsTitle: "첫 번째 층의 가중치",
+	},
+}
+
+// lang is a figure's resolved language with its words and font.
+type lang struct {
+	code string
+	labels
+	meta Meta
+}
+
+// newLang resolves m.Lang (falling back to English without a Hangul font)
+// and the title and caption to draw.
+func newLang(m Meta) lang {
+	code := resolveLang(m.Lang)
+	if code == "en" && code != m.Lang {
+		if m.TitleEN != "" {
+			m.Title = m.TitleEN
+		}
+		if m.CaptionEN != "" {
+			m.Caption = m.CaptionEN
+		}
+	}
+	m.Lang = code
+	return lang{code: code, labels: labelTable[code], meta: m}
+}
+
+// title returns the figure's title: Meta.Title, or def formatted with args.
+func (l lang) title(def string, args ...any) string {
+	if l.meta.Title != "" {
+		return l.meta.Title
+	}
+	if len(args) == 0 {
+		return def
+	}
+	return fmt.Sprintf(def, args...)
+}
