@@ -84,10 +84,13 @@ func (g *gemm) fast() {
 // block computes C[:, jc:jc+nc] (+)= alpha·op(A)[:, pc:pc+kc]·op(B)[pc:pc+kc, jc:jc+nc].
 func (g *gemm) block(ar *arch, ws *workspace, pc, kc, jc, nc int, beta float32) {
 	nr := ar.nr()
-	bp, ldb, pstride := g.b[pc*g.ldb+jc:], g.ldb, nr
+	var bp []float32
+	ldb, pstride := g.ldb, nr
 	if g.transB {
 		bp, ldb, pstride = ws.buf, nr, kc*nr
 		packBT(bp, g.b, g.ldb, jc, nc, pc, kc, nr)
+	} else {
+		bp = g.b[pc*g.ldb+jc:]
 	}
 	tiles := (g.m + ar.mr - 1) / ar.mr
 	for t, i0 := 0, 0; t < tiles; t++ {

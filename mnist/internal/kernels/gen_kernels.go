@@ -78,10 +78,10 @@ func (k kernel) name() string {
 	return fmt.Sprintf("%s%s%dx%d%s", k.isa.name, t, k.mr, k.nv, m)
 }
 
-func (k kernel) v(i int) string   { return fmt.Sprintf("%s%d", k.isa.reg, i) }
+func (k kernel) v(i int) string      { return fmt.Sprintf("%s%d", k.isa.reg, i) }
 func (k kernel) acc(i, j int) string { return k.v(i*k.nv + j) }
-func (k kernel) vbytes() int        { return 4 * k.isa.lanes }
-func (k kernel) avx512() bool       { return k.isa.reg == "Z" }
+func (k kernel) vbytes() int         { return 4 * k.isa.lanes }
+func (k kernel) avx512() bool        { return k.isa.reg == "Z" }
 
 // aAddr is the address of A(i, p0+u) relative to the running pointers.
 //
