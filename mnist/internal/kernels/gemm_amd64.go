@@ -58,7 +58,7 @@ func (g *gemm) fast() {
 	if currentImpl() == implAVX512 {
 		ar = &archAVX512
 	}
-	if g.small(ar) {
+	if g.gemv() {
 		return
 	}
 	nr := ar.nr()
@@ -150,7 +150,3 @@ func balance(n, limit int) int {
 }
 
 func roundUp(n, to int) int { return (n + to - 1) / to * to }
-
-// small handles the shapes where packing does not pay; it reports
-// whether it did the work.
-func (g *gemm) small(ar *arch) bool { return false }

@@ -1,0 +1,185 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// HSUM4 stores the lane sums of Y0..Y3 to out[0..3] and returns.
+#define HSUM4 \
+	VHADDPS Y1, Y0, Y0 ; \
+	VHADDPS Y3, Y2, Y2 ; \
+	VHADDPS Y2, Y0, Y0 ; \
+	VEXTRACTF128 $1, Y0, X1 ; \
+	VADDPS X1, X0, X0 ; \
+	MOVQ out+32(FP), DI ; \
+	VMOVUPS X0, (DI) ; \
+	VZEROUPPER ; \
+	RET
+
+// func dot4x512(k int, x *float32, b *float32, ldb int, out *[4]float32)
+//
+// out[r] = Σ_p x[p]·b[r*ldb+p] for r < 4 (AVX-512; k ≥ 0).
+TEXT ·dot4x512(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ b+16(FP), AX
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	MOVQ CX, DX
+	SHRQ $5, CX
+	JEQ  tail16
+
+loop32:
+	VMOVUPS (SI), Z8
+	VMOVUPS 64(SI), Z9
+	VFMADD231PS (AX), Z8, Z0
+	VFMADD231PS (AX)(R8*1), Z8, Z1
+	VFMADD231PS (AX)(R8*2), Z8, Z2
+	VFMADD231PS (AX)(R9*1), Z8, Z3
+	VFMADD231PS 64(AX), Z9, Z4
+	VFMADD231PS 64(AX)(R8*1), Z9, Z5
+	VFMADD231PS 64(AX)(R8*2), Z9, Z6
+	VFMADD231PS 64(AX)(R9*1), Z9, Z7
+	ADDQ $128, SI
+	ADDQ $128, AX
+	DECQ CX
+	JNZ  loop32
+
+tail16:
+	ANDQ $31, DX
+	CMPQ DX, $16
+	JLT  tailmask
+	VMOVUPS (SI), Z8
+	VFMADD231PS (AX), Z8, Z0
+	VFMADD231PS (AX)(R8*1), Z8, Z1
+	VFMADD231PS (AX)(R8*2), Z8, Z2
+	VFMADD231PS (AX)(R9*1), Z8, Z3
+	ADDQ $64, SI
+	ADDQ $64, AX
+	SUBQ $16, DX
+
+tailmask:
+	TESTQ DX, DX
+	JEQ   reduce
+	MOVQ  DX, CX
+	MOVL  $1, DX
+	SHLL  CX, DX
+	DECL  DX
+	KMOVW DX, K1
+	VMOVUPS.Z (SI), K1, Z8
+	VMOVUPS.Z (AX), K1, Z10
+	VFMADD231PS Z10, Z8, Z4
+	VMOVUPS.Z (AX)(R8*1), K1, Z10
+	VFMADD231PS Z10, Z8, Z5
+	VMOVUPS.Z (AX)(R8*2), K1, Z10
+	VFMADD231PS Z10, Z8, Z6
+	VMOVUPS.Z (AX)(R9*1), K1, Z10
+	VFMADD231PS Z10, Z8, Z7
+
+reduce:
+	VADDPS Z4, Z0, Z0
+	VADDPS Z5, Z1, Z1
+	VADDPS Z6, Z2, Z2
+	VADDPS Z7, Z3, Z3
+	VEXTRACTF64X4 $1, Z0, Y4
+	VEXTRACTF64X4 $1, Z1, Y5
+	VEXTRACTF64X4 $1, Z2, Y6
+	VEXTRACTF64X4 $1, Z3, Y7
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	HSUM4
+
+// func dot4x256(k int, x *float32, b *float32, ldb int, out *[4]float32)
+//
+// Like dot4x512 with AVX2.
+TEXT ·dot4x256(SB), NOSPLIT, $0-40
+	MOVQ k+0(FP), CX
+	MOVQ x+8(FP), SI
+	MOVQ b+16(FP), AX
+	MOVQ ldb+24(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	MOVQ CX, DX
+	SHRQ $4, CX
+	JEQ  tail8
+
+loop16:
+	VMOVUPS (SI), Y8
+	VMOVUPS 32(SI), Y9
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y8, Y1
+	VFMADD231PS (AX)(R8*2), Y8, Y2
+	VFMADD231PS (AX)(R9*1), Y8, Y3
+	VFMADD231PS 32(AX), Y9, Y4
+	VFMADD231PS 32(AX)(R8*1), Y9, Y5
+	VFMADD231PS 32(AX)(R8*2), Y9, Y6
+	VFMADD231PS 32(AX)(R9*1), Y9, Y7
+	ADDQ $64, SI
+	ADDQ $64, AX
+	DECQ CX
+	JNZ  loop16
+
+tail8:
+	ANDQ $15, DX
+	CMPQ DX, $8
+	JLT  tailmask
+	VMOVUPS (SI), Y8
+	VFMADD231PS (AX), Y8, Y0
+	VFMADD231PS (AX)(R8*1), Y8, Y1
+	VFMADD231PS (AX)(R8*2), Y8, Y2
+	VFMADD231PS (AX)(R9*1), Y8, Y3
+	ADDQ $32, SI
+	ADDQ $32, AX
+	SUBQ $8, DX
+
+tailmask:
+	TESTQ DX, DX
+	JEQ   reduce
+	SHLQ  $2, DX
+	LEAQ  dotmask<>+32(SB), CX
+	SUBQ  DX, CX
+	VMOVDQU (CX), Y15
+	VMASKMOVPS (SI), Y15, Y8
+	VMASKMOVPS (AX), Y15, Y10
+	VFMADD231PS Y10, Y8, Y4
+	VMASKMOVPS (AX)(R8*1), Y15, Y10
+	VFMADD231PS Y10, Y8, Y5
+	VMASKMOVPS (AX)(R8*2), Y15, Y10
+	VFMADD231PS Y10, Y8, Y6
+	VMASKMOVPS (AX)(R9*1), Y15, Y10
+	VFMADD231PS Y10, Y8, Y7
+
+reduce:
+	VADDPS Y4, Y0, Y0
+	VADDPS Y5, Y1, Y1
+	VADDPS Y6, Y2, Y2
+	VADDPS Y7, Y3, Y3
+	HSUM4
+
+// dotmask holds 8 all-ones lanes followed by 8 zero lanes.
+DATA dotmask<>+0(SB)/8, $-1
+DATA dotmask<>+8(SB)/8, $-1
+DATA dotmask<>+16(SB)/8, $-1
+DATA dotmask<>+24(SB)/8, $-1
+DATA dotmask<>+32(SB)/8, $0
+DATA dotmask<>+40(SB)/8, $0
+DATA dotmask<>+48(SB)/8, $0
+DATA dotmask<>+56(SB)/8, $0
+GLOBL dotmask<>(SB), RODATA|NOPTR, $64
