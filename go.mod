@@ -3,6 +3,7 @@ module descent
 go 1.26.8
 
 require (
+	github.com/gorilla/websocket v1.5.3
 	github.com/schollz/progressbar/v3 v3.19.1
 	golang.org/x/term v0.44.0
 	gonum.org/v1/gonum v0.17.0

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"descent/mnist"
+)
+
+// MaxKeptRuns bounds the runs the server keeps at once, finished ones
+// included; delete runs to make room.
+const MaxKeptRuns = 64
+
+// manager owns every run: it creates them, lets at most `concurrent` train at
+// once (the rest wait, status "queued"), and stops them all at shutdown.
+type manager struct {
+	train, test *mnist.Dataset
+	samples     Samples
+	log         *slog.Logger
+	slots       chan struct{} // one token per run allowed to train
+	ctx         context.Context
+	cancel      context.CancelFunc
+	wg          sync.WaitGroup
+
+	mu        sync.Mutex
+	runs      []*Run // in creation order
+	nextRun   int
+	nextSweep int
+	version   atomic.Int64 // bumped on every create, status change and delete
+}
+
+func newManager(train, test *mnist.Dataset, concurrent int, log *slog.Logger) *manager {
+	ctx, cancel := context.WithCancel(context.Background())
+	m := &manager{train: train, test: test, log: log, slots: make(chan struct{}, max(concurrent, 1)),
+		ctx: ctx, cancel: cancel, samples: samplesOf(test, 10)}
+	m.wg.Add(1)
+	go m.publishLoop()
+	return m
+}
+
+// samplesOf returns the first n test images and labels.
+func samplesOf(test *mnist.Dataset, n int) Samples {
+	if test == nil {
+		return Samples{Pixels: []byte{}, Labels: []uint8{}}
+	}
+	n = min(n, test.N)
+	return Samples{Pixels: append([]byte(nil), test.Images[:n*mnist.InputSize]...),
+		Labels: append([]uint8(nil), test.Labels[:n]...)}
+}
+
+// create makes one run per config and starts them. Runs of one call share a
+// sweep id when there is more than one.
+func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx.Err() != nil {
+		return nil, fmt.Errorf("server: shutting down")
+	}
+	if len(m.runs)+len(cfgs) > MaxKeptRuns {
+		return nil, fieldErr("", fmt.Sprintf("at most %d runs kept", MaxKeptRuns),
+			"%d runs are kept and %d more were asked for; delete some", len(m.runs), len(cfgs))
+	}
+	sweep := ""
+	if len(cfgs) > 1 {
+		m.nextSweep++
+		sweep = fmt.Sprintf("s%d", m.nextSweep)
+	}
+	runs := make([]*Run, 0, len(cfgs))
+	for i, cfg := range cfgs {
+		t, err := mnist.NewTrainer(cfg, m.train, m.test)
+		if err != nil {
+			return nil, fieldErr("config", "", "%v", err)
+		}
+		m.nextRun++
+		r := newRun(fmt.Sprintf("r%d", m.nextRun), sweep, labels[i], t, m)
+		runs = append(runs, r)
+	}
+	for _, r := range runs {
+		m.runs = append(m.runs, r)
+		m.wg.Add(1)
+		go m.execute(r)
+	}
+	m.version.Add(1)
+	return runs, nil
+}
+
+// execute waits for a slot, trains, and records the result.
+func (m *manager) execute(r *Run) {
+	defer m.wg.Done()
+	select {
+	case m.slots <- struct{}{}:
+	case <-r.ctx.Done():
+		r.finish(mnist.Result{Status: mnist.StatusStopped}, nil)
+		return
+	}
+	defer func() { <-m.slots }()
+	r.setState(StatusRunning)
+	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
+	res, err := r.trainer.Run(r.ctx, r.hooks())
+	r.publish()
+	r.finish(res, err)
+	m.log.Info("run ended", "run", r.id, "status", res.StatusText(), "steps", res.Steps, "accuracy", res.TestAccuracy)
+}
+
+// get returns the run with the given id.
+func (m *manager) get(id string) (*Run, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.runs {
+		if r.id == id {
+			return r, nil
+		}
+	}
+	return nil, fieldErr("run", "the id of a run in the list", "unknown run %q", id)
+}
+
+// list returns every run in creation order.
+func (m *manager) list() []*Run {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]*Run(nil), m.runs...)
+}
+
+// infos describes every run.
+func (m *manager) infos() []RunInfo {
+	runs := m.list()
+	out := make([]RunInfo, len(runs))
+	for i, r := range runs {
+		out[i] = r.info()
+	}
+	return out
+}
+
+// remove stops a run and forgets it.
+func (m *manager) remove(id string) error {
+	r, err := m.get(id)
+	if err != nil {
+		return err
+	}
+	r.cancel()
+	m.mu.Lock()
+	for i, x := range m.runs {
+		if x == r {
+			m.runs = append(m.runs[:i], m.runs[i+1:]...)
+			break
+		}
+	}
+	m.mu.Unlock()
+	m.version.Add(1)
+	return nil
+}
+
+// close stops every run and waits for their goroutines.
+func (m *manager) close() {
+	m.cancel()
+	m.wg.Wait()
+}
+
+// changed records a status change.
+func (m *manager) changed() { m.version.Add(1) }

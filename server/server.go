@@ -1,0 +1,179 @@
+// Package server is Descent's live page: an HTTP server that serves the page
+// embedded from web/ and streams training runs to it over websockets. The
+// protocol is in protocol.go.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"descent/mnist"
+	"descent/optim"
+	"descent/web"
+)
+
+// Config configures a Server.
+type Config struct {
+	Train, Test *mnist.Dataset // loaded once, shared read-only by every run
+	// Concurrent is the number of runs that train at once; if 0, the number
+	// of cores. The rest wait with status "queued".
+	Concurrent int
+	// Page is the built page; if nil, the one embedded from web/.
+	Page fs.FS
+	// Logger receives the server's log; if nil, slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is the live page's http.Handler: the page, its websocket, and the
+// runs it starts.
+type Server struct {
+	cfg       Config
+	mux       *http.ServeMux
+	log       *slog.Logger
+	runs      *manager
+	hub       *hub
+	validator validator
+	upgrader  websocket.Upgrader
+	page      fs.FS
+}
+
+// New returns a server whose runs train on cfg's datasets. Call Close (or
+// let Serve return) to stop its runs.
+func New(cfg Config) *Server {
+	if cfg.Concurrent <= 0 {
+		cfg.Concurrent = runtime.NumCPU()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Page == nil {
+		cfg.Page = web.Dist()
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: newHub(), page: cfg.Page,
+		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger)}
+	if cfg.Train != nil {
+		s.validator.trainN = cfg.Train.N
+	}
+	s.upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384, CheckOrigin: sameOrigin}
+	s.routes()
+	return s
+}
+
+// routes registers every route, in one place.
+func (s *Server) routes() {
+	s.mux.HandleFunc("GET /ws", s.handleSocket)
+	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("GET /api/runs", s.handleRuns)
+	s.mux.HandleFunc("GET /", s.handlePage)
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Serve serves on ln until ctx ends, then stops every run, closes every
+// websocket and waits for their goroutines before it returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	s.Close()
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if e := hs.Shutdown(sctx); e != nil && err == nil {
+		err = e
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// Close stops every run and closes every websocket, and waits for them.
+func (s *Server) Close() {
+	s.runs.close()
+	s.hub.close()
+}
+
+// Connections returns the number of open websockets.
+func (s *Server) Connections() int { return s.hub.count() }
+
+// hello is the first event of every connection.
+func (s *Server) hello() Hello {
+	trainN := s.validator.trainN
+	return Hello{Type: EvHello, Version: ProtocolVersion, Optimizers: optim.Specs(), Schedules: optim.ScheduleSpecs(),
+		Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(), Samples: s.runs.samples, Runs: s.runs.infos(),
+		Limits: Limits{MaxEpochs: mnist.MaxEpochs, MaxBatch: max(min(mnist.MaxBatch, trainN), 1),
+			MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,
+			MaxSteps: MaxSteps, MaxSweep: MaxSweep, MaxRuns: MaxKeptRuns, Concurrent: s.cfg.Concurrent,
+			MaxSeed: MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: HistoryPoints}}
+}
+
+// handleSocket upgrades to a websocket and starts its reader and writer.
+func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered with an HTTP error
+	}
+	c := newConn(s, ws)
+	if !s.hub.add(c) {
+		ws.Close()
+		return
+	}
+	go func() {
+		c.readLoop()
+		s.hub.remove(c)
+	}()
+	go c.writeLoop()
+}
+
+// sameOrigin accepts a websocket only from a page served by this server (or
+// from a client that sends no Origin, which is not a browser).
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// handleRuns lists the runs as JSON, for scripts.
+func (s *Server) handleRuns(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(Runs{Type: EvRuns, Runs: s.runs.infos()})
+}
+
+// handlePage serves the built page, or says how to build it.
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	if _, err := fs.Stat(s.page, "index.html"); err != nil {
+		http.Error(w, "server: page not built: run `make web` (or `make build`)", http.StatusServiceUnavailable)
+		return
+	}
+	if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/assets/") {
+		w.Header().Set("Cache-Control", "no-cache")
+		http.FileServerFS(s.page).ServeHTTP(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+func TestHandlers(t *testing.T) {
+	built, _ := newTestServer(t, 100, 1)
+	unbuilt := New(Config{Train: synthData(10, 1), Page: fstest.MapFS{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	t.Cleanup(unbuilt.Close)
+	cases := []struct {
+		name   string
+		srv    http.Handler
+		method string
+		path   string
+		code   int
+		body   string
+	}{
+		{"page", built, "GET", "/", 200, "<title>Descent"},
+		{"page not built", unbuilt, "GET", "/", 503, "run `make web`"},
+		{"health", built, "GET", "/healthz", 200, "ok"},
+		{"runs", built, "GET", "/api/runs", 200, `"runs":[]`},
+		{"unknown path", built, "GET", "/nope", 404, "not found"},
+		{"socket without upgrade", built, "GET", "/ws", 400, "Bad Request"},
+		{"socket by POST", built, "POST", "/ws", 405, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			tc.srv.ServeHTTP(rec, httptest.NewRequest(tc.method, tc.path, nil))
+			if rec.Code != tc.code || !strings.Contains(rec.Body.String(), tc.body) {
+				t.Errorf("%s %s = %d %q, want %d containing %q", tc.method, tc.path, rec.Code, rec.Body.String(), tc.code, tc.body)
+			}
+		})
+	}
+}
+
+func TestSocketRefusesOtherOrigins(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
+	_, resp, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {"http://evil.example"}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("dial from another origin: err %v, response %v; want 403", err, resp)
+	}
+	ws, _, err := websocket.DefaultDialer.Dial(url, http.Header{"Origin": {ts.URL}})
+	if err != nil {
+		t.Fatalf("dial from the same origin: %v", err)
+	}
+	ws.Close()
+}
+
+// TestSocketRunLifecycle starts a run, sees steps, pauses, resumes and stops it.
+func TestSocketRunLifecycle(t *testing.T) {
+	_, ts := newTestServer(t, 4000, 2)
+	c := dial(t, ts)
+	id := c.start(1, smallConfig(50))
+	c.send(map[string]any{"type": "subscribe", "run": id, "weights": true})
+	h := c.until("history", isType(EvHistory))
+	if h["run"].(map[string]any)["id"] != id {
+		t.Fatalf("history of %v, want %s", h["run"], id)
+	}
+	steps := c.until("steps", isType(EvSteps))
+	if n := len(steps["loss"].([]any)); n == 0 || steps["run"] != id {
+		t.Fatalf("steps event with %d losses for %v", n, steps["run"])
+	}
+	c.until("weights", isType(EvWeights))
+	c.send(map[string]any{"type": "pause", "run": id})
+	c.until("paused", statusOf(id, StatusPaused))
+	c.send(map[string]any{"type": "resume", "run": id})
+	c.until("running", statusOf(id, StatusRunning))
+	c.until("more steps", isType(EvSteps))
+	c.send(map[string]any{"type": "stop", "run": id})
+	c.until("stopped", statusOf(id, StatusStopped))
+	c.send(map[string]any{"type": "stop", "req": 9, "run": id})
+	if ev := c.until("error", isType(EvError)); ev["field"] != "run" || ev["req"] != float64(9) {
+		t.Errorf("stopping a stopped run: %v, want an error on field run", ev)
+	}
+	c.send(map[string]any{"type": "delete", "run": id})
+	c.until("deleted", isType(EvDeleted))
+}
+
+// TestSocketErrorsKeepConnection sends each kind of bad command over a socket
+// while a run trains, and checks that each gets an error and the run goes on.
+func TestSocketErrorsKeepConnection(t *testing.T) {
+	_, ts := newTestServer(t, 2000, 1)
+	c := dial(t, ts)
+	id := c.start(1, smallConfig(2))
+	bad := []struct{ frame, field string }{
+		{`{"type":"fly"}`, "type"},
+		{`{"type":"start","config":{"lr":0.1,"batch":64,"epochs":1}}`, "config.optimizer"},
+		{`{"type":"start","config":{"optimizer":"sgd","lr":true,"batch":64,"epochs":1}}`, "config.lr"},
+		{`{"type":"start","config":{"optimizer":"sgd","lr":1e400,"batch":64,"epochs":1}}`, "config.lr"},
+		{`{"type":"start","config":{"optimizer":"sgd","lr":5000,"batch":64,"epochs":1}}`, "config.lr"},
+		{`{"type":"pause","run":"r404"}`, "run"},
+		{`{"type":"list","x":"` + strings.Repeat("y", 100_000) + `"}`, ""},
+		{`not json`, ""},
+	}
+	for i, b := range bad {
+		c.sendRaw(b.frame)
+		ev := c.until("error", isType(EvError))
+		if ev["field"] != b.field && !(b.field == "" && ev["field"] == nil) {
+			t.Errorf("command %d (%.60s): error on field %v (%v), want %q", i, b.frame, ev["field"], ev["message"], b.field)
+		}
+	}
+	c.send(map[string]any{"type": "list", "req": 5})
+	runs := c.until("runs", isType(EvRuns))
+	if len(runs["runs"].([]any)) != 1 {
+		t.Errorf("list after errors: %v", runs)
+	}
+	c.until("run done", statusOf(id, StatusDone))
+}
+
+// TestSweepSharesInitialWeights checks that runs of a sweep differ only in
+// their rate: the first step's loss, before any update, is the same.
+func TestSweepSharesInitialWeights(t *testing.T) {
+	_, ts := newTestServer(t, 1000, 2)
+	c := dial(t, ts)
+	base := smallConfig(1)
+	delete(base, "lr")
+	c.send(map[string]any{"type": "sweep", "req": 3, "base": base,
+		"variants": []map[string]any{{"lr": 0.01}, {"lr": 0.5}, {"lr": 100}}})
+	var ids []string
+	for len(ids) < 3 {
+		ev := c.until("runCreated", isType(EvRunCreated))
+		ids = append(ids, ev["run"].(map[string]any)["id"].(string))
+	}
+	ended := map[string]bool{}
+	c.until("every run ended", func(ev event) bool {
+		for _, id := range ids {
+			ended[id] = ended[id] || statusOf(id, StatusDone)(ev) || statusOf(id, StatusDiverged)(ev)
+		}
+		return len(ended) == 3 && ended[ids[0]] && ended[ids[1]] && ended[ids[2]]
+	})
+	first := map[string]float64{}
+	for _, id := range ids {
+		c.send(map[string]any{"type": "subscribe", "run": id})
+		h := c.until("history", isType(EvHistory))
+		first[id] = h["steps"].(map[string]any)["loss"].([]any)[0].(float64)
+	}
+	if first[ids[0]] != first[ids[1]] || first[ids[1]] != first[ids[2]] {
+		t.Errorf("first losses %v differ: the runs did not start from the same weights and batch", first)
+	}
+}
+
+// TestSlowClientDoesNotSlowTraining never reads from one page while a run
+// streams to it with weights, and checks that the run ends on time.
+func TestSlowClientDoesNotSlowTraining(t *testing.T) {
+	_, ts := newTestServer(t, 4000, 1)
+	c := dial(t, ts)
+	id := c.start(1, smallConfig(20))
+	slow := dial(t, ts)
+	slow.send(map[string]any{"type": "subscribe", "run": id, "weights": true})
+	// slow never reads again
+	begin := time.Now()
+	c.until("done", statusOf(id, StatusDone))
+	if d := time.Since(begin); d > 20*time.Second {
+		t.Errorf("run took %v with a page that never reads", d)
+	}
+}
+
+// TestTwoClientsWatchOneRun checks that both pages get the whole run.
+func TestTwoClientsWatchOneRun(t *testing.T) {
+	_, ts := newTestServer(t, 2000, 1)
+	a, b := dial(t, ts), dial(t, ts)
+	id := a.start(1, smallConfig(3))
+	for _, c := range []*client{a, b} {
+		c.send(map[string]any{"type": "subscribe", "run": id})
+	}
+	for name, c := range map[string]*client{"a": a, "b": b} {
+		last := 0.0
+		c.until("last step", func(ev event) bool {
+			if ev["type"] == EvHistory {
+				if s := ev["steps"].(map[string]any)["step"].([]any); len(s) > 0 {
+					last = s[len(s)-1].(float64)
+				}
+			}
+			if ev["type"] == EvSteps {
+				s := ev["step"].([]any)
+				last = s[len(s)-1].(float64)
+			}
+			return last == 3*125
+		})
+		c.until("epoch 3", func(ev event) bool { return ev["type"] == EvEpoch && ev["epoch"] == 3.0 })
+		t.Logf("page %s saw every step and epoch", name)
+	}
+}
+
+// TestManyClientsLeaveNoGoroutines connects and drops 20 pages while runs
+// train, then shuts down and counts goroutines.
+func TestManyClientsLeaveNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s := New(Config{Train: synthData(2000, 1), Test: synthData(100, 2), Concurrent: 2, Page: testPage,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(s)
+	owner := dial(t, ts)
+	ids := []string{owner.start(1, smallConfig(400)), owner.start(2, smallConfig(400)), owner.start(3, smallConfig(400))}
+	for i := range 20 {
+		c := dial(t, ts)
+		c.send(map[string]any{"type": "subscribe", "run": ids[i%3], "weights": i%2 == 0})
+		c.until("history", isType(EvHistory))
+		if i%3 == 0 {
+			c.until("steps", isType(EvSteps))
+		}
+		c.ws.Close()
+	}
+	owner.ws.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Connections() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := s.Connections(); n != 0 {
+		t.Errorf("%d connections still open after every page left", n)
+	}
+	s.Close()
+	ts.Close()
+	for time.Now().Before(deadline.Add(5 * time.Second)) {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	t.Errorf("%d goroutines after shutdown, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+}
