@@ -49,6 +49,7 @@ func newFigure(l lang, title, xLabel, yLabel string) *Figure {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		style(&a.Label.TextStyle, labelSize)
 		style(&a.Tick.Label, tickSize)
+		a.Tick.Marker = niceTicks{}
 	}
 	style(&p.Legend.TextStyle, legendSize)
 	p.Title.Text = drawable(title, fnt)

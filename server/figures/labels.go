@@ -1,7 +1,5 @@
 package figures
 
-import "fmt"
-
 // Meta is what a figure says about itself, in the page's language.
 type Meta struct {
 	// Title is drawn above the plot; empty means the figure's default title.
@@ -26,6 +24,8 @@ type labels struct {
 	raw, smoothed                               string
 	predicted, actual                           string
 	x, y, j, jGap, start, minimum, saddle, rate string
+	// weightsNote explains the colours of WeightsFigure.
+	weightsNote string
 	// diverged is a format with the step, "diverged at step %d".
 	diverged string
 	// Default titles.
@@ -41,8 +41,9 @@ var labelTable = map[string]labels{
 		predicted: "predicted digit", actual: "actual digit",
 		x: "x", y: "y", j: "J(x, y)", jGap: "J − J* (log scale)",
 		start: "start", minimum: "minimum", saddle: "saddle point", rate: "α = %g",
-		diverged:  "diverged at step %d",
-		lossTitle: "Training loss per step", accuracyTitle: "Test accuracy per epoch",
+		diverged:    "diverged at step %d",
+		weightsNote: "Each tile is one hidden unit's 784 input weights, scaled to its largest |w|; blue < 0 < red",
+		lossTitle:   "Training loss per step", accuracyTitle: "Test accuracy per epoch",
 		sweepTitle: "Learning-rate sweep", compareTitle: "Optimizer comparison",
 		surfaceTitle: "%s", fTitle: "J against the step on %s",
 		confusionTitle: "Confusion matrix (test set)", weightsTitle: "First-layer weights",
@@ -54,8 +55,9 @@ var labelTable = map[string]labels{
 		predicted: "예측 숫자", actual: "실제 숫자",
 		x: "x", y: "y", j: "J(x, y)", jGap: "J − J* (로그 눈금)",
 		start: "시작점", minimum: "최솟점", saddle: "안장점", rate: "α = %g",
-		diverged:  "%d단계에서 발산",
-		lossTitle: "단계별 학습 손실", accuracyTitle: "에포크별 테스트 정확도",
+		diverged:    "%d단계에서 발산",
+		weightsNote: "각 타일은 은닉 유닛 하나의 입력 가중치 784개이며, 가장 큰 |w|로 정규화했습니다. 파랑 < 0 < 빨강",
+		lossTitle:   "단계별 학습 손실", accuracyTitle: "에포크별 테스트 정확도",
 		sweepTitle: "학습률 스윕", compareTitle: "옵티마이저 비교",
 		surfaceTitle: "%s", fTitle: "%s에서 단계별 J",
 		confusionTitle: "혼동 행렬 (테스트 세트)", weightsTitle: "첫 번째 층의 가중치",
@@ -85,13 +87,10 @@ func newLang(m Meta) lang {
 	return lang{code: code, labels: labelTable[code], meta: m}
 }
 
-// title returns the figure's title: Meta.Title, or def formatted with args.
-func (l lang) title(def string, args ...any) string {
+// title returns the figure's title: Meta.Title, or def.
+func (l lang) title(def string) string {
 	if l.meta.Title != "" {
 		return l.meta.Title
 	}
-	if len(args) == 0 {
-		return def
-	}
-	return fmt.Sprintf(def, args...)
+	return def
 }

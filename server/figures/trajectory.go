@@ -1,0 +1,190 @@
+package figures
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"descent/optim"
+)
+
+// Trajectory is the path of one optimizer on a surface: the iterates from
+// the start, J at each (optional: computed from the function when nil) and
+// how it ended ("converged", "diverged", "stepLimit", "failed").
+type Trajectory struct {
+	Label  string
+	Points [][2]float64
+	F      []float64
+	Status string
+}
+
+// TrajectoriesFrom collects the iterates of a Runner (as Run hands them out,
+// in any interleaving) into one Trajectory per optim.Iterate.Trajectory
+// index, labelled by labels[i] when there is one.
+func TrajectoriesFrom(its []optim.Iterate, labels []string) []Trajectory {
+	var ts []Trajectory
+	for _, it := range its {
+		for len(ts) <= it.Trajectory {
+			i := len(ts)
+			ts = append(ts, Trajectory{Label: fmt.Sprint("#", i+1)})
+			if i < len(labels) {
+				ts[i].Label = labels[i]
+			}
+		}
+		t := &ts[it.Trajectory]
+		t.Points = append(t.Points, it.X)
+		t.F = append(t.F, it.F)
+		t.Status = it.Status.String()
+	}
+	return ts
+}
+
+// pathColors are bright colours that read on the dark and the light ends of
+// the surface palette.
+var pathColors = []color.Color{
+	color.NRGBA{R: 0xff, G: 0x4d, B: 0x4d, A: 0xff}, // red
+	color.NRGBA{R: 0x00, G: 0xe5, B: 0xff, A: 0xff}, // cyan
+	color.NRGBA{R: 0xff, G: 0xa6, B: 0x00, A: 0xff}, // orange
+	color.NRGBA{R: 0xff, G: 0x4d, B: 0xff, A: 0xff}, // magenta
+	color.NRGBA{R: 0x6b, G: 0x8c, B: 0xff, A: 0xff}, // blue
+	color.NRGBA{R: 0x7d, G: 0xff, B: 0x6b, A: 0xff}, // green
+}
+
+func pathColor(i int) color.Color { return pathColors[i%len(pathColors)] }
+
+// trajectoryCells is the heat map's resolution in TrajectoryFigure, along
+// the longer side; the raster is scaled to the figure's size.
+const trajectoryCells = 300
+
+// TrajectoryFigure draws the surface of fn over dom (as RenderSurface, with
+// the default levels) and the trajectories over it: each a line from a
+// circle at its start, ending in a cross when it diverged, and a legend.
+func TrajectoryFigure(fn optim.Function, dom Domain, trajs []Trajectory, m Meta) (*Figure, error) {
+	if err := dom.Validate(); err != nil {
+		return nil, err
+	}
+	if fn.F == nil {
+		return nil, fmt.Errorf("figures: function %q has no J", fn.Name)
+	}
+	l := newLang(m)
+	if l.meta.Title == "" {
+		l.meta.Title = fn.Title
+	}
+	cols, rows := trajectoryCells, trajectoryCells
+	if w, h := dom.XMax-dom.XMin, dom.YMax-dom.YMin; w > h {
+		rows = max(int(trajectoryCells*h/w), 16)
+	} else {
+		cols = max(int(trajectoryCells*w/h), 16)
+	}
+	fd := newField(fn, dom, cols, rows, ScaleAuto, DefaultLevels)
+	f := surfaceFigure(l, dom, fd.heatMap(), fd.contours(fn), markers(fn, dom, vg.Points(4.5)))
+	for i, t := range trajs {
+		ps, err := pathPlotters(t, pathColor(i))
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range ps {
+			f.Plot.Add(plotOnly{q})
+		}
+		label := t.Label
+		if t.Status != "" {
+			label += " (" + t.Status + ")"
+		}
+		f.Plot.Legend.Add(f.label(label), ps[0].(plot.Thumbnailer))
+	}
+	f.Plot.Legend.Left = true
+	f.Plot.Legend.ThumbnailWidth = vg.Points(14)
+	f.boxLegend()
+	return f, nil
+}
+
+// pathPlotters returns t's line, its start as a circle and, if it
+// diverged, a cross at its last point.
+func pathPlotters(t Trajectory, c color.Color) ([]plot.Plotter, error) {
+	var xys plotter.XYs
+	for _, p := range t.Points {
+		if !isFinite(p[0]) || !isFinite(p[1]) {
+			break
+		}
+		xys = append(xys, plotter.XY{X: p[0], Y: p[1]})
+	}
+	if len(xys) == 0 {
+		return nil, fmt.Errorf("figures: trajectory %q has no finite point", t.Label)
+	}
+	line, err := plotter.NewLine(xys)
+	if err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	line.Color, line.Width = c, vg.Points(1.4)
+	start, _ := plotter.NewScatter(xys[:1])
+	start.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
+	ps := []plot.Plotter{line, start}
+	if t.Status == optim.Diverged.String() {
+		end, _ := plotter.NewScatter(xys[len(xys)-1:])
+		end.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(4), Shape: crossGlyph{}}
+		ps = append(ps, end)
+	}
+	return ps, nil
+}
+
+// FvsStepFigure plots J against the step for each trajectory. When fn has a
+// finite minimum value J*, it plots J − J* on a log scale (values at or
+// below 1e-16 are drawn at 1e-16), otherwise J on a linear scale.
+func FvsStepFigure(fn optim.Function, trajs []Trajectory, m Meta) (*Figure, error) {
+	l := newLang(m)
+	gap := isFinite(fn.FMin) && !fn.Unbounded
+	yLabel := l.j
+	if gap {
+		yLabel = l.jGap
+	}
+	f := newFigure(l, l.title(fmt.Sprintf(l.fTitle, fn.Title)), l.step, yLabel)
+	for i, t := range trajs {
+		var xys plotter.XYs
+		for k, p := range t.Points {
+			j := math.NaN()
+			if k < len(t.F) {
+				j = t.F[k]
+			} else if fn.F != nil {
+				j = fn.F(p[0], p[1])
+			}
+			if !isFinite(j) {
+				break
+			}
+			if gap {
+				j = math.Max(j-fn.FMin, 1e-16)
+			}
+			xys = append(xys, plotter.XY{X: float64(k), Y: j})
+		}
+		line, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, fmt.Errorf("figures: trajectory %q: %w", t.Label, err)
+		}
+		line.Color, line.Width = darkColor(i), vg.Points(1.2)
+		f.Plot.Add(line)
+		f.Plot.Legend.Add(f.label(t.Label), line)
+	}
+	if gap {
+		f.Plot.Y.Scale = plot.LogScale{}
+		f.Plot.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	f.boxLegend()
+	return f, nil
+}
+
+// darkColor is the i-th of the path colours' darker twins, for white charts.
+func darkColor(i int) color.Color {
+	dark := []color.Color{
+		color.NRGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+		color.NRGBA{R: 0x17, G: 0xa2, B: 0xb8, A: 0xff},
+		color.NRGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+		color.NRGBA{R: 0x94, G: 0x2f, B: 0xb4, A: 0xff},
+		color.NRGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff},
+		color.NRGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	}
+	return dark[i%len(dark)]
+}
