@@ -183,3 +183,63 @@ DATA dotmask<>+40(SB)/8, $0
 DATA dotmask<>+48(SB)/8, $0
 DATA dotmask<>+56(SB)/8, $0
 GLOBL dotmask<>(SB), RODATA|NOPTR, $64
+
+// func axpy256(n int, alpha float32, x *float32, y *float32)
+//
+// y[i] += alpha·x[i] for i < n (AVX2).
+TEXT ·axpy256(SB), NOSPLIT, $0-32
+	MOVQ         n+0(FP), CX
+	VBROADCASTSS alpha+8(FP), Y0
+	MOVQ         x+16(FP), SI
+	MOVQ         y+24(FP), DI
+	MOVQ         CX, DX
+	SHRQ         $5, CX
+	JEQ          axtail8
+
+axloop32:
+	VMOVUPS     (DI), Y1
+	VMOVUPS     32(DI), Y2
+	VMOVUPS     64(DI), Y3
+	VMOVUPS     96(DI), Y4
+	VFMADD231PS (SI), Y0, Y1
+	VFMADD231PS 32(SI), Y0, Y2
+	VFMADD231PS 64(SI), Y0, Y3
+	VFMADD231PS 96(SI), Y0, Y4
+	VMOVUPS     Y1, (DI)
+	VMOVUPS     Y2, 32(DI)
+	VMOVUPS     Y3, 64(DI)
+	VMOVUPS     Y4, 96(DI)
+	ADDQ        $128, SI
+	ADDQ        $128, DI
+	DECQ        CX
+	JNZ         axloop32
+
+axtail8:
+	ANDQ $31, DX
+
+axloop8:
+	CMPQ        DX, $8
+	JLT         axmask
+	VMOVUPS     (DI), Y1
+	VFMADD231PS (SI), Y0, Y1
+	VMOVUPS     Y1, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, DI
+	SUBQ        $8, DX
+	JMP         axloop8
+
+axmask:
+	TESTQ      DX, DX
+	JEQ        axdone
+	SHLQ       $2, DX
+	LEAQ       dotmask<>+32(SB), CX
+	SUBQ       DX, CX
+	VMOVDQU    (CX), Y15
+	VMASKMOVPS (DI), Y15, Y1
+	VMASKMOVPS (SI), Y15, Y2
+	VFMADD231PS Y2, Y0, Y1
+	VMASKMOVPS Y1, Y15, (DI)
+
+axdone:
+	VZEROUPPER
+	RET

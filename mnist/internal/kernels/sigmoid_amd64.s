@@ -1,0 +1,106 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// Constants of the vector sigmoid (see exp32 in activation.go): input
+// clamp, range reduction, polynomial of e^r, exponent bias.
+DATA sigc<>+0(SB)/4, $0x42b0999a // hi = 88.3
+DATA sigc<>+4(SB)/4, $0xc2ae999a // lo = -87.3
+DATA sigc<>+8(SB)/4, $0x3fb8aa3b // log2e = 1.4426950408889634
+DATA sigc<>+12(SB)/4, $0x3f318000 // ln2hi = 0.693359375
+DATA sigc<>+16(SB)/4, $0xb95e8083 // ln2lo = -0.00021219444
+DATA sigc<>+20(SB)/4, $0x3f800000 // one = 1.0
+DATA sigc<>+24(SB)/4, $0x39506967 // c5 = 0.000198756915
+DATA sigc<>+28(SB)/4, $0x3ab743ce // c4 = 0.0013981999507
+DATA sigc<>+32(SB)/4, $0x3c088908 // c3 = 0.0083334519073
+DATA sigc<>+36(SB)/4, $0x3d2aa9c1 // c2 = 0.041665795894
+DATA sigc<>+40(SB)/4, $0x3e2aaaaa // c1 = 0.16666665459
+DATA sigc<>+44(SB)/4, $0x3f000000 // c0 = 0.50000001201
+DATA sigc<>+48(SB)/4, $127 // exponent bias (int32)
+GLOBL sigc<>(SB), RODATA|NOPTR, $52
+
+// smask holds 8 all-ones lanes followed by 8 zero lanes.
+DATA smask<>+0(SB)/8, $-1
+DATA smask<>+8(SB)/8, $-1
+DATA smask<>+16(SB)/8, $-1
+DATA smask<>+24(SB)/8, $-1
+DATA smask<>+32(SB)/8, $0
+DATA smask<>+40(SB)/8, $0
+DATA smask<>+48(SB)/8, $0
+DATA smask<>+56(SB)/8, $0
+GLOBL smask<>(SB), RODATA|NOPTR, $64
+
+// POLY sets Y1 = c5·r⁵+…+c0 for r in Y0 (Horner), Y4 scratch.
+#define POLY(coef) VBROADCASTSS coef, Y4 ; VFMADD213PS Y4, Y0, Y1
+
+// SIGMOID sets Y0 = 1/(1+e^-Y0), NaN propagating; Y1..Y4 scratch,
+// Y8..Y14 hold the constants loaded by the prologue.
+#define SIGMOID \
+	VXORPS Y1, Y1, Y1 ; \
+	VSUBPS Y0, Y1, Y0 ; \
+	VMINPS Y0, Y8, Y0 ; \
+	VMAXPS Y0, Y9, Y0 ; \
+	VMULPS Y10, Y0, Y1 ; \
+	VCVTPS2DQ Y1, Y2 ; \
+	VCVTDQ2PS Y2, Y1 ; \
+	VFNMADD231PS Y11, Y1, Y0 ; \
+	VFNMADD231PS Y12, Y1, Y0 ; \
+	VBROADCASTSS sigc<>+24(SB), Y1 ; \
+	POLY(sigc<>+28(SB)) ; \
+	POLY(sigc<>+32(SB)) ; \
+	POLY(sigc<>+36(SB)) ; \
+	POLY(sigc<>+40(SB)) ; \
+	POLY(sigc<>+44(SB)) ; \
+	VMULPS Y0, Y0, Y3 ; \
+	VFMADD213PS Y0, Y3, Y1 ; \
+	VADDPS Y13, Y1, Y1 ; \
+	VPADDD Y14, Y2, Y2 ; \
+	VPSLLD $23, Y2, Y2 ; \
+	VMULPS Y2, Y1, Y1 ; \
+	VADDPS Y13, Y1, Y1 ; \
+	VDIVPS Y1, Y13, Y0
+
+// func sigmoidBias256(n int, y *float32, b *float32)
+//
+// y[i] = 1/(1+e^-(y[i]+b[i])) for i < n (AVX2).
+TEXT ·sigmoidBias256(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), SI
+	VBROADCASTSS sigc<>+0(SB), Y8
+	VBROADCASTSS sigc<>+4(SB), Y9
+	VBROADCASTSS sigc<>+8(SB), Y10
+	VBROADCASTSS sigc<>+12(SB), Y11
+	VBROADCASTSS sigc<>+16(SB), Y12
+	VBROADCASTSS sigc<>+20(SB), Y13
+	VPBROADCASTD sigc<>+48(SB), Y14
+	MOVQ CX, DX
+	SHRQ $3, CX
+	JEQ  tail
+
+loop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	SIGMOID
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     loop
+
+tail:
+	ANDQ $7, DX
+	JEQ  done
+	SHLQ $2, DX
+	LEAQ smask<>+32(SB), CX
+	SUBQ DX, CX
+	VMOVDQU    (CX), Y15
+	VMASKMOVPS (DI), Y15, Y0
+	VMASKMOVPS (SI), Y15, Y5
+	VADDPS     Y5, Y0, Y0
+	SIGMOID
+	VMASKMOVPS Y0, Y15, (DI)
+
+done:
+	VZEROUPPER
+	RET
