@@ -130,8 +130,12 @@ func fontFor(lang string) font.Font {
 	return latinFont
 }
 
-// drawable replaces every rune that fnt cannot draw by '?', so that no
-// figure shows the empty boxes of a missing glyph.
+// substitutes are ASCII stand-ins for symbols that some fonts lack
+// (NanumGothic has no U+2212 minus sign).
+var substitutes = map[rune]rune{'−': '-', '–': '-', '—': '-', '‖': '|', '·': '.'}
+
+// drawable replaces every rune that fnt cannot draw by its ASCII substitute
+// or else by '?', so that no figure shows the empty boxes of a missing glyph.
 func drawable(s string, fnt font.Font) string {
 	face := fonts.cache.Lookup(fnt, 10).Face
 	if face == nil || hasRunes(face, s) {
@@ -142,10 +146,13 @@ func drawable(s string, fnt font.Font) string {
 		if r == '\n' || r == ' ' {
 			return r
 		}
-		if i, err := face.GlyphIndex(&buf, r); err != nil || i == 0 {
-			return '?'
+		if i, err := face.GlyphIndex(&buf, r); err == nil && i != 0 {
+			return r
 		}
-		return r
+		if sub, ok := substitutes[r]; ok {
+			return sub
+		}
+		return '?'
 	}, s)
 }
 

@@ -1,0 +1,14 @@
+// Package figures turns Descent's data into pictures with gonum/plot: the
+// surface explorer's heat map with contour lines (RenderSurface, whose data
+// area maps onto the function's domain by Domain.ToPixel, the one formula
+// the page shares), and the figures a report downloads as PNG or SVG
+// (LossFigure, AccuracyFigure, SweepFigure, CompareFigure, TrajectoryFigure,
+// FvsStepFigure, ConfusionFigure, WeightsFigure, written by Encode).
+//
+// It is a library from plain data to figures: no HTTP, no storage. Labels
+// come in English and Korean; Korean needs a font with Hangul (see
+// KoreanFont and LoadKoreanFont) and falls back to English, saying so once
+// in the log, when there is none. English figures use the Liberation fonts
+// that gonum/plot embeds, so they look the same everywhere; the golden
+// images in testdata rely on that (`go test -regen` rewrites them).
+package figures
