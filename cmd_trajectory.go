@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,7 @@ Flags:
 // trajFlags are the parsed flags of `descent trajectory`.
 type trajFlags struct {
 	function, start, format string
+	out, lang               string
 	optimizers, lrs         trajList
 	steps                   int
 	tol, cond, angle        float64
@@ -76,6 +78,8 @@ func newTrajFlags(stderr io.Writer) (*flag.FlagSet, *trajFlags) {
 	fs.IntVar(&f.steps, "steps", 500, "step limit: iterations per trajectory (a CG/BFGS iteration is a whole line search)")
 	fs.Float64Var(&f.tol, "tol", 1e-8, "converged when ‖∇J‖ < tol (0: never)")
 	fs.StringVar(&f.format, "format", "json", "output: json (one document) or csv (one row per iterate)")
+	fs.StringVar(&f.out, "out", "", "draw the trajectories over the surface into this .png (2× resolution) or .svg file instead of printing them")
+	fs.StringVar(&f.lang, "lang", "en", "language of the figure's labels: en or ko (ko needs a Hangul font such as fonts-nanum)")
 	fs.Float64Var(&f.cond, "cond", 25, "condition number κ of --function quadratic")
 	fs.Float64Var(&f.angle, "angle", 0, "rotation in degrees of --function quadratic")
 	scheduleFlags(fs, &f.sched)
@@ -112,9 +116,12 @@ func runTrajectory(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "descent trajectory: %v\n", err)
 		return 2
 	}
-	if f.format == "csv" {
+	switch {
+	case f.out != "":
+		err = trajFigure(f.out, f.lang, r, fn, start, f.steps, cfgs)
+	case f.format == "csv":
 		err = trajCSV(stdout, r, cfgs)
-	} else {
+	default:
 		err = trajJSON(stdout, r, fn, start, f, cfgs)
 	}
 	if err != nil {
@@ -129,6 +136,12 @@ func (f *trajFlags) resolve(fs *flag.FlagSet) (optim.Function, [2]float64, []opt
 	var start [2]float64
 	if f.format != "json" && f.format != "csv" {
 		return optim.Function{}, start, nil, fmt.Errorf("--format %q: want json or csv", f.format)
+	}
+	if ext := strings.ToLower(filepath.Ext(f.out)); f.out != "" && ext != ".png" && ext != ".svg" {
+		return optim.Function{}, start, nil, fmt.Errorf("--out %q: want a .png or .svg file", f.out)
+	}
+	if f.lang != "en" && f.lang != "ko" {
+		return optim.Function{}, start, nil, fmt.Errorf("--lang %q: want en or ko", f.lang)
 	}
 	if f.steps < 0 {
 		return optim.Function{}, start, nil, fmt.Errorf("--steps %d: want ≥ 0", f.steps)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,28 @@ func TestTrajectoryJSON(t *testing.T) {
 		if len(tr.Iterates) != 11 || tr.Iterates[0].X != [2]float64{-1.2, 1} {
 			t.Errorf("%s: %d iterates from %v, want 11 from (-1.2, 1)", tr.Optimizer, len(tr.Iterates), tr.Iterates[0].X)
 		}
+	}
+}
+
+func TestTrajectoryFigure(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"f.png", "f.svg"} {
+		out := filepath.Join(dir, name)
+		var stdout, stderr bytes.Buffer
+		code := dispatch([]string{"trajectory", "--optimizer", "adam,gd", "--lr", "0.01", "--steps", "50", "--out", out}, &stdout, &stderr)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr.String())
+		}
+		data, err := os.ReadFile(out)
+		if err != nil || len(data) < 1000 {
+			t.Fatalf("%s: %d bytes, %v", name, len(data), err)
+		}
+		if name == "f.png" && !bytes.HasPrefix(data, []byte("\x89PNG")) || name == "f.svg" && !bytes.Contains(data, []byte("<svg")) {
+			t.Errorf("%s is not a %s file", name, filepath.Ext(name))
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := dispatch([]string{"trajectory", "--out", filepath.Join(dir, "f.gif")}, &stdout, &stderr); code != 2 {
+		t.Errorf("--out f.gif: exit %d, want 2", code)
 	}
 }
