@@ -1,0 +1,125 @@
+// Thin wrappers around uPlot: a chart that follows its container's width,
+// can switch to a log y-axis, and shows values under the cursor in its legend.
+import uPlot from "uplot";
+
+export const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2",
+  "#db2777", "#65a30d", "#7c3aed", "#b45309", "#0f766e", "#475569"];
+
+export function fade(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0", width: 1 }, ticks: { stroke: "#cbd5e1", width: 1 } };
+
+/**
+ * Chart draws series against a shared x. spec: {xLabel, series: [{label, color,
+ * width, dash, points}], height, logX, logY, yRange(u, min, max), draw(u)}.
+ */
+export class Chart {
+  constructor(el, spec) {
+    this.el = el;
+    this.spec = { height: 200, ...spec };
+    this.data = [[], ...this.spec.series.map(() => [])];
+    this.build();
+    this.ro = new ResizeObserver(() => this.fit());
+    this.ro.observe(el);
+  }
+
+  build() {
+    const s = this.spec;
+    if (this.u) this.u.destroy();
+    this.u = new uPlot({
+      width: Math.max(this.el.clientWidth, 200),
+      height: s.height,
+      scales: {
+        x: { time: false, distr: s.logX ? 3 : 1 },
+        y: { distr: s.logY ? 3 : 1, range: s.yRange },
+      },
+      axes: [{ ...axisStyle, label: s.xLabel, labelSize: 20, size: 36 },
+        { ...axisStyle, size: 56, values: (u, vals) => vals.map(fmtTick) }],
+      series: [{ label: s.xLabel, value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
+        ...s.series.map((x) => ({
+          label: x.label, stroke: x.color, width: x.width ?? 1.5, dash: x.dash,
+          points: { show: x.points ?? false, size: 6, fill: x.color },
+          spanGaps: true, show: x.show ?? true,
+          value: (u, v) => (v == null ? "–" : fmtTick(u, v)),
+        }))],
+      legend: { live: true, show: s.legend ?? true },
+      cursor: { drag: { x: true, y: false }, points: { size: 6 } },
+      hooks: s.draw ? { draw: [s.draw] } : {},
+    }, this.data, this.el);
+  }
+
+  fit() {
+    const w = Math.max(this.el.clientWidth, 200);
+    if (w !== this.u.width) this.u.setSize({ width: w, height: this.spec.height });
+  }
+
+  /** setData replaces the data: [x, y1, y2, …]. */
+  setData(data) {
+    this.data = data;
+    this.u.setData(data);
+  }
+
+  /** set changes spec fields (e.g. logY, series) and rebuilds the chart. */
+  set(changes) {
+    Object.assign(this.spec, changes);
+    this.build();
+  }
+
+  destroy() { this.ro.disconnect(); this.u.destroy(); }
+}
+
+function fmtTick(u, v) {
+  if (typeof v !== "number") return v;
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a < 1e-3 || a >= 1e5) return v.toExponential(0);
+  return Number(v.toPrecision(3)).toString();
+}
+
+/** join aligns several (x, y) tables on one x axis, filling gaps with null. */
+export function join(tables) {
+  if (!tables.length) return [[]];
+  return uPlot.join(tables);
+}
+
+/** marker draws a ✕ at (x, y) in data coordinates. */
+export function marker(u, x, y, color) {
+  if (x == null || y == null) return;
+  const cx = u.valToPos(x, "x", true), cy = u.valToPos(y, "y", true);
+  if (!isFinite(cx) || !isFinite(cy)) return;
+  const ctx = u.ctx, r = 6 * devicePixelRatio;
+  const top = u.bbox.top, bot = u.bbox.top + u.bbox.height;
+  const yy = Math.min(Math.max(cy, top + r), bot - r);
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2.5 * devicePixelRatio;
+  ctx.beginPath();
+  ctx.moveTo(cx - r, yy - r); ctx.lineTo(cx + r, yy + r);
+  ctx.moveTo(cx + r, yy - r); ctx.lineTo(cx - r, yy + r);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** vline draws a dashed vertical line at x with a label. */
+export function vline(u, x, color, label) {
+  const cx = u.valToPos(x, "x", true);
+  if (!isFinite(cx)) return;
+  const ctx = u.ctx;
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+  ctx.lineWidth = 1.5 * devicePixelRatio;
+  ctx.beginPath();
+  ctx.moveTo(cx, u.bbox.top);
+  ctx.lineTo(cx, u.bbox.top + u.bbox.height);
+  ctx.stroke();
+  ctx.fillStyle = color;
+  ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+  const w = ctx.measureText(label).width;
+  const tx = cx + 6 * devicePixelRatio + w > u.bbox.left + u.bbox.width ? cx - 6 * devicePixelRatio - w : cx + 6 * devicePixelRatio;
+  ctx.fillText(label, tx, u.bbox.top + 14 * devicePixelRatio);
+  ctx.restore();
+}

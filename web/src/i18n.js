@@ -1,0 +1,115 @@
+// All of the page's text, one table per language. Keys missing from a table
+// fall back to English.
+
+const en = {
+  tabTrain: "Train", tabCompare: "Compare", tabSurface: "Surface", tabDraw: "Draw",
+  surfaceComing: "Coming in a later version: optimizers moving on 2-D test functions such as Rosenbrock. Not available yet.",
+  drawComing: "Coming in a later version: draw a digit and see the network's ten probabilities. Not available yet.",
+  connecting: "Connecting…", connected: "Live", disconnected: "Connection lost — reconnecting in {s} s",
+  network: "Network", hidden: "Hidden units", activation: "Activation",
+  optimizer: "Optimizer", hyper: "Hyperparameters", lr: "Learning rate α", batch: "Batch size",
+  batchSGD: "SGD (1)", batchMini: "Mini-batch (64)", batchFull: "Batch GD (all {n})",
+  epochs: "Epochs", seed: "Seed", schedule: "Schedule", updateRule: "Update rule",
+  start: "Start", pause: "Pause", resume: "Resume", stop: "Stop", delete: "Delete",
+  run: "Run", noRun: "No run yet. Set the network and press Start.", watching: "Watching",
+  lossChart: "Training loss per step", smoothing: "Smoothing", logY: "Log scale",
+  accChart: "Test accuracy per epoch", testLossChart: "Test loss per epoch",
+  gradChart: "Gradient norm ‖∇J‖ per step", ratioChart: "Update ratio ‖Δw‖/‖w‖ per step",
+  lrChart: "Learning rate α per step", progress: "Progress",
+  stepsPerSec: "steps/s", eta: "left", step: "Step", epoch: "Epoch",
+  loss: "Loss", raw: "raw", smoothed: "smoothed", accuracy: "Accuracy", testLoss: "Test loss",
+  weightsTitle: "First-layer weights: each hidden unit as a 28×28 image",
+  weightsNote: "Blue is negative, red positive; each image is scaled to its own largest weight.",
+  confusionTitle: "Confusion matrix (rows: actual, columns: predicted)",
+  samplesTitle: "The first 10 test images", predicted: "predicted", actual: "actual", wrong: "wrong",
+  samplesWait: "Predictions appear after the first epoch.",
+  status_queued: "queued", status_running: "running", status_paused: "paused",
+  status_done: "done", status_stopped: "stopped", status_diverged: "diverged",
+  divergedAt: "diverged at step {k}",
+  compareWhat: "Compare", cmpRates: "Learning rates", cmpOptimizers: "Optimizers", cmpBatches: "Batch sizes",
+  rates: "Rates", ratesHint: "Comma-separated, e.g. 0.001, 0.01, 0.1",
+  preset: "Preset", ownList: "Your own list",
+  cmpNote: "Every run starts from identical initial weights and sees the minibatches in an identical order, so the setting compared is the only difference.",
+  startSweep: "Start comparison", sweepOf: "Comparison",
+  overlay: "Training loss, overlaid (smoothed)", multiples: "Each run on its own scale",
+  xEpochs: "epochs", table: "Results", colRun: "Run", colStatus: "Status",
+  colLoss: "Final loss", colAcc: "Accuracy", colTime: "Time",
+  lrRangeTitle: "LR range test", lrRangeNote: "One short run whose rate rises exponentially from 1e-5 to 10; the loss against the rate shows where learning is fastest.",
+  lrRangeStart: "Run the range test", suggested: "suggested α ≈ {lr}",
+  errorPrefix: "Refused", allowed: "allowed", field: "field",
+  on: "on", off: "off", runs: "Runs",
+};
+
+const ko = {
+  tabTrain: "학습", tabCompare: "비교", tabSurface: "곡면", tabDraw: "그리기",
+  surfaceComing: "다음 버전에서 제공 예정: Rosenbrock 같은 2차원 함수 위에서 움직이는 옵티마이저. 아직 사용할 수 없습니다.",
+  drawComing: "다음 버전에서 제공 예정: 숫자를 그리면 신경망이 열 개의 확률을 보여 줍니다. 아직 사용할 수 없습니다.",
+  connecting: "연결 중…", connected: "실시간", disconnected: "연결 끊김 — {s}초 후 다시 연결",
+  network: "신경망", hidden: "은닉 유닛 수", activation: "활성화 함수",
+  optimizer: "옵티마이저", hyper: "하이퍼파라미터", lr: "학습률 α", batch: "배치 크기",
+  batchSGD: "SGD (1)", batchMini: "미니배치 (64)", batchFull: "배치 GD (전체 {n})",
+  epochs: "에폭", seed: "시드", schedule: "학습률 스케줄", updateRule: "갱신 규칙",
+  start: "시작", pause: "일시정지", resume: "재개", stop: "중지", delete: "삭제",
+  run: "실행", noRun: "아직 실행이 없습니다. 신경망을 설정하고 시작을 누르세요.", watching: "보는 중",
+  lossChart: "스텝별 학습 손실", smoothing: "평활화", logY: "로그 눈금",
+  accChart: "에폭별 테스트 정확도", testLossChart: "에폭별 테스트 손실",
+  gradChart: "스텝별 기울기 크기 ‖∇J‖", ratioChart: "스텝별 갱신 비율 ‖Δw‖/‖w‖",
+  lrChart: "스텝별 학습률 α", progress: "진행",
+  stepsPerSec: "스텝/초", eta: "남음", step: "스텝", epoch: "에폭",
+  loss: "손실", raw: "원값", smoothed: "평활값", accuracy: "정확도", testLoss: "테스트 손실",
+  weightsTitle: "첫 번째 층의 가중치: 은닉 유닛마다 28×28 이미지",
+  weightsNote: "파랑은 음수, 빨강은 양수이며, 각 이미지는 자신의 가장 큰 가중치로 정규화합니다.",
+  confusionTitle: "혼동 행렬 (행: 실제, 열: 예측)",
+  samplesTitle: "처음 10개의 테스트 이미지", predicted: "예측", actual: "실제", wrong: "틀림",
+  samplesWait: "첫 에폭이 끝나면 예측이 나타납니다.",
+  status_queued: "대기", status_running: "실행 중", status_paused: "일시정지",
+  status_done: "완료", status_stopped: "중지됨", status_diverged: "발산",
+  divergedAt: "{k} 스텝에서 발산",
+  compareWhat: "비교 대상", cmpRates: "학습률", cmpOptimizers: "옵티마이저", cmpBatches: "배치 크기",
+  rates: "학습률 목록", ratesHint: "쉼표로 구분, 예: 0.001, 0.01, 0.1",
+  preset: "미리 정한 목록", ownList: "직접 입력",
+  cmpNote: "모든 실행은 같은 초기 가중치에서 출발하고 같은 순서로 미니배치를 봅니다. 따라서 비교하는 설정만 다릅니다.",
+  startSweep: "비교 시작", sweepOf: "비교",
+  overlay: "학습 손실 겹쳐 보기 (평활화)", multiples: "실행별 개별 눈금",
+  xEpochs: "에폭", table: "결과", colRun: "실행", colStatus: "상태",
+  colLoss: "최종 손실", colAcc: "정확도", colTime: "시간",
+  lrRangeTitle: "학습률 범위 테스트", lrRangeNote: "학습률을 1e-5에서 10까지 지수적으로 올리는 짧은 실행입니다. 학습률에 따른 손실에서 학습이 가장 빠른 곳을 찾습니다.",
+  lrRangeStart: "범위 테스트 실행", suggested: "추천 α ≈ {lr}",
+  errorPrefix: "거부됨", allowed: "허용 범위", field: "항목",
+  on: "켬", off: "끔", runs: "실행 목록",
+};
+
+const tables = { en, ko };
+let lang = pickLanguage();
+const listeners = [];
+
+function pickLanguage() {
+  const saved = localStorage.getItem("descent.lang");
+  if (saved && tables[saved]) return saved;
+  return (navigator.language || "en").toLowerCase().startsWith("ko") ? "ko" : "en";
+}
+
+/** t returns the text for key in the current language, with {name} filled from vars. */
+export function t(key, vars = {}) {
+  const s = tables[lang][key] ?? en[key] ?? key;
+  return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
+}
+
+export function language() { return lang; }
+
+export function setLanguage(l) {
+  lang = tables[l] ? l : "en";
+  localStorage.setItem("descent.lang", lang);
+  document.documentElement.lang = lang;
+  applyStatic();
+  listeners.forEach((f) => f(lang));
+}
+
+/** onLanguage registers a function that redraws text when the language changes. */
+export function onLanguage(f) { listeners.push(f); }
+
+/** applyStatic fills every element that has data-i18n. */
+export function applyStatic(root = document) {
+  root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
+}

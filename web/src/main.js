@@ -1,0 +1,71 @@
+// The page: tabs, the language switch, the connection line, and the views.
+import { t, language, setLanguage, applyStatic, onLanguage } from "./i18n.js";
+import { Socket } from "./socket.js";
+import { Store } from "./store.js";
+import { TrainView } from "./train.js";
+import { CompareView } from "./compare.js";
+
+const connEl = document.getElementById("conn");
+const langBtn = document.getElementById("lang");
+let connState = ["connecting"];
+
+function showConn(state, secs) {
+  connState = [state, secs];
+  connEl.className = `conn conn-${state}`;
+  connEl.textContent = state === "open" ? t("connected") : state === "closed" ? t("disconnected", { s: secs }) : t("connecting");
+}
+
+const socket = new Socket((ev) => store.handle(ev), showConn);
+const store = new Store(socket);
+const views = {
+  train: new TrainView(document.getElementById("view-train"), store),
+  compare: new CompareView(document.getElementById("view-compare"), store),
+};
+let built = false;
+
+store.on((kind, ev) => {
+  if (kind === "hello" && !built) {
+    built = true;
+    views.train.build();
+    views.compare.build();
+    document.body.dataset.ready = "1";
+  }
+  if (kind === "error" && ev && !ev.req) console.warn("server error", ev);
+});
+
+// Tabs: arrow keys move between them, as the ARIA tabs pattern asks.
+const tabs = [...document.querySelectorAll("[role=tab]")];
+function select(tab) {
+  tabs.forEach((x) => {
+    const on = x === tab;
+    x.setAttribute("aria-selected", on);
+    x.tabIndex = on ? 0 : -1;
+    document.getElementById(x.getAttribute("aria-controls")).hidden = !on;
+  });
+  const v = views[tab.dataset.view];
+  if (v && v.redraw) v.redraw();
+  location.hash = tab.dataset.view;
+}
+tabs.forEach((tab, i) => {
+  tab.addEventListener("click", () => select(tab));
+  tab.addEventListener("keydown", (e) => {
+    const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (!d) return;
+    const next = tabs[(i + d + tabs.length) % tabs.length];
+    next.focus();
+    select(next);
+  });
+});
+const initial = tabs.find((x) => x.dataset.view === location.hash.slice(1)) || tabs[0];
+
+function labelLang() {
+  langBtn.textContent = language() === "ko" ? "English" : "한국어";
+  langBtn.setAttribute("aria-label", language() === "ko" ? "Switch to English" : "한국어로 바꾸기");
+}
+langBtn.addEventListener("click", () => setLanguage(language() === "ko" ? "en" : "ko"));
+onLanguage(() => { labelLang(); showConn(...connState); });
+document.documentElement.lang = language();
+applyStatic();
+labelLang();
+select(initial);
+window.descent = { store, setLanguage }; // for the browser tests and curious students
