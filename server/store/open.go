@@ -114,11 +114,11 @@ func open(ctx context.Context, dir string, o options) (_ *Store, err error) {
 	if err := probeDir(dir); err != nil {
 		return nil, err
 	}
-	exists, err := checkFile(s.path)
+	state, err := checkFile(s.path)
 	if err != nil {
 		return nil, err
 	}
-	if s.wdb, err = openDB(s.path, exists, false); err != nil {
+	if s.wdb, err = openWriter(s.path, state); err != nil {
 		return nil, err
 	}
 	if err := s.checkSchema(ctx, o.migrations); err != nil {
@@ -127,7 +127,7 @@ func open(ctx context.Context, dir string, o options) (_ *Store, err error) {
 	if err := migrate(ctx, s.wdb, o.migrations); err != nil {
 		return nil, explain(err, "migrating", s.path)
 	}
-	if s.rdb, err = openDB(s.path, true, true); err != nil {
+	if s.rdb, err = openReader(s.path); err != nil {
 		return nil, err
 	}
 	s.w = newWriter(s, o)
@@ -198,55 +198,86 @@ func probeDir(dir string) error {
 	return nil
 }
 
-// checkFile reports whether path exists, and refuses one that this process
-// cannot write or that is not a SQLite database. An empty file is a new
-// database to SQLite, and to us.
-func checkFile(path string) (exists bool, err error) {
+// fileState is what checkFile found at the database's path.
+type fileState int
+
+const (
+	fileMissing  fileState = iota // SQLite will create it
+	fileEmpty                     // a new database to SQLite
+	fileExisting                  // begins as a SQLite database does
+)
+
+// checkFile refuses a database file that this process cannot write or that
+// is not a SQLite database, and otherwise says what is there.
+func checkFile(path string) (fileState, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
+		return fileMissing, nil
 	}
 	if err != nil {
-		return false, explain(err, "opening", path)
+		return 0, explain(err, "opening", path)
 	}
 	defer f.Close()
 	head := make([]byte, len(sqliteMagic))
 	n, err := io.ReadFull(f, head)
-	if err != nil && n > 0 || n > 0 && !bytes.Equal(head, sqliteMagic) {
-		return true, newError(ErrCorrupt, nil, "%s is not a SQLite database; "+
+	if n == 0 && err == io.EOF {
+		return fileEmpty, nil
+	}
+	if err != nil || !bytes.Equal(head, sqliteMagic) {
+		return 0, newError(ErrCorrupt, nil, "%s is not a SQLite database; "+
 			"move it aside (it is left as it is) or pass --data-dir to use another folder", path)
 	}
-	return true, nil
+	return fileExisting, nil
 }
 
-// openDB opens path for writing (one connection, write transactions that take
-// the lock at BEGIN) or for reading (query-only connections). When exists is
-// true, mode=rw makes SQLite fail rather than create a file if it has gone.
-func openDB(path string, exists, readOnly bool) (*sql.DB, error) {
+// openWriter opens path for writing through one connection whose write
+// transactions take SQLite's lock at BEGIN. For an existing file, mode=rw
+// makes SQLite fail rather than create a new file if it has gone, and
+// auto_vacuum is left alone: setting it rewrites the header even when
+// unchanged, and a file that is about to be refused must stay as it was.
+func openWriter(path string, state fileState) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("mode", "rwc")
-	if exists {
+	if state != fileMissing {
 		q.Set("mode", "rw")
 	}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
-	if readOnly {
-		q.Add("_pragma", "query_only(1)")
-	} else {
-		q.Set("_auto_vacuum", "incremental") // takes effect in a new file only
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Set("_txlock", "immediate")
+	if state != fileExisting {
+		q.Set("_auto_vacuum", "incremental") // Delete gives the pages back
 	}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sqlOpen(path, q)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
+}
+
+// openReader opens readConns query-only connections to the database that
+// openWriter made.
+func openReader(path string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("mode", "rw") // a WAL reader writes the shared-memory index
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS))
+	q.Add("_pragma", "query_only(1)")
+	db, err := sqlOpen(path, q)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(readConns)
+	return db, nil
+}
+
+// sqlOpen opens path as a file: URI, escaped so that any path works.
+func sqlOpen(path string, q url.Values) (*sql.DB, error) {
 	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
-	}
-	if readOnly {
-		db.SetMaxOpenConns(readConns)
-	} else {
-		db.SetMaxOpenConns(1)
 	}
 	db.SetMaxIdleConns(readConns)
 	db.SetConnMaxLifetime(0)
