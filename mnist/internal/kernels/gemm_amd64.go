@@ -5,8 +5,15 @@ package kernels
 // microKernel computes one register tile; see gen_kernels.go.
 type microKernel func(k int, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, rem int)
 
+// transpose8 sets dst[p*ldd+r] = src[r*lds+p] for r < 8, p < 8·k8.
+//
 //go:noescape
 func transpose8(k8 int, src *float32, lds int, dst *float32, ldd int)
+
+// transpose4 sets dst[p*ldd+r] = src[r*lds+p] for r < 4, p < 4·k4.
+//
+//go:noescape
+func transpose4(k4 int, src *float32, lds int, dst *float32, ldd int)
 
 // arch describes the micro-kernels of one instruction set.
 type arch struct {
@@ -118,29 +125,47 @@ func (g *gemm) block(ar *arch, ws *workspace, pc, kc, jc, nc int, beta float32) 
 // stride nr. Columns past nc in the last panel are left unset; the
 // kernels mask them.
 func packBT(dst, b []float32, ldb, j0, nc, p0, kc, nr int) {
-	k8 := kc / 8
 	for q := 0; q*nr < nc; q++ {
 		panel := dst[q*kc*nr : (q+1)*kc*nr]
+		src := b[(j0+q*nr)*ldb+p0:]
 		w := min(nr, nc-q*nr)
-		r := 0
-		for ; k8 > 0 && r+8 <= w; r += 8 {
-			src := b[(j0+q*nr+r)*ldb+p0:]
-			_ = src[7*ldb+8*k8-1]
-			_ = panel[(8*k8-1)*nr+r+7]
-			transpose8(k8, &src[0], ldb, &panel[r], nr)
+		// 8×8 transposes, a chunk of columns at a time so that the
+		// destination chunk stays in L1 while the row groups fill it.
+		k8, w8 := kc/8, w&^7
+		for p := 0; p < 8*k8; p += 8 * packChunk {
+			n8 := min(packChunk, k8-p/8)
+			for r := 0; r < w8; r += 8 {
+				_ = src[(r+7)*ldb+p+8*n8-1]
+				_ = panel[(p+8*n8-1)*nr+r+7]
+				transpose8(n8, &src[r*ldb+p], ldb, &panel[p*nr+r], nr)
+			}
 		}
-		for rr := 0; rr < w; rr++ {
-			p := 0
-			if rr < r {
-				p = 8 * k8
-			}
-			row := b[(j0+q*nr+rr)*ldb+p0 : (j0+q*nr+rr)*ldb+p0+kc]
-			for ; p < kc; p++ {
-				panel[p*nr+rr] = row[p]
-			}
+		packTail(panel, src, ldb, 0, w8, 8*k8, kc, nr)
+		r := w8
+		if k4 := kc / 4; w-r >= 4 && k4 > 0 {
+			_ = src[(r+3)*ldb+4*k4-1]
+			_ = panel[(4*k4-1)*nr+r+3]
+			transpose4(k4, &src[r*ldb], ldb, &panel[r], nr)
+			packTail(panel, src, ldb, r, r+4, 4*k4, kc, nr)
+			r += 4
+		}
+		packTail(panel, src, ldb, r, w, 0, kc, nr)
+	}
+}
+
+// packTail copies rows [r0, r1) × columns [p0, kc) of src (stride ldb)
+// transposed into panel (stride nr).
+func packTail(panel, src []float32, ldb, r0, r1, p0, kc, nr int) {
+	for r := r0; r < r1; r++ {
+		row := src[r*ldb : r*ldb+kc]
+		for p := p0; p < kc; p++ {
+			panel[p*nr+r] = row[p]
 		}
 	}
 }
+
+// packChunk is the number of 8-column blocks packBT transposes per call.
+const packChunk = 8
 
 // balance splits n into ⌈n/limit⌉ nearly equal blocks and returns the
 // block length.

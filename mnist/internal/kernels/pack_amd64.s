@@ -77,3 +77,41 @@ loop:
 	JNZ  loop
 	VZEROUPPER
 	RET
+
+// func transpose4(k4 int, src *float32, lds int, dst *float32, ldd int)
+//
+// Transposes 4 rows × 4·k4 columns of src (row stride lds) into dst:
+// dst[p*ldd + r] = src[r*lds + p] for r < 4, p < 4·k4. k4 must be > 0.
+TEXT ·transpose4(SB), NOSPLIT, $0-40
+	MOVQ k4+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), R12
+
+loop4:
+	VMOVUPS   (SI), X0
+	VMOVUPS   (SI)(R8*1), X1
+	VMOVUPS   (SI)(R8*2), X2
+	VMOVUPS   (SI)(R9*1), X3
+	VUNPCKLPS X1, X0, X4
+	VUNPCKHPS X1, X0, X5
+	VUNPCKLPS X3, X2, X6
+	VUNPCKHPS X3, X2, X7
+	VSHUFPS   $0x44, X6, X4, X0
+	VSHUFPS   $0xEE, X6, X4, X1
+	VSHUFPS   $0x44, X7, X5, X2
+	VSHUFPS   $0xEE, X7, X5, X3
+	VMOVUPS   X0, (DI)
+	VMOVUPS   X1, (DI)(R11*1)
+	VMOVUPS   X2, (DI)(R11*2)
+	VMOVUPS   X3, (DI)(R12*1)
+	ADDQ      $16, SI
+	LEAQ      (DI)(R11*4), DI
+	DECQ      CX
+	JNZ       loop4
+	RET
