@@ -7,10 +7,10 @@ func (g *gemm) portable() {
 	switch {
 	case !g.transB:
 		g.axpyForm(g.b, g.ldb)
-	case !g.transA:
+	case !g.transA && g.m < portableDotRows:
 		g.dotForm()
 	default:
-		// Aᵀ·Bᵀ: transpose B once, then it is the Aᵀ·B case.
+		// op(A)·Bᵀ: transpose B once, then it is the op(A)·B case.
 		ws := getWorkspace(g.k * g.n)
 		bt := ws.buf[:g.k*g.n]
 		transposeInto(bt, g.b, g.ldb, g.n, g.k)
@@ -18,6 +18,10 @@ func (g *gemm) portable() {
 		putWorkspace(ws)
 	}
 }
+
+// portableDotRows is the number of rows of A below which A·Bᵀ is
+// computed as dot products instead of transposing B first.
+const portableDotRows = 8
 
 // transposeInto writes the (rows, cols) matrix src (stride lds) into dst
 // as (cols, rows) with stride rows.
