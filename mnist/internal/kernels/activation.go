@@ -34,11 +34,14 @@ func AddBiasReLU(y []float32, rows, cols int, bias []float32) {
 // AddBiasTanh sets y[i,j] = tanh(y[i,j] + bias[j]) for y (rows, cols)
 // row-major and bias of length cols, within a few float32 ulps.
 func AddBiasTanh(y []float32, rows, cols int, bias []float32) {
-	forEachRow(y, rows, cols, bias, func(row, b []float32) {
-		for j, v := range row {
-			row[j] = tanh32(v + b[j])
-		}
-	})
+	forEachRow(y, rows, cols, bias, tanhRow)
+}
+
+// tanhRowGo is the portable tanhRow.
+func tanhRowGo(row, b []float32) {
+	for j, v := range row {
+		row[j] = tanh32(v + b[j])
+	}
 }
 
 // forEachRow checks the shapes and calls f on every row of y with the

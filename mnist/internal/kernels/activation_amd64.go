@@ -16,3 +16,18 @@ func sigmoidRow(row, b []float32) {
 	}
 	sigmoidBias256(len(row), &row[0], &b[0])
 }
+
+// tanhBias256 sets y[i] = tanh(y[i]+b[i]) for i < n (AVX2+FMA; same
+// algorithm and accuracy as tanh32).
+//
+//go:noescape
+func tanhBias256(n int, y *float32, b *float32)
+
+// tanhRow sets row[j] = tanh(row[j] + b[j]); len(b) == len(row) > 0.
+func tanhRow(row, b []float32) {
+	if currentImpl() == implPortable {
+		tanhRowGo(row, b)
+		return
+	}
+	tanhBias256(len(row), &row[0], &b[0])
+}

@@ -40,10 +40,19 @@ func benchShapes() []benchShape {
 	}
 	add(1, 784, 100, false)
 	add(1, 100, 10, true)
-	s = append(s, benchShape{"fwd_b60000_784x100", false, true, 60000, 100, 784, 0})
+	// Full batch (9.4 GFLOP each): fast path only.
+	s = append(s, benchShape{"fwd_b60000_784x100", false, true, 60000, 100, 784, 0},
+		benchShape{"dW_b60000_784x100", true, false, 100, 784, 60000, 0})
 	return s
 }
 
+// BenchmarkSgemm measures the network shapes on the current path (avx512,
+// avx2 or portable), the forced portable path and gonum's blas32. Run it
+// on one core:
+//
+//	GOMAXPROCS=1 go test -run X -bench Sgemm -benchtime=0.3s
+//
+// (DESCENT_KERNELS=avx2 measures the AVX2 kernels on an AVX-512 machine.)
 func BenchmarkSgemm(b *testing.B) {
 	for _, sh := range benchShapes() {
 		rng := rand.New(rand.NewPCG(3, 4))

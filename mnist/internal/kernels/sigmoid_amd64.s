@@ -17,7 +17,14 @@ DATA sigc<>+36(SB)/4, $0x3d2aa9c1 // c2 = 0.041665795894
 DATA sigc<>+40(SB)/4, $0x3e2aaaaa // c1 = 0.16666665459
 DATA sigc<>+44(SB)/4, $0x3f000000 // c0 = 0.50000001201
 DATA sigc<>+48(SB)/4, $127 // exponent bias (int32)
-GLOBL sigc<>(SB), RODATA|NOPTR, $52
+DATA sigc<>+56(SB)/4, $0xbbbaf0ea // tanh t4 = -0.00570498872745
+DATA sigc<>+60(SB)/4, $0x3ca9134e // tanh t3 = 0.0206390887954
+DATA sigc<>+64(SB)/4, $0xbd5c1e2d // tanh t2 = -0.0537397155531
+DATA sigc<>+68(SB)/4, $0x3e088393 // tanh t1 = 0.133314422036
+DATA sigc<>+72(SB)/4, $0xbeaaaa99 // tanh t0 = -0.333332819422
+DATA sigc<>+76(SB)/4, $0x3f200000 // tanh small = 0.625
+DATA sigc<>+80(SB)/4, $0x7fffffff // abs mask
+GLOBL sigc<>(SB), RODATA|NOPTR, $84
 
 // smask holds 8 all-ones lanes followed by 8 zero lanes.
 DATA smask<>+0(SB)/8, $-1
@@ -33,13 +40,9 @@ GLOBL smask<>(SB), RODATA|NOPTR, $64
 // POLY sets Y1 = c5·r⁵+…+c0 for r in Y0 (Horner), Y4 scratch.
 #define POLY(coef) VBROADCASTSS coef, Y4 ; VFMADD213PS Y4, Y0, Y1
 
-// SIGMOID sets Y0 = 1/(1+e^-Y0), NaN propagating; Y1..Y4 scratch,
-// Y8..Y14 hold the constants loaded by the prologue.
-#define SIGMOID \
-	VXORPS Y1, Y1, Y1 ; \
-	VSUBPS Y0, Y1, Y0 ; \
-	VMINPS Y0, Y8, Y0 ; \
-	VMAXPS Y0, Y9, Y0 ; \
+// EXPCORE sets Y1 = e^Y0 for Y0 in [-87.3, 88.3] (or NaN); Y0, Y2..Y4
+// scratch, Y10..Y14 hold the constants loaded by the prologue.
+#define EXPCORE \
 	VMULPS Y10, Y0, Y1 ; \
 	VCVTPS2DQ Y1, Y2 ; \
 	VCVTDQ2PS Y2, Y1 ; \
@@ -56,9 +59,46 @@ GLOBL smask<>(SB), RODATA|NOPTR, $64
 	VADDPS Y13, Y1, Y1 ; \
 	VPADDD Y14, Y2, Y2 ; \
 	VPSLLD $23, Y2, Y2 ; \
-	VMULPS Y2, Y1, Y1 ; \
+	VMULPS Y2, Y1, Y1
+
+// SIGMOID sets Y0 = 1/(1+e^-Y0), NaN propagating; Y1..Y4 scratch,
+// Y8..Y14 hold the constants loaded by the prologue.
+#define SIGMOID \
+	VXORPS Y1, Y1, Y1 ; \
+	VSUBPS Y0, Y1, Y0 ; \
+	VMINPS Y0, Y8, Y0 ; \
+	VMAXPS Y0, Y9, Y0 ; \
+	EXPCORE ; \
 	VADDPS Y13, Y1, Y1 ; \
 	VDIVPS Y1, Y13, Y0
+
+// TPOLY is one Horner step of the tanh polynomial in Y3, z in Y2.
+#define TPOLY(coef) VBROADCASTSS coef, Y4 ; VFMADD213PS Y4, Y2, Y3
+
+// TANH sets Y0 = tanh(Y0): x + x·z·P(z) (z = x²) for |x| < 0.625, else
+// sign(x)·(1 - 2/(e^2|x| + 1)). Y1..Y5, Y7 scratch; Y6 = abs mask.
+#define TANH \
+	VANDPS Y6, Y0, Y5 ; \
+	VANDNPS Y0, Y6, Y7 ; \
+	VADDPS Y5, Y5, Y0 ; \
+	VMINPS Y0, Y8, Y0 ; \
+	EXPCORE ; \
+	VADDPS Y13, Y1, Y1 ; \
+	VADDPS Y13, Y13, Y2 ; \
+	VDIVPS Y1, Y2, Y1 ; \
+	VSUBPS Y1, Y13, Y1 ; \
+	VMULPS Y5, Y5, Y2 ; \
+	VBROADCASTSS sigc<>+56(SB), Y3 ; \
+	TPOLY(sigc<>+60(SB)) ; \
+	TPOLY(sigc<>+64(SB)) ; \
+	TPOLY(sigc<>+68(SB)) ; \
+	TPOLY(sigc<>+72(SB)) ; \
+	VMULPS Y2, Y3, Y3 ; \
+	VFMADD213PS Y5, Y5, Y3 ; \
+	VBROADCASTSS sigc<>+76(SB), Y4 ; \
+	VCMPPS $1, Y4, Y5, Y2 ; \
+	VBLENDVPS Y2, Y3, Y1, Y1 ; \
+	VORPS Y7, Y1, Y0
 
 // func sigmoidBias256(n int, y *float32, b *float32)
 //
@@ -102,5 +142,51 @@ tail:
 	VMASKMOVPS Y0, Y15, (DI)
 
 done:
+	VZEROUPPER
+	RET
+
+// func tanhBias256(n int, y *float32, b *float32)
+//
+// y[i] = tanh(y[i]+b[i]) for i < n (AVX2).
+TEXT ·tanhBias256(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), SI
+	VBROADCASTSS sigc<>+0(SB), Y8
+	VBROADCASTSS sigc<>+4(SB), Y9
+	VBROADCASTSS sigc<>+8(SB), Y10
+	VBROADCASTSS sigc<>+12(SB), Y11
+	VBROADCASTSS sigc<>+16(SB), Y12
+	VBROADCASTSS sigc<>+20(SB), Y13
+	VPBROADCASTD sigc<>+48(SB), Y14
+	VBROADCASTSS sigc<>+80(SB), Y6
+	MOVQ CX, DX
+	SHRQ $3, CX
+	JEQ  ttail
+
+tloop:
+	VMOVUPS (DI), Y0
+	VADDPS  (SI), Y0, Y0
+	TANH
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, DI
+	ADDQ    $32, SI
+	DECQ    CX
+	JNZ     tloop
+
+ttail:
+	ANDQ $7, DX
+	JEQ  tdone
+	SHLQ $2, DX
+	LEAQ smask<>+32(SB), CX
+	SUBQ DX, CX
+	VMOVDQU    (CX), Y15
+	VMASKMOVPS (DI), Y15, Y0
+	VMASKMOVPS (SI), Y15, Y5
+	VADDPS     Y5, Y0, Y0
+	TANH
+	VMASKMOVPS Y0, Y15, (DI)
+
+tdone:
 	VZEROUPPER
 	RET
