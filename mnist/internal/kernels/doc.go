@@ -18,6 +18,18 @@
 //
 // [Impl] reports the path in use: "avx512", "avx2" or "portable".
 //
+// GEMM design (amd64): the vector dimension is n (columns of C). Register
+// tiles are up to 14×32 (AVX-512, 28 zmm accumulators) or 6×16 (AVX2),
+// rows split evenly so no tile is tiny; edge columns use masked loads and
+// stores, never a scalar tail. op(A) is broadcast straight from memory in
+// both layouts and B is read in place when not transposed; only a
+// transposed B (the forward X·Wᵀ) is packed, with 8×8 / 4×4 register
+// transposes, into a pooled buffer. k is cut in blocks of ≤ 512 and the
+// B block is sized for L2. With m ≤ 4 the forward becomes dot products
+// (GEMV). The activations and Axpy/Dot use AVX2 on both x86 paths.
+//
+// Benchmarks (one core): GOMAXPROCS=1 go test -run X -bench . -benchtime=0.3s
+//
 // All kernels are single-threaded and safe for concurrent use: the only
 // package state is the read-mostly dispatch choice and a sync.Pool of
 // packing buffers, so a caller repeating the same shapes allocates
