@@ -3,19 +3,42 @@ package mnist
 import (
 	"math"
 
+	"descent/mnist/internal/kernels"
 	"descent/optim"
 )
 
 // Each forward step sits beside its backward step. Shapes are row-major, with
 // B the rows of the minibatch.
 
-// linearForward computes y = x·Wᵀ + b.
+// linearForward computes y = x·Wᵀ + b, followed by act when act is not "".
 // x is (B, in), W is (out, in) as in PyTorch's nn.Linear, b is (out), y is (B, out).
-func linearForward[T optim.Float](y, x, w, b []T, batch, in, out int) {
+// In float32 the bias and the activation are one fused pass over y.
+func linearForward[T optim.Float](act Activation, y, x, w, b []T, batch, in, out int) {
+	if is32[T]() && act != "" {
+		gemm(false, true, batch, out, in, x, in, w, in, 0, y, out)
+		addBiasActivation(act, f32(y), batch, out, f32(b))
+		return
+	}
 	for r := range batch {
 		copy(y[r*out:(r+1)*out], b)
 	}
 	gemm(false, true, batch, out, in, x, in, w, in, 1, y, out)
+	if act != "" {
+		activationForward(act, y)
+	}
+}
+
+// addBiasActivation is y ← act(y + b) on float32 rows, in the kernels' fused,
+// vectorised passes.
+func addBiasActivation(act Activation, y []float32, rows, cols int, b []float32) {
+	switch act {
+	case Sigmoid:
+		kernels.AddBiasSigmoid(y, rows, cols, b)
+	case ReLU:
+		kernels.AddBiasReLU(y, rows, cols, b)
+	case Tanh:
+		kernels.AddBiasTanh(y, rows, cols, b)
+	}
 }
 
 // linearBackward computes the weight and bias gradients, dW = dyᵀ·x and
@@ -27,16 +50,9 @@ func linearBackward[T optim.Float](dw, db, dx, dy, x, w []T, batch, in, out int,
 	var beta T
 	if accumulate {
 		beta = 1
-	} else {
-		clear(db)
 	}
 	gemm(true, false, out, in, batch, dy, out, x, in, beta, dw, in)
-	for r := range batch {
-		row := dy[r*out : (r+1)*out]
-		for j, v := range row {
-			db[j] += v
-		}
-	}
+	colSum(db, dy, batch, out, beta)
 	if dx != nil {
 		gemm(false, false, batch, in, out, dy, out, w, in, 0, dx, in)
 	}
@@ -129,4 +145,20 @@ func softmaxCrossEntropy[T optim.Float](dz, logits []T, labels []uint8, pred []u
 		d[y] -= T(scale)
 	}
 	return loss, correct
+}
+
+// colSum sets db = Σ_rows dy + beta·db: the bias gradient.
+func colSum[T optim.Float](db, dy []T, rows, cols int, beta T) {
+	if is32[T]() {
+		kernels.ColSum(f32(db), f32(dy), rows, cols, float32(beta))
+		return
+	}
+	if beta == 0 {
+		clear(db)
+	}
+	for r := range rows {
+		for j, v := range dy[r*cols : (r+1)*cols] {
+			db[j] += v
+		}
+	}
 }

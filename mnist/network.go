@@ -120,10 +120,11 @@ func (n *Net[T]) forward(batch int) []T {
 	last := len(n.layers) - 1
 	for l, ly := range n.layers {
 		y := n.ws.acts[l][:batch*ly.out]
-		linearForward(y, x, ly.w, ly.b, batch, ly.in, ly.out)
-		if l < last {
-			activationForward(n.Arch.Activation, y)
+		act := n.Arch.Activation
+		if l == last {
+			act = "" // logits
 		}
+		linearForward(act, y, x, ly.w, ly.b, batch, ly.in, ly.out)
 		x = y
 	}
 	return x
