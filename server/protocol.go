@@ -160,8 +160,8 @@ type Limits struct {
 // Samples are the first test images, whose predictions each Epoch event
 // carries: the report's ending.
 type Samples struct {
-	Pixels []byte  `json:"pixels"` // len(labels) × 784 raw pixels, base64 in JSON
-	Labels []uint8 `json:"labels"`
+	Pixels []byte `json:"pixels"` // len(labels) × 784 raw pixels, base64 in JSON
+	Labels []int  `json:"labels"`
 }
 
 // RunInfo describes a run in lists and in RunCreated, Status and History.

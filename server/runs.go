@@ -44,11 +44,14 @@ func newManager(train, test *mnist.Dataset, concurrent int, log *slog.Logger) *m
 // samplesOf returns the first n test images and labels.
 func samplesOf(test *mnist.Dataset, n int) Samples {
 	if test == nil {
-		return Samples{Pixels: []byte{}, Labels: []uint8{}}
+		return Samples{Pixels: []byte{}, Labels: []int{}}
 	}
 	n = min(n, test.N)
-	return Samples{Pixels: append([]byte(nil), test.Images[:n*mnist.InputSize]...),
-		Labels: append([]uint8(nil), test.Labels[:n]...)}
+	s := Samples{Pixels: append([]byte(nil), test.Images[:n*mnist.InputSize]...), Labels: make([]int, n)}
+	for i := range n {
+		s.Labels[i] = int(test.Labels[i])
+	}
+	return s
 }
 
 // create makes one run per config and starts them. Runs of one call share a

@@ -22,7 +22,8 @@ export class Chart {
     this.spec = { height: 200, ...spec };
     this.data = [[], ...this.spec.series.map(() => [])];
     this.build();
-    this.ro = new ResizeObserver(() => this.fit());
+    // Resizing in the next frame avoids a ResizeObserver loop.
+    this.ro = new ResizeObserver(() => requestAnimationFrame(() => this.fit()));
     this.ro.observe(el);
   }
 
@@ -36,8 +37,8 @@ export class Chart {
         x: { time: false, distr: s.logX ? 3 : 1 },
         y: { distr: s.logY ? 3 : 1, range: s.yRange },
       },
-      axes: [{ ...axisStyle, label: s.xLabel, labelSize: 20, size: 36 },
-        { ...axisStyle, size: 56, values: (u, vals) => vals.map(fmtTick) }],
+      axes: [{ ...axisStyle, label: s.xLabel, labelSize: 20, size: 36, values: (u, vals) => vals.map((v) => fmtTick(u, v)) },
+        { ...axisStyle, size: 56, values: (u, vals) => vals.map((v) => fmtTick(u, v)) }],
       series: [{ label: s.xLabel, value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
         ...s.series.map((x) => ({
           label: x.label, stroke: x.color, width: x.width ?? 1.5, dash: x.dash,
@@ -52,6 +53,7 @@ export class Chart {
   }
 
   fit() {
+    if (!this.u) return;
     const w = Math.max(this.el.clientWidth, 200);
     if (w !== this.u.width) this.u.setSize({ width: w, height: this.spec.height });
   }
@@ -68,7 +70,14 @@ export class Chart {
     this.build();
   }
 
-  destroy() { this.ro.disconnect(); this.u.destroy(); }
+  /** relabel renames the x axis and the series, for a change of language. */
+  relabel(xLabel, names) {
+    this.spec.xLabel = xLabel;
+    names.forEach((n, i) => { if (this.spec.series[i]) this.spec.series[i].label = n; });
+    this.build();
+  }
+
+  destroy() { this.ro.disconnect(); this.u.destroy(); this.u = null; }
 }
 
 function fmtTick(u, v) {

@@ -56,9 +56,9 @@ export class CompareView {
     this.seed = numberInput(hello.defaults.seed, { min: 0, max: hello.limits.maxSeed, step: 1, name: "seed" });
     this.error = h("div", { class: "error", role: "alert" });
     this.parts = {
-      rates: h("div", {}, field("optimizer", this.opt), field("preset", this.preset), field("rates", this.rates, t("ratesHint"))),
+      rates: h("div", { class: "stack" }, field("optimizer", this.opt), field("preset", this.preset), field("rates", this.rates, { key: "ratesHint" })),
       optimizers: h("div", {}, this.optList),
-      batches: h("div", {}, this.batches, field("lr", this.lr)),
+      batches: h("div", { class: "stack" }, this.batches, field("lr", this.lr)),
       batchSel: field("batch", this.batch),
     };
     const form = h("form", { class: "card form", "aria-label": "Comparison settings" },
@@ -275,6 +275,9 @@ export class CompareView {
   relabel() {
     if (!this.sweepSel) return;
     applyStatic(this.root);
+    this.overlayKey = null; // rebuilt with the new axis label
+    for (const m of this.small.values()) m.chart.relabel(t("xEpochs"), [t("raw"), t("smoothed")]);
+    this.lrChart.relabel("α", [t("raw"), t("smoothed")]);
     this.root.querySelectorAll("[data-batch]").forEach((el) => { el.textContent = t(el.dataset.batch, { n: this.store.hello.limits.trainSize }); });
     this.redraw();
   }

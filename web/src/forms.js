@@ -18,13 +18,14 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** field wraps a control with its label (and an optional hint), linked by id. */
+/** field wraps a control with its label (and an optional hint: text, or {key} of a translated text), linked by id. */
 export function field(labelKey, control, hint) {
   const id = control.id || `f${++uid}`;
   control.id = id;
   const label = h("label", { for: id, "data-i18n": labelKey.startsWith("=") ? null : labelKey },
     labelKey.startsWith("=") ? labelKey.slice(1) : t(labelKey));
-  return h("div", { class: "field" }, label, control, hint ? h("small", { class: "hint" }, hint) : null);
+  const hintEl = !hint ? null : hint.key ? h("small", { class: "hint", "data-i18n": hint.key }, t(hint.key)) : h("small", { class: "hint" }, hint);
+  return h("div", { class: "field" }, label, control, hintEl);
 }
 
 export function numberInput(value, { min, max, step = "any", name } = {}) {

@@ -5,6 +5,11 @@ import { Store } from "./store.js";
 import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
 
+// Errors are kept for the browser tests, which fail on any.
+window.descentErrors = [];
+window.addEventListener("error", (e) => window.descentErrors.push(`${e.message} at ${e.filename}:${e.lineno}`));
+window.addEventListener("unhandledrejection", (e) => window.descentErrors.push(String(e.reason)));
+
 const connEl = document.getElementById("conn");
 const langBtn = document.getElementById("lang");
 let connState = ["connecting"];

@@ -79,7 +79,7 @@ export class TrainView {
       h("div", { class: "progress" }, this.bar, this.progress));
 
     // The charts.
-    this.smooth = h("input", { type: "range", min: 0, max: 0.99, step: 0.01, value: 0.6, "aria-label": t("smoothing"), "data-i18n-label": "smoothing" });
+    this.smooth = h("input", { type: "range", min: 0, max: 0.99, step: 0.01, value: 0.9, "aria-label": t("smoothing"), "data-i18n-label": "smoothing" });
     this.logY = h("input", { type: "checkbox", id: "logy" });
     this.smooth.addEventListener("input", () => this.redraw());
     this.logY.addEventListener("change", () => { this.lossChart.set({ logY: this.logY.checked }); this.redraw(); });
@@ -94,7 +94,10 @@ export class TrainView {
     const charts = h("div", { class: "charts" },
       h("div", { class: "card chart wide" }, h("div", { class: "chart-head" }, h("h3", { "data-i18n": "lossChart" }, t("lossChart")), controls), this.empty, lossBox),
       card("accChart", null, B.acc), card("testLossChart", null, B.testLoss),
-      card("gradChart", null, B.grad), card("ratioChart", null, B.ratio), card("lrChart", null, B.lr));
+      card("gradChart", null, B.grad), card("ratioChart", null, B.ratio));
+    const lrCard = card("lrChart", null, B.lr);
+    lrCard.classList.add("wide");
+    charts.append(lrCard);
 
     // The pictures.
     this.canvas = h("canvas", { width: 280, height: 280, class: "weights", role: "img", "aria-label": t("weightsTitle") });
@@ -112,10 +115,10 @@ export class TrainView {
       { label: t("raw"), color: fade(c, 0.25), width: 1 }, { label: t("smoothed"), color: c, width: 2 }] });
     this.accChart = new Chart(B.acc, { xLabel: t("epoch"), series: [{ label: `${t("accuracy")} %`, color: palette[2], width: 2, points: true }] });
     this.testLossChart = new Chart(B.testLoss, { xLabel: t("epoch"), series: [
-      { label: t("testLoss"), color: palette[1], width: 2, points: true }, { label: t("loss"), color: palette[0], dash: [4, 4], points: true }] });
+      { label: t("testLoss"), color: palette[1], width: 2, points: true }, { label: t("trainLoss"), color: palette[0], dash: [4, 4], points: true }] });
     this.gradChart = new Chart(B.grad, { xLabel: t("step"), logY: true, series: [{ label: "‖∇J‖", color: palette[3] }] });
     this.ratioChart = new Chart(B.ratio, { xLabel: t("step"), logY: true, series: [{ label: "‖Δw‖/‖w‖", color: palette[4] }] });
-    this.lrChart = new Chart(B.lr, { xLabel: t("step"), series: [{ label: "α", color: palette[5] }] });
+    this.lrChart = new Chart(B.lr, { xLabel: t("step"), height: 150, series: [{ label: "α", color: palette[5] }] });
     this.refreshRuns();
     if (!this.current) {
       const runs = [...this.store.runs.values()];
@@ -163,6 +166,7 @@ export class TrainView {
   }
 
   redraw() {
+    if (!this.runSel) return;
     const r = this.current && this.store.run(this.current);
     this.empty.hidden = !!r;
     const st = r ? r.info.status : null;
@@ -198,6 +202,10 @@ export class TrainView {
   relabel() {
     if (!this.runSel) return;
     applyStatic(this.root);
+    this.lossChart.relabel(t("step"), [t("raw"), t("smoothed")]);
+    this.accChart.relabel(t("epoch"), [`${t("accuracy")} %`]);
+    this.testLossChart.relabel(t("epoch"), [t("testLoss"), t("trainLoss")]);
+    [this.gradChart, this.ratioChart, this.lrChart].forEach((c) => c.relabel(t("step"), []));
     this.batch.relabel();
     this.refreshRuns();
     this.redraw();

@@ -1,0 +1,196 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"descent/mnist"
+	"descent/server"
+	"descent/web"
+)
+
+const chromium = "/usr/bin/chromium"
+
+// TestBrowser drives Debian's chromium through the page on real MNIST: a run
+// draws its loss and accuracy, a 3-rate comparison draws 3 curves, the page
+// switches to Korean, and it fits a phone. Screenshots go to
+// $DESCENT_SCREENSHOTS, or screenshots/ at the repository's root.
+func TestBrowser(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing: .ci/run installs it with apt-get", chromium)
+		}
+		t.Skipf("%s is missing (apt-get install chromium); set CI=true to make this a failure", chromium)
+	}
+	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
+		t.Fatal("the page is not built: run `make web` first")
+	}
+	train, test, err := mnist.Load("../data/mnist")
+	if err != nil {
+		t.Fatalf("%v (run `make data`)", err)
+	}
+	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close()
+
+	shots := os.Getenv("DESCENT_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(shots)
+	t.Logf("screenshots in %s", abs)
+
+	ctx := newBrowser(t)
+	b := &browser{t: t, ctx: ctx, dir: shots}
+
+	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
+	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	b.eval(`window.descent.setLanguage("en"), 0`)
+
+	// View 1: a real run on MNIST, 2 epochs, watched live.
+	b.run(chromedp.SetValue(chromedp.CSS(`#view-train input[name=epochs]`), "2"),
+		chromedp.Click(chromedp.CSS(`#view-train button[type=submit]`)))
+	b.waitJS("loss points", `(() => { const r = [...window.descent.store.runs.values()].pop();
+		return r && r.steps.step.length > 20 && document.querySelector('[data-chart=loss] canvas') !== null })()`)
+	b.waitJS("weights drawn", `[...window.descent.store.runs.values()].pop().weights !== null`)
+	b.waitJS("test accuracy", `(() => { const r = [...window.descent.store.runs.values()].pop();
+		return r.epochs.length >= 1 && r.epochs[0].testAccuracy > 0.8 && document.querySelector('table.cm') !== null })()`)
+	b.waitJS("predictions", `document.querySelectorAll('#view-train .sample .sample-text b').length === 10`)
+	b.waitJS("run done", `[...window.descent.store.runs.values()].pop().info.status === "done"`)
+	b.shot("train-1280x800.png")
+	b.fullShot("train-full-1280.png", 1280)
+
+	// View 2: three rates side by side, one of them too large.
+	b.run(chromedp.Click(chromedp.CSS(`#tab-compare`)),
+		chromedp.SetValue(chromedp.CSS(`#view-compare input[name=rates]`), "0.05, 0.5, 500"),
+		chromedp.SetValue(chromedp.CSS(`#view-compare input[name=epochs]`), "1"),
+		chromedp.Click(chromedp.CSS(`#view-compare button[type=submit]`)))
+	b.waitJS("3 curves", `document.querySelectorAll('#view-compare .multiple').length === 3 &&
+		document.querySelectorAll('#view-compare table.results tbody tr').length === 3 &&
+		document.querySelectorAll('#view-compare .u-legend .u-series').length >= 4`)
+	b.waitJS("3 runs ended", `(() => { const rs = [...window.descent.store.runs.values()].filter(r => r.info.sweep);
+		return rs.length === 3 && rs.every(r => ["done", "diverged"].includes(r.info.status)) })()`)
+	// The LR range test marks a suggested rate.
+	b.run(chromedp.Click(chromedp.CSS(`#view-compare .chart-head button`)))
+	b.waitJS("suggested rate", `/α ≈ [0-9.e-]+/.test(document.querySelector('#view-compare .suggest').textContent)`)
+	b.shot("compare-1280x800.png")
+	b.fullShot("compare-full-1280.png", 1280)
+
+	// Korean, from the switch on the page.
+	b.run(chromedp.Click(chromedp.CSS(`#lang`)))
+	b.waitJS("Korean", `document.querySelector('#tab-train').textContent === "학습" && document.documentElement.lang === "ko"`)
+	b.shot("compare-ko-1280x800.png")
+
+	// A phone: no horizontal scrolling in either view.
+	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	for _, view := range []string{"train", "compare"} {
+		b.run(chromedp.Click(chromedp.CSS("#tab-"+view)), chromedp.Sleep(400*time.Millisecond))
+		sw := b.eval(`document.documentElement.scrollWidth - window.innerWidth`)
+		if sw > 1 {
+			t.Errorf("%s view scrolls horizontally at 390 px: %g px too wide", view, sw)
+		}
+		b.shot(fmt.Sprintf("%s-ko-390x844.png", view))
+		b.fullShot(fmt.Sprintf("%s-ko-full-390.png", view), 390)
+	}
+	if errs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.descentErrors`)); len(errs) > 0 {
+		t.Errorf("errors on the page: %q", errs)
+	}
+}
+
+// newBrowser starts one headless chromium for the whole test.
+func newBrowser(t *testing.T) context.Context {
+	dir := t.TempDir()
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromium), chromedp.UserDataDir(dir),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "en-US"), chromedp.WindowSize(1280, 800)}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return ctx
+}
+
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+	dir string
+}
+
+func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+// eval returns a JavaScript number.
+func (b *browser) eval(expr string) float64 {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
+	if err != nil {
+		b.t.Fatalf("browser: %s: %v", expr, err)
+	}
+	return v
+}
+
+// waitJS polls a JavaScript condition for up to 90 s.
+func (b *browser) waitJS(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!(`+cond+`)`)); err == nil && ok {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	b.shot("failed-" + filepath.Base(what) + ".png")
+	errs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.descentErrors || []`))
+	b.t.Fatalf("browser: no %s within 90 s; errors on the page: %q", what, errs)
+}
+
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	time.Sleep(300 * time.Millisecond)
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(b.dir, name), png, 0o644); err != nil {
+		b.t.Error(err)
+	}
+}
+
+// fullShot captures the whole page at the given width, then restores the
+// viewport's height.
+func (b *browser) fullShot(name string, width int64) {
+	b.t.Helper()
+	var height float64 = 800
+	if width < 500 {
+		height = 844
+	}
+	full := b.eval(`document.documentElement.scrollHeight`)
+	opts := []chromedp.EmulateViewportOption{}
+	if width < 500 {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	b.run(chromedp.EmulateViewport(width, int64(full), opts...))
+	b.shot(name)
+	b.run(chromedp.EmulateViewport(width, int64(height), opts...))
+}
