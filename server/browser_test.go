@@ -73,6 +73,14 @@ func TestBrowser(t *testing.T) {
 	b.waitJS("predictions", `document.querySelectorAll('#view-train .sample .sample-text b').length === 10`)
 	b.waitJS("run done", `[...window.descent.store.runs.values()].pop().info.status === "done"`)
 	b.shot("train-1280x800.png")
+
+	// The socket drops: the page says so, reconnects, and gets the history back.
+	b.eval(`window.before = { h: window.descent.store.histories, n: [...window.descent.store.runs.values()].pop().steps.step.length }, 0`)
+	srv.DropSockets()
+	b.waitJS("disconnected notice", `document.querySelector('#conn').classList.contains('conn-closed')`)
+	b.waitJS("reconnected with history", `document.querySelector('#conn').classList.contains('conn-open') &&
+		window.descent.store.histories > window.before.h &&
+		[...window.descent.store.runs.values()].pop().steps.step.length === window.before.n`)
 	b.fullShot("train-full-1280.png", 1280)
 
 	// View 2: three rates side by side, one of them too large.

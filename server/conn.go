@@ -25,6 +25,9 @@ const (
 	maxMessageSize = 1 << 20
 	// queueSize bounds the events waiting for the writer (answers to commands).
 	queueSize = 64
+	// flushPeriod is how often a writer looks for changes on its own, besides
+	// being woken after each publication: status changes wait at most this.
+	flushPeriod = 200 * time.Millisecond
 )
 
 // conn is one page's websocket: a reader that handles commands and a writer
@@ -33,6 +36,7 @@ type conn struct {
 	s     *Server
 	ws    *websocket.Conn
 	queue chan func() error // run by the writer
+	wake  chan struct{}     // new frames were published
 	done  chan struct{}
 	once  sync.Once
 
@@ -52,7 +56,7 @@ type subscription struct {
 }
 
 func newConn(s *Server, ws *websocket.Conn) *conn {
-	return &conn{s: s, ws: ws, queue: make(chan func() error, queueSize), done: make(chan struct{}),
+	return &conn{s: s, ws: ws, queue: make(chan func() error, queueSize), wake: make(chan struct{}, 1), done: make(chan struct{}),
 		subs: map[string]*subscription{}, known: map[string]int64{}, seen: -1}
 }
 
@@ -102,7 +106,7 @@ func (c *conn) writeLoop() {
 	defer c.s.hub.wg.Done()
 	defer c.ws.Close()
 	defer c.stop()
-	flush := time.NewTicker(publishPeriod)
+	flush := time.NewTicker(flushPeriod)
 	ping := time.NewTicker(pingPeriod)
 	defer flush.Stop()
 	defer ping.Stop()
@@ -123,6 +127,8 @@ func (c *conn) writeLoop() {
 			return
 		case f := <-c.queue:
 			err = f()
+		case <-c.wake:
+			err = c.flush()
 		case <-flush.C:
 			err = c.flush()
 		case <-ping.C:

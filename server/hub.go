@@ -19,13 +19,14 @@ import (
 const (
 	// publishPeriod is how often new steps become a frame: short enough that a
 	// step reaches the page well within 250 ms, long enough that a frame holds
-	// many steps of a fast run.
-	publishPeriod = 40 * time.Millisecond
-	// feedFrames is the ring's length, 2.5 s of frames.
+	// many steps of a fast run (so that 20 pages cost few writes). After each
+	// publication the writers are woken, so a step waits at most this long.
+	publishPeriod = 100 * time.Millisecond
+	// feedFrames is the ring's length, 6.4 s of frames.
 	feedFrames = 64
 	// maxLagFrames is how far behind a connection may be before its backlog is
 	// merged.
-	maxLagFrames = 8
+	maxLagFrames = 5
 	// livePoints bounds the points of a merged backlog.
 	livePoints = 500
 	// HistoryPoints bounds the points per series in a History event.
@@ -105,6 +106,9 @@ func (m *manager) publishLoop() {
 			for _, r := range m.list() {
 				r.publish()
 			}
+			if m.notify != nil {
+				m.notify()
+			}
 		}
 	}
 }
@@ -135,6 +139,18 @@ func (h *hub) remove(c *conn) {
 	h.mu.Lock()
 	delete(h.conns, c)
 	h.mu.Unlock()
+}
+
+// wake tells every writer that new frames may be ready, without waiting.
+func (h *hub) wake() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.conns {
+		select {
+		case c.wake <- struct{}{}:
+		default: // already woken
+		}
+	}
 }
 
 // count returns the number of open connections.

@@ -41,6 +41,8 @@ type Run struct {
 	epochs  []prepared[Epoch]
 	version int64 // bumped on every status change
 
+	trace []time.Time // when each step ended, only in benchmarks (manager.trace)
+
 	weights     atomic.Pointer[prepared[Weights]]
 	lastWeights time.Time // training goroutine only
 	wbuf        []float32 // training goroutine only
@@ -76,6 +78,9 @@ func (r *Run) hooks() mnist.Hooks {
 }
 
 func (r *Run) onStep(ev mnist.StepEvent) {
+	if r.m.trace {
+		r.trace = append(r.trace, time.Now())
+	}
 	r.steps.add(stepRec{loss: float32(ev.Loss), gradNorm: float32(ev.GradNorm),
 		updateRatio: float32(ev.UpdateRatio), lr: float32(ev.LR), samplesPerSec: float32(ev.SamplesPerSec)})
 	if now := time.Now(); now.Sub(r.lastWeights) >= time.Second/WeightsHz {

@@ -30,6 +30,9 @@ type manager struct {
 	nextRun   int
 	nextSweep int
 	version   atomic.Int64 // bumped on every create, status change and delete
+
+	trace  bool   // record each step's time, for the latency benchmark
+	notify func() // called after each publication; set before the first run
 }
 
 func newManager(train, test *mnist.Dataset, concurrent int, log *slog.Logger) *manager {

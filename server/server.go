@@ -62,6 +62,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: newHub(), page: cfg.Page,
 		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger)}
+	s.runs.notify = s.hub.wake
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}

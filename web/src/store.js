@@ -15,6 +15,7 @@ export class Store {
     this.subs = new Map(); // id → {weights}
     this.listeners = new Set();
     this.pending = new Map(); // req → callback(event)
+    this.histories = 0; // History events received, for the tests
   }
 
   on(f) { this.listeners.add(f); return () => this.listeners.delete(f); }
@@ -72,6 +73,7 @@ export class Store {
 
   on_history(ev) {
     const r = this.ensure(ev.run);
+    this.histories++;
     r.steps = emptySteps();
     appendSteps(r.steps, ev.steps);
     r.epochs = ev.epochs.slice();
