@@ -5,15 +5,18 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
+
+	"descent/mnist"
 )
 
 // The statements of a metrics transaction. INSERT OR REPLACE makes a retried
 // commit harmless, and lets a resumed run write its steps again.
 const (
 	insertStep = `INSERT OR REPLACE INTO steps
-		(run_id, step, epoch, batch, loss, grad_norm, update_ratio, lr, samples_per_sec)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		(run_id, step, epoch, batch, loss, grad_norm, update_ratio, lr, samples_per_sec) VALUES `
+	stepValues  = `(?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertEpoch = `INSERT OR REPLACE INTO epochs
 		(run_id, epoch, step, train_loss, test_loss, test_accuracy, confusion, seconds)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
@@ -31,14 +34,23 @@ const (
 		WHERE id = ?6`
 )
 
+// stepsPerInsert is how many step rows one INSERT writes. Each statement costs
+// a round through database/sql and the driver, several times the cost of a
+// row, so writing 64 rows at a time makes a commit about four times faster.
+// 64 rows bind 576 parameters, far below SQLite's limit of 32766.
+const stepsPerInsert = 64
+
 // counts are the rows a commit wrote.
 type counts struct{ steps, epochs int64 }
 
 // batchTx is a metrics transaction with its statements prepared once.
 type batchTx struct {
-	tx                                     *sql.Tx
-	step, epoch, ckpt, stepProg, epochProg *sql.Stmt
-	now                                    int64
+	tx                               *sql.Tx
+	steps                            *sql.Stmt // writes stepsPerInsert rows
+	step                             *sql.Stmt // writes one row
+	epoch, ckpt, stepProg, epochProg *sql.Stmt
+	args                             []any
+	now                              int64
 }
 
 // commit writes the waiting metrics of every run in one transaction: for each
@@ -94,7 +106,8 @@ func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchTx, error) {
 		stmt **sql.Stmt
 		sql  string
 	}{
-		{&b.step, insertStep}, {&b.epoch, insertEpoch}, {&b.ckpt, insertCheckpoint},
+		{&b.steps, insertStep + strings.Repeat(stepValues+", ", stepsPerInsert-1) + stepValues},
+		{&b.step, insertStep + stepValues}, {&b.epoch, insertEpoch}, {&b.ckpt, insertCheckpoint},
 		{&b.stepProg, stepProgress}, {&b.epochProg, epochProgress},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
@@ -108,7 +121,7 @@ func prepareBatch(ctx context.Context, tx *sql.Tx) (*batchTx, error) {
 }
 
 func (b *batchTx) close() {
-	for _, st := range []*sql.Stmt{b.step, b.epoch, b.ckpt, b.stepProg, b.epochProg} {
+	for _, st := range []*sql.Stmt{b.steps, b.step, b.epoch, b.ckpt, b.stepProg, b.epochProg} {
 		if st != nil {
 			st.Close()
 		}
@@ -116,9 +129,14 @@ func (b *batchTx) close() {
 }
 
 func (b *batchTx) write(ctx context.Context, run int64, rb *batch) error {
-	for _, e := range rb.steps {
-		if _, err := b.step.ExecContext(ctx, run, e.Step, e.Epoch, e.Batch,
-			e.Loss, e.GradNorm, e.UpdateRatio, e.LR, e.SamplesPerSec); err != nil {
+	rest := rb.steps
+	for ; len(rest) >= stepsPerInsert; rest = rest[stepsPerInsert:] {
+		if err := b.insertSteps(ctx, b.steps, run, rest[:stepsPerInsert]); err != nil {
+			return err
+		}
+	}
+	for i := range rest {
+		if err := b.insertSteps(ctx, b.step, run, rest[i:i+1]); err != nil {
 			return err
 		}
 	}
@@ -134,6 +152,16 @@ func (b *batchTx) write(ctx context.Context, run int64, rb *batch) error {
 		}
 	}
 	return nil
+}
+
+// insertSteps writes steps with st, which has a row of placeholders for each.
+func (b *batchTx) insertSteps(ctx context.Context, st *sql.Stmt, run int64, steps []mnist.StepEvent) error {
+	b.args = b.args[:0]
+	for _, e := range steps {
+		b.args = append(b.args, run, e.Step, e.Epoch, e.Batch, e.Loss, e.GradNorm, e.UpdateRatio, e.LR, e.SamplesPerSec)
+	}
+	_, err := st.ExecContext(ctx, b.args...)
+	return err
 }
 
 func (b *batchTx) writeEpoch(ctx context.Context, run int64, e epochRecord) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"math"
 	"testing"
 
@@ -439,3 +440,5 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("DefaultDir = %q", d)
 	}
 }
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -34,10 +34,11 @@ type writer struct {
 	maxPending int64
 
 	mu      sync.Mutex
-	pending map[int64]*batch // by run id, not yet handed to a transaction
-	bytes   int64            // pending plus in flight
-	lastErr error            // the last commit's error, nil after a success
-	refused map[int64]error  // runs past the backlog's bound
+	pending map[int64]*batch            // by run id, not yet handed to a transaction
+	bytes   int64                       // pending plus in flight
+	lastErr error                       // the last commit's error, nil after a success
+	refused map[int64]error             // runs past the backlog's bound
+	spare   map[int64][]mnist.StepEvent // the last commit's buffers, reused for the next
 	closed  bool
 	stats   WriterStats
 
@@ -152,7 +153,8 @@ func (w *writer) add(run, size int64, put func(*batch)) error {
 	}
 	b := w.pending[run]
 	if b == nil {
-		b = &batch{}
+		b = &batch{steps: w.spare[run]} // each spare is handed out once
+		delete(w.spare, run)
 		w.pending[run] = b
 	}
 	put(b)
@@ -231,8 +233,10 @@ func (w *writer) commitPending() error {
 		w.pending = out
 		return err
 	}
-	for _, b := range out {
+	w.spare = map[int64][]mnist.StepEvent{}
+	for run, b := range out {
 		w.bytes -= b.size()
+		w.spare[run] = b.steps[:0]
 	}
 	w.stats.Commits++
 	w.stats.Steps += n.steps
