@@ -95,9 +95,6 @@ func (s *Store) StepsDownsampled(ctx context.Context, runID int64, maxPoints int
 // stepColumns are a step row's columns, with the loss's left to fill in.
 const stepColumns = "step, epoch, batch, %s, grad_norm, update_ratio, lr, samples_per_sec"
 
-// bucketQuery selects the steps of a run in [from, to).
-const bucketQuery = " FROM steps WHERE run_id = ? AND step >= ? AND step < ?"
-
 // scanStep reads one step; ok is false for the all-NULL row that an aggregate
 // over an empty range gives.
 func scanStep(row interface{ Scan(...any) error }) (e mnist.StepEvent, ok bool, err error) {

@@ -208,6 +208,17 @@ func TestOpenEmptyFileAndBadFolder(t *testing.T) {
 	}
 }
 
+func TestMigrationList(t *testing.T) {
+	for i, m := range migrations {
+		if m.Version != i+1 {
+			t.Errorf("migration %d has version %d, want %d: versions count up from 1", i, m.Version, i+1)
+		}
+	}
+	if last := migrations[len(migrations)-1].Version; last != SchemaVersion {
+		t.Errorf("SchemaVersion = %d, but the last migration is version %d", SchemaVersion, last)
+	}
+}
+
 func TestMigrations(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()

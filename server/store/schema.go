@@ -97,9 +97,10 @@ CREATE TABLE checkpoints (
 `},
 }
 
-// SchemaVersion is the newest schema this build knows. A store whose
-// user_version is larger was written by a newer descent and is refused.
-var SchemaVersion = migrations[len(migrations)-1].Version
+// SchemaVersion is the newest schema this build knows, the Version of the last
+// migration. A store whose user_version is larger was written by a newer
+// descent and is refused.
+const SchemaVersion = 1
 
 // userVersion reads PRAGMA user_version, which is 0 in a new file.
 func userVersion(ctx context.Context, db *sql.DB) (int, error) {
