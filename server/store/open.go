@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -194,7 +195,8 @@ func (s *Store) checkSchema(ctx context.Context, steps []migration) error {
 	}
 	if check != "ok" {
 		return newError(ErrCorrupt, nil, "%s is damaged (quick_check: %s); "+
-			"move it aside (it is left as it is) or pass --data-dir to use another folder", s.path, check)
+			"move it aside (it is left as it is) or pass --data-dir to use another folder",
+			s.path, strings.ReplaceAll(check, "\n", "; "))
 	}
 	if have > 0 {
 		return nil
