@@ -30,7 +30,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	data := fs.String("data", "data/mnist", "directory with the MNIST files (`make data` fetches them)")
+	data := fs.String("data", "data/mnist", "directory with the MNIST files, as make data fetches them")
 	maxRuns := fs.Int("max-runs", runtime.NumCPU(), "runs that train at once; the rest queue")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent serve [flags]\n\nServes the live page: watch training, compare learning rates.\n\nFlags:")

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -231,4 +233,49 @@ func TestManyClientsLeaveNoGoroutines(t *testing.T) {
 	}
 	buf := make([]byte, 1<<16)
 	t.Errorf("%d goroutines after shutdown, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+}
+
+// TestServeStopsGracefully serves on a real listener, starts a run with a
+// page watching, cancels the context, and checks that Serve returns with
+// the run stopped and no goroutine left.
+func TestServeStopsGracefully(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s := New(Config{Train: synthData(2000, 1), Test: synthData(100, 2), Concurrent: 1, Page: testPage,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+ln.Addr().String()+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{t: t, ws: ws}
+	c.next() // hello
+	id := c.start(1, smallConfig(1000))
+	c.send(map[string]any{"type": "subscribe", "run": id})
+	c.until("steps", isType(EvSteps))
+	r, _ := s.runs.get(id)
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Errorf("Serve = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return within 10 s of cancellation")
+	}
+	if st := r.info().Status; st != StatusStopped {
+		t.Errorf("run status after shutdown = %s, want stopped", st)
+	}
+	ws.Close()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+	}
+	t.Errorf("%d goroutines after Serve returned, %d before", runtime.NumGoroutine(), before)
 }
