@@ -11,7 +11,8 @@ import (
 )
 
 // MaxKeptRuns bounds the runs the server keeps at once, finished ones
-// included; delete runs to make room.
+// included. When a new run would pass it, the oldest finished runs are
+// forgotten (pages get a Deleted event).
 const MaxKeptRuns = 64
 
 // manager owns every run: it creates them, lets at most `concurrent` train at
@@ -65,9 +66,10 @@ func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
 	if m.ctx.Err() != nil {
 		return nil, fmt.Errorf("server: shutting down")
 	}
+	m.evict(len(m.runs) + len(cfgs) - MaxKeptRuns)
 	if len(m.runs)+len(cfgs) > MaxKeptRuns {
 		return nil, fieldErr("", fmt.Sprintf("at most %d runs kept", MaxKeptRuns),
-			"%d runs are kept and %d more were asked for; delete some", len(m.runs), len(cfgs))
+			"%d runs are kept, too many still training for %d more; stop or delete some", len(m.runs), len(cfgs))
 	}
 	sweep := ""
 	if len(cfgs) > 1 {
@@ -91,6 +93,20 @@ func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
 	}
 	m.version.Add(1)
 	return runs, nil
+}
+
+// evict forgets up to n of the oldest finished runs to make room; m.mu is held.
+func (m *manager) evict(n int) {
+	kept := m.runs[:0]
+	for _, r := range m.runs {
+		if n > 0 && r.finished() {
+			n--
+			continue
+		}
+		kept = append(kept, r)
+	}
+	clear(m.runs[len(kept):])
+	m.runs = kept
 }
 
 // execute waits for a slot, trains, and records the result.

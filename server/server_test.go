@@ -279,3 +279,29 @@ func TestServeStopsGracefully(t *testing.T) {
 	}
 	t.Errorf("%d goroutines after Serve returned, %d before", runtime.NumGoroutine(), before)
 }
+
+// TestOldRunsMakeRoom fills the server with finished runs and checks that a
+// new run replaces the oldest.
+func TestOldRunsMakeRoom(t *testing.T) {
+	s, ts := newTestServer(t, 64, 2)
+	c := dial(t, ts)
+	cfg := smallConfig(1)
+	cfg["batch"] = 64
+	var first string
+	for i := range MaxKeptRuns + 1 {
+		id := c.start(i+1, cfg)
+		if i == 0 {
+			first = id
+		}
+		r, _ := s.runs.get(id)
+		for !r.finished() {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if n := len(s.runs.list()); n != MaxKeptRuns {
+		t.Errorf("%d runs kept, want %d", n, MaxKeptRuns)
+	}
+	if _, err := s.runs.get(first); err == nil {
+		t.Errorf("the oldest run %s is still kept", first)
+	}
+}

@@ -61,7 +61,7 @@ export class CompareView {
       batches: h("div", { class: "stack" }, this.batches, field("lr", this.lr)),
       batchSel: field("batch", this.batch),
     };
-    const form = h("form", { class: "card form", "aria-label": "Comparison settings" },
+    const form = h("form", { class: "card form", "aria-label": t("compareForm"), "data-i18n-label": "compareForm" },
       h("h2", { "data-i18n": "tabCompare" }, t("tabCompare")), mode,
       this.parts.rates, this.parts.optimizers, this.parts.batches, this.parts.batchSel,
       h("div", { class: "row2" }, field("epochs", this.epochs), field("seed", this.seed)),

@@ -1,6 +1,6 @@
 // Form controls built from the hello event, so that the page holds no copy of
 // the server's defaults and ranges.
-import { t } from "./i18n.js";
+import { t, tOr } from "./i18n.js";
 
 let uid = 0;
 
@@ -24,7 +24,10 @@ export function field(labelKey, control, hint) {
   control.id = id;
   const label = h("label", { for: id, "data-i18n": labelKey.startsWith("=") ? null : labelKey },
     labelKey.startsWith("=") ? labelKey.slice(1) : t(labelKey));
-  const hintEl = !hint ? null : hint.key ? h("small", { class: "hint", "data-i18n": hint.key }, t(hint.key)) : h("small", { class: "hint" }, hint);
+  const hintEl = !hint ? null : hint.key
+    ? h("small", { class: "hint", "data-i18n": hint.key, "data-i18n-fallback": hint.fallback, "data-i18n-suffix": hint.suffix },
+      tOr(hint.key, hint.fallback ?? hint.key) + (hint.suffix ?? ""))
+    : h("small", { class: "hint" }, hint);
   return h("div", { class: "field" }, label, control, hintEl);
 }
 
@@ -35,8 +38,8 @@ export function numberInput(value, { min, max, step = "any", name } = {}) {
 /** optimizerSelect lists the methods that can train the network; the others are shown disabled. */
 export function optimizerSelect(hello, value = "sgd") {
   const sel = h("select", { name: "optimizer" });
-  const net = h("optgroup", { label: "network" });
-  const surf = h("optgroup", { label: "surface only" });
+  const net = h("optgroup", { label: t("networkGroup"), "data-i18n-group": "networkGroup" });
+  const surf = h("optgroup", { label: t("surfaceOnly"), "data-i18n-group": "surfaceOnly" });
   for (const s of hello.optimizers) {
     const o = h("option", { value: s.name, disabled: !s.network, title: s.whyNotNetwork || s.formula }, s.title);
     (s.network ? net : surf).append(o);
@@ -64,10 +67,12 @@ export function hyperFields(box, sp) {
       input.checked = p.default === 1;
       const id = `f${++uid}`;
       input.id = id;
-      box.append(h("div", { class: "field check" }, input, h("label", { for: id, title: p.doc }, `${p.name} — ${p.doc}`)));
+      box.append(h("div", { class: "field check" }, input,
+        h("label", { for: id, "data-i18n": `hp_${p.name}`, "data-i18n-fallback": p.doc }, tOr(`hp_${p.name}`, p.doc))));
     } else {
       input = numberInput(p.default, { min: p.min, max: p.max, name: p.name });
-      box.append(field(`=${p.name}`, input, `${p.doc}; ${p.minOpen ? "(" : "["}${p.min}, ${p.max}${p.maxOpen ? ")" : "]"}`));
+      const range = `${p.minOpen ? "(" : "["}${p.min}, ${p.max}${p.maxOpen ? ")" : "]"}`;
+      box.append(field(`=${p.name}`, input, { key: `hp_${p.name}`, fallback: p.doc, suffix: `; ${range}` }));
     }
     inputs.push([p, input]);
   }
@@ -113,7 +118,9 @@ export function batchControl(trainN, value = 64, name = "batch") {
 /** scheduleFields is a schedule kind select with each kind's parameters. */
 export function scheduleFields(hello) {
   const sel = h("select", { name: "schedule" });
-  for (const s of hello.schedules) sel.append(h("option", { value: s.kind }, s.title));
+  for (const s of hello.schedules) {
+    sel.append(h("option", { value: s.kind, "data-i18n": `sched_${s.kind}`, "data-i18n-fallback": s.title }, tOr(`sched_${s.kind}`, s.title)));
+  }
   const params = h("div", { class: "sub" });
   const formula = h("div", { class: "formula small" });
   let inputs = [];
@@ -122,7 +129,7 @@ export function scheduleFields(hello) {
     params.replaceChildren();
     inputs = (s.params || []).map((p) => {
       const input = numberInput(p.default, { min: p.min, max: p.max, name: p.name });
-      params.append(field(`=${p.name}`, input, p.doc));
+      params.append(field(`=${p.name}`, input, { key: `hp_${p.name}`, fallback: p.doc }));
       return [p, input];
     });
     formula.textContent = s.formula;

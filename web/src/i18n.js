@@ -38,6 +38,8 @@ const en = {
   lrRangeStart: "Run the range test", suggested: "suggested α ≈ {lr}",
   errorPrefix: "Refused", allowed: "allowed", field: "field",
   on: "on", off: "off", runs: "Runs",
+  surfaceOnly: "surface only", networkGroup: "train the network",
+  trainForm: "Training settings", compareForm: "Comparison settings", views: "Views",
 };
 
 const ko = {
@@ -77,6 +79,19 @@ const ko = {
   lrRangeStart: "범위 테스트 실행", suggested: "추천 α ≈ {lr}",
   errorPrefix: "거부됨", allowed: "허용 범위", field: "항목",
   on: "켬", off: "끔", runs: "실행 목록",
+  // The server's hyperparameter and schedule descriptions (English comes from the server).
+  hp_momentum: "모멘텀 μ", hp_dampening: "모멘텀 버퍼에 들어가는 기울기의 감쇠 τ",
+  hp_weightDecay: "가중치 감쇠 λ", hp_nesterov: "Nesterov 모멘텀 (μ > 0, τ = 0 필요)",
+  hp_lrDecay: "학습률 감쇠 η: αₜ = α/(1 + (t − 1)η)", hp_initialAccumulatorValue: "첫 스텝 전의 s",
+  hp_eps: "분모에 더하는 ε", hp_alpha: "평활 상수 ρ", hp_centered: "√(v − ḡ²)로 나눔",
+  hp_beta1: "1차 모멘트 m의 감쇠 β₁", hp_beta2: "2차 모멘트 v의 감쇠 β₂",
+  hp_amsgrad: "v의 누적 최댓값 사용 (AMSGrad)",
+  hp_stepSize: "주기 s (스텝)", hp_gamma: "감쇠 인자 γ", hp_tMax: "반주기 T (스텝)", hp_etaMin: "가장 작은 학습률 η",
+  hp_warmupSteps: "길이 W (스텝)", hp_startFactor: "t = 0에서의 인자 f",
+  sched_constant: "일정", sched_step: "계단식 감쇠 (StepLR)", sched_exponential: "지수 감쇠 (ExponentialLR)",
+  sched_cosine: "코사인 어닐링 (CosineAnnealingLR)", sched_warmup: "선형 워밍업 (LinearLR)",
+  surfaceOnly: "곡면 전용", networkGroup: "신경망 학습",
+  trainForm: "학습 설정", compareForm: "비교 설정", views: "화면",
 };
 
 const tables = { en, ko };
@@ -91,7 +106,12 @@ function pickLanguage() {
 
 /** t returns the text for key in the current language, with {name} filled from vars. */
 export function t(key, vars = {}) {
-  const s = tables[lang][key] ?? en[key] ?? key;
+  return tOr(key, key, vars);
+}
+
+/** tOr is t with a fallback for keys that no table has (texts from the server). */
+export function tOr(key, fallback, vars = {}) {
+  const s = tables[lang][key] ?? en[key] ?? fallback;
   return s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? vars[k] : `{${k}}`));
 }
 
@@ -110,6 +130,9 @@ export function onLanguage(f) { listeners.push(f); }
 
 /** applyStatic fills every element that has data-i18n. */
 export function applyStatic(root = document) {
-  root.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll("[data-i18n]").forEach((el) => {
+    el.textContent = tOr(el.dataset.i18n, el.dataset.i18nFallback ?? el.dataset.i18n) + (el.dataset.i18nSuffix ?? "");
+  });
+  root.querySelectorAll("optgroup[data-i18n-group]").forEach((el) => { el.label = t(el.dataset.i18nGroup); });
   root.querySelectorAll("[data-i18n-label]").forEach((el) => { el.setAttribute("aria-label", t(el.dataset.i18nLabel)); });
 }

@@ -40,7 +40,7 @@ export class TrainView {
     const sched = scheduleFields(hello);
     this.formError = h("div", { class: "error", role: "alert" });
     const startBtn = h("button", { type: "submit", class: "primary", "data-i18n": "start" }, t("start"));
-    const form = h("form", { class: "card form", "aria-label": "Training settings" },
+    const form = h("form", { class: "card form", "aria-label": t("trainForm"), "data-i18n-label": "trainForm" },
       h("h2", { "data-i18n": "network" }, t("network")),
       h("div", { class: "row2" }, field("hidden", hidden), field("activation", act)),
       h("h2", { "data-i18n": "optimizer" }, t("optimizer")),
@@ -61,7 +61,10 @@ export class TrainView {
       };
       this.store.command({ type: "start", config }, (ev) => {
         if (ev.type === "error") this.formError.textContent = errorText(ev);
-        if (ev.type === "runCreated") this.watch(ev.run.id);
+        if (ev.type === "runCreated") {
+          this.watch(ev.run.id);
+          if (window.innerWidth < 980) this.runbar.scrollIntoView({ behavior: "smooth" });
+        }
       });
     });
 
@@ -71,9 +74,9 @@ export class TrainView {
     const btn = (key, type) => h("button", { type: "button", "data-i18n": key, onclick: () => this.control(type) }, t(key));
     this.btns = { pause: btn("pause", "pause"), resume: btn("resume", "resume"), stop: btn("stop", "stop"), del: btn("delete", "delete") };
     this.status = h("span", { class: "status", role: "status", "aria-live": "polite" });
-    this.bar = h("progress", { max: 1, value: 0, "aria-label": t("progress") });
+    this.bar = h("progress", { max: 1, value: 0, "aria-label": t("progress"), "data-i18n-label": "progress" });
     this.progress = h("span", { class: "muted" });
-    const runbar = h("div", { class: "card runbar" },
+    const runbar = this.runbar = h("div", { class: "card runbar" },
       h("div", { class: "runbar-top" }, h("label", { class: "inline" }, h("span", { "data-i18n": "watching" }, t("watching")), this.runSel), this.status),
       h("div", { class: "buttons" }, this.btns.pause, this.btns.resume, this.btns.stop, this.btns.del),
       h("div", { class: "progress" }, this.bar, this.progress));
@@ -100,7 +103,7 @@ export class TrainView {
     charts.append(lrCard);
 
     // The pictures.
-    this.canvas = h("canvas", { width: 280, height: 280, class: "weights", role: "img", "aria-label": t("weightsTitle") });
+    this.canvas = h("canvas", { width: 280, height: 280, class: "weights", role: "img", "aria-label": t("weightsTitle"), "data-i18n-label": "weightsTitle" });
     this.confusion = h("div", { class: "confusion" });
     this.samples = h("div", { class: "samples" });
     const pictures = h("div", { class: "pictures" },
