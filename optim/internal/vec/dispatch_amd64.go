@@ -1,0 +1,35 @@
+//go:build !purego
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+// detectImpl picks the best kernels the CPU (and OS) support.
+func detectImpl() int32 {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ:
+		return implAVX512
+	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
+		return implAVX2
+	}
+	return implPortable
+}
+
+// fast does kernel k with the assembly of the current implementation:
+// AVX-512 takes every element, AVX2 the multiples of 8 and the Go loop the
+// rest.
+func fast(k kernel, f *frame) {
+	n := len(f.theta)
+	if currentImpl() == implAVX512 {
+		f.n = n
+		kernels[1][k](f)
+		return
+	}
+	f.n = n &^ 7
+	if f.n > 0 {
+		kernels[0][k](f)
+	}
+	if f.n < n {
+		portable(k, f, f.n)
+	}
+}
