@@ -63,6 +63,10 @@ func (o *Adagrad[T]) step(theta, grad []T, acc *Norms) {
 	o.t++
 	wd, eps := o.WeightDecay, o.Eps
 	clr := o.LearningRate / (1 + float64(float64(o.t-1)*o.LRDecay)) // αₜ
+	if fast32[T]() {
+		o.adagrad32(theta, grad, clr, acc)
+		return
+	}
 	for i := range theta {
 		p, g := float64(theta[i]), float64(grad[i])
 		if wd != 0 {

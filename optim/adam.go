@@ -75,6 +75,10 @@ func (o *Adam[T]) step(theta, grad []T, decoupled bool, acc *Norms) {
 	bc2 := math.Sqrt(1 - o.pow2.at(b2, o.t))
 	stepSize := o.LearningRate / bc1
 	decay := 1 - float64(o.LearningRate*wd) // AdamW: 1 − αλ, one rounding
+	if fast32[T]() {
+		o.adam32(theta, grad, stepSize, bc2, decay, decoupled, acc)
+		return
+	}
 	for i := range theta {
 		p, g := float64(theta[i]), float64(grad[i])
 		old := p

@@ -67,6 +67,10 @@ func (o *RMSprop[T]) step(theta, grad []T, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	o.size(len(theta))
 	o.steps++
+	if fast32[T]() {
+		o.rmsprop32(theta, grad, acc)
+		return
+	}
 	rho, eps, wd, mu, lr := o.Alpha, o.Eps, o.WeightDecay, o.Momentum, o.LearningRate
 	keep := 1 - rho // 1 − ρ, at run time
 	for i := range theta {

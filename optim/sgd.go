@@ -69,6 +69,10 @@ func (o *SGD[T]) step(theta, grad []T, acc *Norms) {
 	checkLen(len(theta), len(grad))
 	mu, wd, lr := o.Momentum, o.WeightDecay, o.LearningRate
 	if mu == 0 {
+		if fast32[T]() {
+			o.sgd32(theta, grad, false, acc)
+			return
+		}
 		for i := range theta {
 			p, g := float64(theta[i]), float64(grad[i])
 			if wd != 0 {
@@ -82,6 +86,10 @@ func (o *SGD[T]) step(theta, grad []T, acc *Norms) {
 	o.size(len(theta))
 	first := o.steps == 0
 	o.steps++
+	if fast32[T]() {
+		o.sgd32(theta, grad, first, acc)
+		return
+	}
 	keep := 1 - o.Dampening // 1 − τ, at run time
 	for i := range theta {
 		p, g := float64(theta[i]), float64(grad[i])

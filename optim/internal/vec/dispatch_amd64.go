@@ -22,12 +22,12 @@ func fast(k kernel, f *frame) {
 	n := len(f.theta)
 	if currentImpl() == implAVX512 {
 		f.n = n
-		kernels[1][k](f)
+		call(true, k, f)
 		return
 	}
 	f.n = n &^ 7
 	if f.n > 0 {
-		kernels[0][k](f)
+		call(false, k, f)
 	}
 	if f.n < n {
 		portable(k, f, f.n)

@@ -27,6 +27,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 )
@@ -217,12 +218,12 @@ func (e *em) finish() {
 // kernel is one update: its name, the slices it reads beyond θ and g, and
 // its loop body.
 type kernel struct {
-	name string
-	body func(e *em)
+	name, kind string // symbol prefix, and the kernel constant in vec.go
+	body       func(e *em)
 }
 
 var kernels = []kernel{
-	{"sgd", func(e *em) {
+	{"sgd", "SGD", func(e *em) {
 		e.load(pTheta, rP)
 		e.load(pGrad, rG)
 		e.decay()
@@ -230,7 +231,7 @@ var kernels = []kernel{
 		e.op("VFMADD231PS %s, %s, %s", e.k(0), e.v(rGw), e.v(rR)) // θ ← θ − αg
 		e.finish()
 	}},
-	{"momentum", func(e *em) {
+	{"momentum", "Momentum", func(e *em) {
 		const b, d = 12, 13
 		e.load(pTheta, rP)
 		e.load(pGrad, rG)
@@ -249,7 +250,7 @@ var kernels = []kernel{
 		e.op("VFMADD231PS %s, %s, %s", e.k(0), e.v(d), e.v(rR)) // θ ← θ − αd
 		e.finish()
 	}},
-	{"adagrad", func(e *em) {
+	{"adagrad", "Adagrad", func(e *em) {
 		const s, q, n = 12, 13, 14
 		e.load(pTheta, rP)
 		e.load(pGrad, rG)
@@ -264,7 +265,7 @@ var kernels = []kernel{
 		e.op("VADDPS %s, %s, %s", e.v(n), e.v(rP), e.v(rR)) // θ ← θ − αₜg/(√s + ε)
 		e.finish()
 	}},
-	{"rmsprop", func(e *em) {
+	{"rmsprop", "RMSprop", func(e *em) {
 		const v, t, a, n = 12, 13, 14, 15
 		e.load(pTheta, rP)
 		e.load(pGrad, rG)
@@ -298,7 +299,7 @@ var kernels = []kernel{
 		})
 		e.finish()
 	}},
-	{"adam", func(e *em) {
+	{"adam", "Adam", func(e *em) {
 		const m, v, s, w = 12, 13, 14, 15
 		e.load(pTheta, rP)
 		e.load(pGrad, rG)
@@ -413,18 +414,29 @@ func main() {
 			fmt.Fprintf(&b, "\n//go:noescape\nfunc %s%s(f *frame)\n", k.name, s.name)
 		}
 	}
-	fmt.Fprintf(&b, "\n// kernels holds the assembly kernels by ISA (0: AVX2, 1: AVX-512) and kernel.\nvar kernels = [2][%d]func(*frame){\n", len(kernels))
-	for _, s := range []string{"256", "512"} {
-		b.WriteString("\t{")
-		for i, k := range kernels {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(k.name + s)
+	// A direct call keeps f on the caller's stack: through a func value
+	// escape analysis could not see the noescape.
+	b.WriteString("\n// call runs kernel k of the AVX-512 (wide) or the AVX2 assembly on f.\nfunc call(wide bool, k kernel, f *frame) {\n")
+	for _, s := range []string{"512", "256"} {
+		if s == "512" {
+			b.WriteString("\tif wide {\n")
 		}
-		b.WriteString("},\n")
+		b.WriteString("\tswitch k {\n")
+		for _, k := range kernels {
+			fmt.Fprintf(&b, "\tcase k%s:\n\t\t%s%s(f)\n", k.kind, k.name, s)
+		}
+		b.WriteString("\t}\n")
+		if s == "512" {
+			b.WriteString("\treturn\n\t}\n")
+		}
 	}
 	b.WriteString("}\n")
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		log.Fatal(err)
+	}
+	b.Reset()
+	b.Write(src)
 	if err := os.WriteFile("vec_decl_amd64.go", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}

@@ -34,8 +34,33 @@ func rmsprop256(f *frame)
 //go:noescape
 func adam256(f *frame)
 
-// kernels holds the assembly kernels by ISA (0: AVX2, 1: AVX-512) and kernel.
-var kernels = [2][5]func(*frame){
-	{sgd256, momentum256, adagrad256, rmsprop256, adam256},
-	{sgd512, momentum512, adagrad512, rmsprop512, adam512},
+// call runs kernel k of the AVX-512 (wide) or the AVX2 assembly on f.
+func call(wide bool, k kernel, f *frame) {
+	if wide {
+		switch k {
+		case kSGD:
+			sgd512(f)
+		case kMomentum:
+			momentum512(f)
+		case kAdagrad:
+			adagrad512(f)
+		case kRMSprop:
+			rmsprop512(f)
+		case kAdam:
+			adam512(f)
+		}
+		return
+	}
+	switch k {
+	case kSGD:
+		sgd256(f)
+	case kMomentum:
+		momentum256(f)
+	case kAdagrad:
+		adagrad256(f)
+	case kRMSprop:
+		rmsprop256(f)
+	case kAdam:
+		adam256(f)
+	}
 }

@@ -27,24 +27,24 @@ func TestFrameLayout(t *testing.T) {
 	}
 }
 
-// call is one kernel call on a set of slices, named for its options.
-type call struct {
+// kcall is one kernel call on a set of slices, named for its options.
+type kcall struct {
 	name string
 	bufs int // state buffers used
 	do   func(theta, grad []float32, s [][]float32) (g2, d2, t2 float64)
 }
 
 // calls lists every kernel with every combination of its options.
-func calls() []call {
-	var cs []call
+func calls() []kcall {
+	var cs []kcall
 	for _, wd := range []float32{0, 0.01} {
-		cs = append(cs, call{fmt.Sprintf("SGD/wd=%v", wd), 0, func(th, g []float32, s [][]float32) (float64, float64, float64) {
+		cs = append(cs, kcall{fmt.Sprintf("SGD/wd=%v", wd), 0, func(th, g []float32, s [][]float32) (float64, float64, float64) {
 			return SGD(th, g, 0.1, wd)
 		}})
 		for _, first := range []bool{false, true} {
 			for _, nest := range []bool{false, true} {
 				for _, keep := range []float32{1, 0.7} {
-					cs = append(cs, call{fmt.Sprintf("Momentum/wd=%v/first=%v/nesterov=%v/keep=%v", wd, first, nest, keep), 1,
+					cs = append(cs, kcall{fmt.Sprintf("Momentum/wd=%v/first=%v/nesterov=%v/keep=%v", wd, first, nest, keep), 1,
 						func(th, g []float32, s [][]float32) (float64, float64, float64) {
 							return Momentum(th, g, s[0], 0.1, 0.9, keep, wd, first, nest)
 						}})
@@ -52,13 +52,13 @@ func calls() []call {
 			}
 		}
 		for _, eps := range []float32{1e-10, 0} {
-			cs = append(cs, call{fmt.Sprintf("Adagrad/wd=%v/eps=%v", wd, eps), 1, func(th, g []float32, s [][]float32) (float64, float64, float64) {
+			cs = append(cs, kcall{fmt.Sprintf("Adagrad/wd=%v/eps=%v", wd, eps), 1, func(th, g []float32, s [][]float32) (float64, float64, float64) {
 				return Adagrad(th, g, s[0], 0.05, eps, wd)
 			}})
 		}
 		for _, centered := range []bool{false, true} {
 			for _, mu := range []float32{0, 0.9} {
-				cs = append(cs, call{fmt.Sprintf("RMSprop/wd=%v/centered=%v/mu=%v", wd, centered, mu), 3,
+				cs = append(cs, kcall{fmt.Sprintf("RMSprop/wd=%v/centered=%v/mu=%v", wd, centered, mu), 3,
 					func(th, g []float32, s [][]float32) (float64, float64, float64) {
 						var avg, buf []float32
 						if centered {
@@ -73,7 +73,7 @@ func calls() []call {
 		}
 		for _, decoupled := range []bool{false, true} {
 			for _, ams := range []bool{false, true} {
-				cs = append(cs, call{fmt.Sprintf("Adam/wd=%v/decoupled=%v/amsgrad=%v", wd, decoupled, ams), 3,
+				cs = append(cs, kcall{fmt.Sprintf("Adam/wd=%v/decoupled=%v/amsgrad=%v", wd, decoupled, ams), 3,
 					func(th, g []float32, s [][]float32) (float64, float64, float64) {
 						var vmax []float32
 						if ams {
