@@ -48,7 +48,7 @@ func (c *conn) do(cmd any) error {
 		if err != nil {
 			return err
 		}
-		c.enqueue(func() error { return c.subscribe(r, cmd.Req, cmd.Weights) })
+		c.enqueue(func() error { return c.subscribe(r, cmd.Req, cmd.Weights, cmd.From) })
 	case *List:
 		c.send(Runs{Type: EvRuns, Req: cmd.Req, Runs: m.infos()})
 	}

@@ -243,9 +243,10 @@ func (c *conn) flushRun(sub *subscription) error {
 
 // subscribe sends a run's history and starts its live stream; it runs on
 // the writer.
-func (c *conn) subscribe(r *Run, req int64, weights bool) error {
+func (c *conn) subscribe(r *Run, req int64, weights bool, from int) error {
 	to := r.feed.published()
-	h := History{Type: EvHistory, Req: req, Run: r.info(), Steps: r.steps.points("", 0, to, HistoryPoints)}
+	from = max(0, min(from, to))
+	h := History{Type: EvHistory, Req: req, Run: r.info(), From: from, Steps: r.steps.points("", from, to, HistoryPoints)}
 	h.Steps.Type = ""
 	sub := &subscription{run: r, next: to, weights: weights}
 	for _, e := range r.epochsFrom(0) {

@@ -111,12 +111,15 @@ type RunCommand struct {
 }
 
 // Subscribe asks for a run's history and then its live stream. With weights,
-// the first layer's images come too (at most WeightsHz a second).
+// the first layer's images come too (at most WeightsHz a second). A page that
+// reconnects sends from, the last step it holds, and gets only the steps
+// after it, so that its own copy keeps its full resolution.
 type Subscribe struct {
 	Type    string `json:"type"`
 	Req     int64  `json:"req,omitempty"`
 	Run     string `json:"run"`
 	Weights bool   `json:"weights,omitempty"`
+	From    int    `json:"from,omitempty"`
 }
 
 // List asks for every run; the answer is a Runs event.
@@ -131,6 +134,7 @@ type List struct {
 type Hello struct {
 	Type        string               `json:"type"`
 	Version     int                  `json:"version"`
+	Instance    string               `json:"instance"`   // changes when the server restarts: run ids start again
 	Optimizers  []optim.Spec         `json:"optimizers"` // network == true: can train the network
 	Schedules   []optim.ScheduleSpec `json:"schedules"`
 	Activations []mnist.Activation   `json:"activations"`
@@ -253,13 +257,14 @@ type Prediction struct {
 }
 
 // History is a run so far, sent after Subscribe, before the live stream:
-// steps down-sampled to at most Limits.HistoryPoints points, every epoch, and
-// the latest weights when they were asked for. Steps that follow continue
+// the steps after From down-sampled to at most Limits.HistoryPoints points,
+// every epoch, and then the latest weights when they were asked for. Steps that follow continue
 // after the last step here.
 type History struct {
 	Type   string  `json:"type"`
 	Req    int64   `json:"req,omitempty"`
 	Run    RunInfo `json:"run"`
+	From   int     `json:"from"` // Steps holds the steps after this one (Subscribe.from)
 	Steps  Steps   `json:"steps"`
 	Epochs []Epoch `json:"epochs"`
 }

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +48,7 @@ type Server struct {
 	validator validator
 	upgrader  websocket.Upgrader
 	page      fs.FS
+	instance  string // random, sent in hello
 }
 
 // New returns a server whose runs train on cfg's datasets. Call Close (or
@@ -63,6 +66,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: newHub(), page: cfg.Page,
 		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger)}
 	s.runs.notify = s.hub.wake
+	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}
@@ -117,7 +121,7 @@ func (s *Server) Connections() int { return s.hub.count() }
 // hello is the first event of every connection.
 func (s *Server) hello() Hello {
 	trainN := s.validator.trainN
-	return Hello{Type: EvHello, Version: ProtocolVersion, Optimizers: optim.Specs(), Schedules: optim.ScheduleSpecs(),
+	return Hello{Type: EvHello, Version: ProtocolVersion, Instance: s.instance, Optimizers: optim.Specs(), Schedules: optim.ScheduleSpecs(),
 		Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(), Samples: s.runs.samples, Runs: s.runs.infos(),
 		Limits: Limits{MaxEpochs: mnist.MaxEpochs, MaxBatch: max(min(mnist.MaxBatch, trainN), 1),
 			MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,

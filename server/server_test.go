@@ -305,3 +305,18 @@ func TestOldRunsMakeRoom(t *testing.T) {
 		t.Errorf("the oldest run %s is still kept", first)
 	}
 }
+
+// TestResubscribeFrom checks that a page coming back gets only the steps
+// after the last one it holds.
+func TestResubscribeFrom(t *testing.T) {
+	_, ts := newTestServer(t, 1600, 1)
+	c := dial(t, ts)
+	id := c.start(1, smallConfig(1)) // 100 steps
+	c.until("done", statusOf(id, StatusDone))
+	c.send(map[string]any{"type": "subscribe", "run": id, "from": 60})
+	h := c.until("history", isType(EvHistory))
+	steps := h["steps"].(map[string]any)["step"].([]any)
+	if h["from"] != 60.0 || len(steps) != 40 || steps[0] != 61.0 {
+		t.Errorf("history from 60: from %v, %d steps starting at %v; want 40 steps from 61", h["from"], len(steps), steps[0])
+	}
+}

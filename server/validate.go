@@ -157,6 +157,9 @@ func (v validator) check(cmd any) error {
 	case *RunCommand:
 		return checkRunID(c.Run)
 	case *Subscribe:
+		if c.From < 0 {
+			return fieldErr("from", "a step number ≥ 0", "%d is negative", c.From)
+		}
 		return checkRunID(c.Run)
 	}
 	return nil

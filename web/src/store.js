@@ -41,6 +41,14 @@ export class Store {
     this.socket.send({ type: "subscribe", run: id, weights: this.subs.get(id).weights });
   }
 
+  /** resubscribe asks, after a reconnect, only for the steps after those we hold. */
+  resubscribe(id, weights) {
+    const r = this.runs.get(id);
+    const n = r ? r.steps.step.length : 0;
+    this.subs.set(id, { weights });
+    this.socket.send({ type: "subscribe", run: id, weights, from: n ? r.steps.step[n - 1] : 0 });
+  }
+
   /** command sends a command; cb gets the answering error or runCreated events. */
   command(cmd, cb) {
     const req = this.socket.send(cmd);
@@ -55,14 +63,18 @@ export class Store {
   }
 
   on_hello(ev) {
+    if (this.hello && this.hello.instance !== ev.instance) { // the server restarted: ids mean other runs
+      this.runs.clear();
+      this.subs.clear();
+    }
     this.hello = ev;
     const alive = new Set(ev.runs.map((r) => r.id));
     for (const id of [...this.runs.keys()]) if (!alive.has(id)) { this.runs.delete(id); this.subs.delete(id); }
     ev.runs.forEach((info) => this.ensure(info));
-    // A reconnect: ask again for what we watched; histories replace our copy.
+    // A reconnect: ask again for what we watched, from where our copy ends.
     const subs = [...this.subs.entries()];
     this.subs.clear();
-    subs.forEach(([id, s]) => { if (alive.has(id)) this.subscribe(id, s.weights); });
+    subs.forEach(([id, s]) => { if (alive.has(id)) this.resubscribe(id, s.weights); });
     this.emit("hello");
   }
 
@@ -74,8 +86,10 @@ export class Store {
   on_history(ev) {
     const r = this.ensure(ev.run);
     this.histories++;
-    r.steps = emptySteps();
+    const n = r.steps.step.length;
+    if (!(ev.from > 0 && n && r.steps.step[n - 1] === ev.from)) r.steps = emptySteps();
     appendSteps(r.steps, ev.steps);
+    if (r.steps.step.length > MAX_POINTS) halve(r.steps);
     r.epochs = ev.epochs.slice();
     this.emit("steps", r.id);
     this.emit("epoch", r.id);
