@@ -14,7 +14,7 @@ const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0", width: 1 }, ti
 
 /**
  * Chart draws series against a shared x. spec: {xLabel, series: [{label, color,
- * width, dash, points}], height, logX, logY, yRange(u, min, max), draw(u)}.
+ * width, dash, points}], height, logX, logY, xRange(u, min, max), yRange(u, min, max), draw(u)}.
  */
 export class Chart {
   constructor(el, spec) {
@@ -34,7 +34,7 @@ export class Chart {
       width: Math.max(this.el.clientWidth, 200),
       height: s.height,
       scales: {
-        x: { time: false, distr: s.logX ? 3 : 1 },
+        x: { time: false, distr: s.logX ? 3 : 1, range: s.xRange },
         y: { distr: s.logY ? 3 : 1, range: s.yRange },
       },
       axes: [{ ...axisStyle, label: s.xLabel, labelSize: 20, size: 36, values: (u, vals) => vals.map((v) => fmtTick(u, v)) },

@@ -116,8 +116,10 @@ export class TrainView {
     const c = palette[0];
     this.lossChart = new Chart(lossBox, { xLabel: t("step"), height: 240, series: [
       { label: t("raw"), color: fade(c, 0.25), width: 1 }, { label: t("smoothed"), color: c, width: 2 }] });
-    this.accChart = new Chart(B.acc, { xLabel: t("epoch"), series: [{ label: `${t("accuracy")} %`, color: palette[2], width: 2, points: true }] });
-    this.testLossChart = new Chart(B.testLoss, { xLabel: t("epoch"), series: [
+    // Epoch charts span the whole run from the start; accuracy ends at 100 %.
+    const epochSpan = () => { const r = this.current && this.store.run(this.current); return [1, Math.max(2, r ? r.info.config.epochs : 2)]; };
+    this.accChart = new Chart(B.acc, { xLabel: t("epoch"), xRange: epochSpan, yRange: (u, lo) => [lo == null ? 0 : Math.max(0, Math.floor(lo - 1)), 100], series: [{ label: `${t("accuracy")} %`, color: palette[2], width: 2, points: true }] });
+    this.testLossChart = new Chart(B.testLoss, { xLabel: t("epoch"), xRange: epochSpan, yRange: (u, lo, hi) => [0, hi == null ? 1 : hi * 1.1], series: [
       { label: t("testLoss"), color: palette[1], width: 2, points: true }, { label: t("trainLoss"), color: palette[0], dash: [4, 4], points: true }] });
     this.gradChart = new Chart(B.grad, { xLabel: t("step"), logY: true, series: [{ label: "‖∇J‖", color: palette[3] }] });
     this.ratioChart = new Chart(B.ratio, { xLabel: t("step"), logY: true, series: [{ label: "‖Δw‖/‖w‖", color: palette[4] }] });
