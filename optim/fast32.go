@@ -40,7 +40,7 @@ func kernelNorms(g2, d2, t2 float64) Norms { return Norms{Grad: g2, Delta: d2, T
 
 // sgd32 is SGD's float32 step; first is that of a momentum buffer.
 func (o *SGD[T]) sgd32(theta, grad []T, first bool, acc *Norms) {
-	lr, wd := float32(o.LearningRate), float32(o.WeightDecay)
+	lr, wd := float32(o.LearningRate), o.WeightDecay
 	if o.Momentum == 0 {
 		record(acc, kernelNorms(vec.SGD(f32(theta), f32(grad), lr, wd)))
 		return
@@ -52,7 +52,7 @@ func (o *SGD[T]) sgd32(theta, grad []T, first bool, acc *Norms) {
 
 // adagrad32 is Adagrad's float32 step with the decayed step size clr.
 func (o *Adagrad[T]) adagrad32(theta, grad []T, clr float64, acc *Norms) {
-	record(acc, kernelNorms(vec.Adagrad(f32(theta), f32(grad), f32(o.sum), float32(clr), float32(o.Eps), float32(o.WeightDecay))))
+	record(acc, kernelNorms(vec.Adagrad(f32(theta), f32(grad), f32(o.sum), float32(clr), float32(o.Eps), o.WeightDecay)))
 }
 
 // rmsprop32 is RMSprop's float32 step; ḡ and b are passed only when used.
@@ -66,7 +66,7 @@ func (o *RMSprop[T]) rmsprop32(theta, grad []T, acc *Norms) {
 	}
 	keep := 1 - o.Alpha // 1 − ρ, at run time
 	record(acc, kernelNorms(vec.RMSprop(f32(theta), f32(grad), f32(o.sq), avg, buf, float32(o.LearningRate), float32(o.Alpha),
-		float32(keep), float32(o.Eps), float32(o.WeightDecay), float32(o.Momentum))))
+		float32(keep), float32(o.Eps), float32(o.Momentum), o.WeightDecay)))
 }
 
 // adam32 is Adam's (decoupled: AdamW's) float32 step with the step size
@@ -79,5 +79,5 @@ func (o *Adam[T]) adam32(theta, grad []T, stepSize, bc2, decay float64, decouple
 	b1, b2 := o.Beta1, o.Beta2
 	c1, c2 := 1-b1, 1-b2 // at run time, as in step
 	record(acc, kernelNorms(vec.Adam(f32(theta), f32(grad), f32(o.m), f32(o.v), vmax, float32(stepSize), float32(b1), float32(c1),
-		float32(b2), float32(c2), float32(1/bc2), float32(o.Eps), float32(decay), float32(o.WeightDecay), decoupled)))
+		float32(b2), float32(c2), float32(1/bc2), float32(o.Eps), float32(decay), o.WeightDecay, decoupled)))
 }

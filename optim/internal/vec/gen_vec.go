@@ -162,10 +162,17 @@ func (e *em) ifFlag(bit int, then, otherwise func()) {
 	}
 }
 
-// decay sets Gw to g + λθ (flag WD, λ constant 1) or g.
+// decay sets Gw to g + λθ (flag WD) or g.
 func (e *em) decay() {
 	e.mov(rG, rGw)
-	e.ifFlag(flagWD, func() { e.op("VFMADD231PS %s, %s, %s", e.k(1), e.v(rP), e.v(rGw)) }, nil)
+	e.ifFlag(flagWD, e.addDecay, nil)
+}
+
+// addDecay adds λθ to Gw, λ as the float32 pair λhi + λlo (constants 1
+// and kLo).
+func (e *em) addDecay() {
+	e.op("VFMADD231PS %s, %s, %s", e.k(1), e.v(rP), e.v(rGw))
+	e.op("VFMADD231PS %s, %s, %s", e.k(kLo), e.v(rP), e.v(rGw))
 }
 
 // lo widens the low half of x (a register, or memory at ptr) into dst.
@@ -308,7 +315,7 @@ var kernels = []kernel{
 			e.op("VMULPS %s, %s, %s", e.k(8), e.v(rP), e.v(w)) // θ ← θ(1 − αλ)
 		}, func() {
 			e.mov(rP, w)
-			e.ifFlag(flagWD, func() { e.op("VFMADD231PS %s, %s, %s", e.k(1), e.v(rP), e.v(rGw)) }, nil)
+			e.ifFlag(flagWD, e.addDecay, nil)
 		})
 		e.load(pS1, m)
 		e.op("VMULPS %s, %s, %s", e.k(2), e.v(m), e.v(m))
@@ -333,8 +340,12 @@ var kernels = []kernel{
 	}},
 }
 
-// nconst is the number of constants in frame.k.
-const nconst = 9
+// nconst is the number of constants in frame.k; the last, kLo, is the low
+// half of the weight decay λ.
+const (
+	nconst = 10
+	kLo    = nconst - 1
+)
 
 func (e *em) emit(k kernel) {
 	sym := k.name + e.name

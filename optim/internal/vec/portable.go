@@ -67,10 +67,11 @@ func (n norms) addTo(f *frame) {
 	f.norms[2] += n.t
 }
 
-// decayed returns g + λθ when the frame has weight decay, else g.
+// decayed returns g + λθ when the frame has weight decay, else g; λ is
+// the pair λhi + λlo, λhi in wd.
 func decayed(f *frame, wd, p, g float32) float32 {
 	if f.flags&flagWD != 0 {
-		return fma32(wd, p, g)
+		return fma32(f.k[kLo][0], p, fma32(wd, p, g))
 	}
 	return g
 }

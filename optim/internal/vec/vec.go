@@ -11,7 +11,7 @@ type frame struct {
 	n           int       // elements the assembly handles
 	flags       uint64    // flag* bits
 	norms       [3]float64
-	k           [9][8]float32
+	k           [10][8]float32
 }
 
 // Flags of a kernel's variants, tested inside the loops.
@@ -36,12 +36,28 @@ const (
 	kAdam
 )
 
+// kLo indexes the low half of the weight decay λ in frame.k.
+const kLo = 9
+
 // set broadcasts the constants c to f.k.
 func (f *frame) set(c ...float32) {
 	for i, x := range c {
-		for j := range f.k[i] {
-			f.k[i][j] = x
-		}
+		f.set1(i, x)
+	}
+}
+
+// setDecay stores the weight decay λ as λhi (constant 1) and λlo = λ − λhi
+// (constant kLo): when g + λθ nearly cancels, rounding λ itself to float32
+// would cost tens of ulps of the result.
+func (f *frame) setDecay(wd float64) {
+	hi := float32(wd)
+	f.set1(1, hi)
+	f.set1(kLo, float32(wd-float64(hi)))
+}
+
+func (f *frame) set1(i int, x float32) {
+	for j := range f.k[i] {
+		f.k[i][j] = x
 	}
 }
 
@@ -75,14 +91,16 @@ func check(theta []float32, s ...[]float32) {
 }
 
 // SGD does plain gradient descent in place and returns ‖g‖², ‖Δθ‖² and
-// ‖θ‖² (θ after the step):
+// ‖θ‖² (θ after the step). The weight decay λ is applied as the float32 pair
+// λhi + λlo = λ, so that a gradient that λθ nearly cancels keeps its digits:
 //
-//	g ← g + λθ          (only if wd = λ ≠ 0)
+//	g ← fma(λlo, θ, fma(λhi, θ, g))   (only if wd = λ ≠ 0; λ = λhi + λlo)
 //	θ ← fma(−α, g, θ)   (α = lr)
-func SGD(theta, grad []float32, lr, wd float32) (g2, d2, t2 float64) {
+func SGD(theta, grad []float32, lr float32, wd float64) (g2, d2, t2 float64) {
 	check(theta, grad)
 	f := frame{theta: theta, grad: grad, flags: flag(wd != 0, flagWD)}
-	f.set(-lr, wd)
+	f.set(-lr)
+	f.setDecay(wd)
 	return run(kSGD, &f)
 }
 
@@ -94,11 +112,12 @@ func SGD(theta, grad []float32, lr, wd float32) (g2, d2, t2 float64) {
 //	b ← g if first, else b ← fma(1 − τ, g, b·μ)
 //	d ← fma(μ, b, g) if nesterov, else d ← b
 //	θ ← fma(−α, d, θ)
-func Momentum(theta, grad, buf []float32, lr, mu, keep, wd float32, first, nesterov bool) (g2, d2, t2 float64) {
+func Momentum(theta, grad, buf []float32, lr, mu, keep float32, wd float64, first, nesterov bool) (g2, d2, t2 float64) {
 	check(theta, grad, buf)
 	f := frame{theta: theta, grad: grad, s1: buf,
 		flags: flag(wd != 0, flagWD) | flag(first, flagFirst) | flag(nesterov, flagNesterov)}
-	f.set(-lr, wd, mu, keep)
+	f.set(-lr, 0, mu, keep)
+	f.setDecay(wd)
 	return run(kMomentum, &f)
 }
 
@@ -108,10 +127,11 @@ func Momentum(theta, grad, buf []float32, lr, mu, keep, wd float32, first, neste
 //	g ← g + λθ                 (only if wd = λ ≠ 0)
 //	s ← fma(g, g, s)
 //	θ ← θ + (−αₜ·g) / (√s + ε)
-func Adagrad(theta, grad, sum []float32, clr, eps, wd float32) (g2, d2, t2 float64) {
+func Adagrad(theta, grad, sum []float32, clr, eps float32, wd float64) (g2, d2, t2 float64) {
 	check(theta, grad, sum)
 	f := frame{theta: theta, grad: grad, s1: sum, flags: flag(wd != 0, flagWD)}
-	f.set(-clr, wd, eps)
+	f.set(-clr, 0, eps)
+	f.setDecay(wd)
 	return run(kAdagrad, &f)
 }
 
@@ -125,14 +145,15 @@ func Adagrad(theta, grad, sum []float32, clr, eps, wd float32) (g2, d2, t2 float
 //	otherwise: σ ← √v + ε
 //	momentum: b ← b·μ + g/σ,  θ ← fma(−α, b, θ)
 //	otherwise: θ ← θ + (−α·g)/σ
-func RMSprop(theta, grad, sq, avg, buf []float32, lr, rho, keep, eps, wd, mu float32) (g2, d2, t2 float64) {
+func RMSprop(theta, grad, sq, avg, buf []float32, lr, rho, keep, eps, mu float32, wd float64) (g2, d2, t2 float64) {
 	check(theta, grad, sq, avg, buf)
-	if sq == nil {
+	if len(sq) != len(theta) {
 		panic("vec: RMSprop needs sq")
 	}
 	f := frame{theta: theta, grad: grad, s1: sq, s2: avg, s3: buf,
 		flags: flag(wd != 0, flagWD) | flag(avg != nil, flagCentered) | flag(buf != nil, flagMomentum)}
-	f.set(-lr, wd, rho, keep, eps, mu)
+	f.set(-lr, 0, rho, keep, eps, mu)
+	f.setDecay(wd)
 	return run(kRMSprop, &f)
 }
 
@@ -146,13 +167,14 @@ func RMSprop(theta, grad, sq, avg, buf []float32, lr, rho, keep, eps, wd, mu flo
 //	v ← fma((1 − β₂)·g, g, v·β₂)
 //	AMSGrad: v̂ ← max(v̂, v), used as v below
 //	θ ← θ + (−stepSize·m) / fma(√v, invBC2, ε)
-func Adam(theta, grad, m, v, vmax []float32, stepSize, b1, c1, b2, c2, invBC2, eps, decay, wd float32, decoupled bool) (g2, d2, t2 float64) {
+func Adam(theta, grad, m, v, vmax []float32, stepSize, b1, c1, b2, c2, invBC2, eps, decay float32, wd float64, decoupled bool) (g2, d2, t2 float64) {
 	check(theta, grad, m, v, vmax)
-	if m == nil || v == nil {
+	if len(m) != len(theta) || len(v) != len(theta) {
 		panic("vec: Adam needs m and v")
 	}
 	f := frame{theta: theta, grad: grad, s1: m, s2: v, s3: vmax,
 		flags: flag(decoupled, flagDecoupled) | flag(!decoupled && wd != 0, flagWD) | flag(vmax != nil, flagAMSGrad)}
-	f.set(-stepSize, wd, b1, c1, b2, c2, invBC2, eps, decay)
+	f.set(-stepSize, 0, b1, c1, b2, c2, invBC2, eps, decay)
+	f.setDecay(wd)
 	return run(kAdam, &f)
 }

@@ -22,6 +22,9 @@ func TestFrameLayout(t *testing.T) {
 		unsafe.Offsetof(f.s2), unsafe.Offsetof(f.s3), unsafe.Offsetof(f.n), unsafe.Offsetof(f.flags),
 		unsafe.Offsetof(f.norms), unsafe.Offsetof(f.k)}
 	want := []uintptr{0, 24, 48, 72, 96, 120, 128, 136, 160}
+	if len(f.k) != 10 {
+		t.Errorf("frame has %d constants, gen_vec.go %d", len(f.k), 10)
+	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("frame offsets %v, gen_vec.go has %v", got, want)
 	}
@@ -37,7 +40,7 @@ type kcall struct {
 // calls lists every kernel with every combination of its options.
 func calls() []kcall {
 	var cs []kcall
-	for _, wd := range []float32{0, 0.01} {
+	for _, wd := range []float64{0, 0.01} {
 		cs = append(cs, kcall{fmt.Sprintf("SGD/wd=%v", wd), 0, func(th, g []float32, s [][]float32) (float64, float64, float64) {
 			return SGD(th, g, 0.1, wd)
 		}})
@@ -67,7 +70,7 @@ func calls() []kcall {
 						if mu > 0 {
 							buf = s[2]
 						}
-						return RMSprop(th, g, s[0], avg, buf, 0.01, 0.99, 1-float32(0.99), 1e-8, wd, mu)
+						return RMSprop(th, g, s[0], avg, buf, 0.01, 0.99, 1-float32(0.99), 1e-8, mu, wd)
 					}})
 			}
 		}
@@ -80,7 +83,7 @@ func calls() []kcall {
 							vmax = s[2]
 						}
 						return Adam(th, g, s[0], s[1], vmax, 0.01/(1-0.9*0.9), 0.9, 0.1, 0.999, 0.001,
-							float32(1/math.Sqrt(1-0.999*0.999)), 1e-8, 1-0.01*wd, wd, decoupled)
+							float32(1/math.Sqrt(1-0.999*0.999)), 1e-8, float32(1-0.01*wd), wd, decoupled)
 					}})
 			}
 		}
