@@ -25,9 +25,24 @@ func portable(k kernel, f *frame, lo int) {
 }
 
 // fma32 returns x·y + z rounded once to float32, as VFMADD…PS does. The
-// product is exact in float64; the sum is rounded to odd (its error from
-// TwoSum) so that the final rounding to float32 is not a double rounding.
+// float64 FMA rounds the exact result once; rounding that again to float32
+// is only wrong when it landed exactly on a float32 rounding tie (or among
+// the float32 subnormals), which fma32Slow settles.
 func fma32(x, y, z float32) float32 {
+	r := math.FMA(float64(x), float64(y), float64(z))
+	b := math.Float64bits(r)
+	const tieBits, tie = 1<<29 - 1, 1 << 28 // the 29 bits that float32 drops
+	const minExp = 1023 - 126               // exponent of the smallest normal float32
+	if b&tieBits != tie && (b>>52)&0x7ff >= minExp {
+		return float32(r)
+	}
+	return fma32Slow(x, y, z)
+}
+
+// fma32Slow is fma32 by rounding to odd: the product is exact in float64,
+// TwoSum gives the error of the sum, and a sum with an error is moved to
+// its odd neighbour, so that the rounding to float32 rounds once.
+func fma32Slow(x, y, z float32) float32 {
 	p := float64(float64(x) * float64(y))
 	s := float64(p + float64(z))
 	bb := float64(s - p)

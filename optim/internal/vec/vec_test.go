@@ -220,15 +220,20 @@ func firstDiff(a, b []float32) (int, bool) {
 // and 1 + x·y rounds in float64 to the float32 tie 1 + 2⁻²⁴.
 func TestFMA32(t *testing.T) {
 	x, y := float32(1+0x1p-12), float32(0x1p-24-0x1p-36+0x1p-48)
-	cases := [][3]float32{{x, y, 1}, {-x, y, -1}, {x, -y, -1}, {x, y, 3}, {x, y, 1 + 0x1p-23}}
+	cases := [][3]float32{{x, y, 1}, {-x, y, -1}, {x, -y, -1}, {x, y, 3}, {x, y, 1 + 0x1p-23},
+		{0x1p-70, 0x1p-70, 0}, {0x1p-70, 0x1p-60, 0x1p-149}, {1e30, 1e30, 1}}
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 20000 {
 		x, y := float32(r.NormFloat64()), float32(r.NormFloat64())
 		cases = append(cases, [3]float32{x, y, float32(r.NormFloat64())}, [3]float32{x, y, -x * y})
 	}
 	for _, c := range cases {
-		if got, want := fma32(c[0], c[1], c[2]), exactFMA32(c[0], c[1], c[2]); got != want {
+		want := exactFMA32(c[0], c[1], c[2])
+		if got := fma32(c[0], c[1], c[2]); got != want {
 			t.Fatalf("fma32(%v, %v, %v) = %v, want %v", c[0], c[1], c[2], got, want)
+		}
+		if got := fma32Slow(c[0], c[1], c[2]); got != want {
+			t.Fatalf("fma32Slow(%v, %v, %v) = %v, want %v", c[0], c[1], c[2], got, want)
 		}
 	}
 	if naive := float32(math.FMA(float64(x), float64(y), 1)); naive == exactFMA32(x, y, 1) {
