@@ -33,13 +33,14 @@ type manager struct {
 	version   atomic.Int64 // bumped on every create, status change and delete
 
 	trace  bool   // record each step's time, for the latency benchmark
-	notify func() // called after each publication; set before the first run
+	notify func() // called after each publication
 }
 
-func newManager(train, test *mnist.Dataset, concurrent int, log *slog.Logger) *manager {
+// newManager starts the publisher; notify is called after each publication.
+func newManager(train, test *mnist.Dataset, concurrent int, log *slog.Logger, notify func()) *manager {
 	ctx, cancel := context.WithCancel(context.Background())
 	m := &manager{train: train, test: test, log: log, slots: make(chan struct{}, max(concurrent, 1)),
-		ctx: ctx, cancel: cancel, samples: samplesOf(test, 10)}
+		ctx: ctx, cancel: cancel, samples: samplesOf(test, 10), notify: notify}
 	m.wg.Add(1)
 	go m.publishLoop()
 	return m

@@ -63,9 +63,9 @@ func New(cfg Config) *Server {
 	if cfg.Page == nil {
 		cfg.Page = web.Dist()
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: newHub(), page: cfg.Page,
-		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger)}
-	s.runs.notify = s.hub.wake
+	h := newHub()
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page,
+		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger, h.wake)}
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
