@@ -101,6 +101,15 @@ func TestBrowser(t *testing.T) {
 	b.shot("compare-1280x800.png")
 	b.fullShot("compare-full-1280.png", 1280)
 
+	// The same view compares optimizers, each at its own rate.
+	b.run(chromedp.Click(chromedp.CSS(`#mode-optimizers`)),
+		chromedp.Click(chromedp.CSS(`#view-compare button[type=submit]`)))
+	b.waitJS("3 optimizers", `(() => { const rs = [...window.descent.store.runs.values()].filter(r => r.info.sweep === "s2");
+		return rs.length === 3 && rs.every(r => r.info.status === "done") &&
+			document.querySelectorAll('#view-compare .multiple').length === 3 &&
+			/Adam/.test(document.querySelector('#view-compare table.results').textContent) })()`)
+	b.shot("compare-optimizers-1280x800.png")
+
 	// Korean, from the switch on the page.
 	b.run(chromedp.Click(chromedp.CSS(`#lang`)))
 	b.waitJS("Korean", `document.querySelector('#tab-train').textContent === "학습" && document.documentElement.lang === "ko"`)
