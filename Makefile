@@ -30,4 +30,5 @@ fuzz: ## run each fuzz target for FUZZTIME
 	$(GO) test -run '^$$' -fuzz FuzzReadImages -fuzztime $(FUZZTIME) ./mnist
 
 clean: ## remove build outputs (not the data)
-	rm -rf bin web/dist/assets
+	rm -rf bin
+	find web/dist -mindepth 1 ! -name .gitkeep -delete
