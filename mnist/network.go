@@ -155,6 +155,11 @@ func (n *Net[T]) backward(rows int, accumulate bool) {
 // whose gradients add up to the batch's, so memory does not grow with the batch.
 const chunkRows = 1024
 
+// evalRows is the chunk of test images evaluated at once: small, so that an
+// evaluation does not grow a mini-batch run's workspace by megabytes (eight
+// runs side by side should cost little more than their weights).
+const evalRows = 256
+
 // Loss runs forward and backward on the images idx of d: it returns the mean
 // cross-entropy J and the number classified right, and leaves ∇J(θ) in Grads.
 func (n *Net[T]) Loss(d *Dataset, idx []int32) (loss float64, correct int) {
@@ -180,7 +185,7 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 	if limit <= 0 || limit > d.N {
 		limit = d.N
 	}
-	rows := min(limit, chunkRows)
+	rows := min(limit, evalRows)
 	n.reserve(rows)
 	idx := make([]int32, rows)
 	pred := make([]uint8, rows)
