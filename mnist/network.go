@@ -155,9 +155,9 @@ func (n *Net[T]) backward(rows int, accumulate bool) {
 // whose gradients add up to the batch's, so memory does not grow with the batch.
 const chunkRows = 1024
 
-// evalRows is the chunk of test images evaluated at once: small, so that an
-// evaluation does not grow a mini-batch run's workspace by megabytes (eight
-// runs side by side should cost little more than their weights).
+// evalRows is the chunk of test images evaluated at once. A run whose
+// workspace is smaller evaluates in a workspace that it drops afterwards, so
+// that eight runs side by side cost little more than their weights.
 const evalRows = 256
 
 // Loss runs forward and backward on the images idx of d: it returns the mean
@@ -186,7 +186,11 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 		limit = d.N
 	}
 	rows := min(limit, evalRows)
-	n.reserve(rows)
+	if rows > n.ws.cap { // a workspace for this evaluation only, not kept
+		defer func(ws workspace[T]) { n.ws = ws }(n.ws)
+		n.ws = workspace[T]{}
+		n.reserve(rows)
+	}
 	idx := make([]int32, rows)
 	pred := make([]uint8, rows)
 	correct := 0

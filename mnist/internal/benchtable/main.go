@@ -131,34 +131,32 @@ func flopsPerSample(a mnist.Arch) float64 {
 	return f
 }
 
-// memory trains 1 and then 8 default runs at once for a moment and prints the
-// live heap of each case: the dataset is shared, so 8 runs should cost little
-// more than their own weights, gradients, optimizer state and workspaces.
+// memory trains 1 and then 8 default runs at once for one epoch each (with
+// the test-set evaluation) and prints the live heap with the runs still held:
+// the dataset is shared, so 8 runs should cost little more than their own
+// weights, gradients, optimizer state and workspaces. The target is
+// heap(8) ≤ 1.2·heap(1) + 7 × the weights.
 func memory(train, test *mnist.Dataset) {
 	base := heap()
-	for _, n := range []int{1, 8} {
+	held := func(n int) uint64 {
 		var wg sync.WaitGroup
-		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
-		var mu sync.Mutex
-		var during uint64
-		for range n {
-			t, _ := mnist.NewTrainer(mnist.DefaultConfig(), train, test)
-			wg.Go(func() {
-				t.Run(ctx, mnist.Hooks{Step: func(e mnist.StepEvent) {
-					if e.Step == 200 {
-						h := heap()
-						mu.Lock()
-						during = max(during, h)
-						mu.Unlock()
-					}
-				}})
-			})
+		trainers := make([]*mnist.Trainer, n)
+		for i := range trainers {
+			cfg := mnist.DefaultConfig()
+			cfg.Epochs = 1
+			trainers[i], _ = mnist.NewTrainer(cfg, train, test)
+			wg.Go(func() { trainers[i].Run(context.Background(), mnist.Hooks{}) })
 		}
 		wg.Wait()
-		cancel()
-		fmt.Printf("%d concurrent run(s): live heap %s (dataset %s shared; %s above it)\n",
-			n, mib(during), mib(base), mib(during-base))
+		h := heap()
+		runtime.KeepAlive(trainers)
+		return h
 	}
+	one, eight := held(1), held(8)
+	weights := uint64(4 * mnist.DefaultArch().NumParams())
+	limit := uint64(1.2*float64(one)) + 7*weights
+	fmt.Printf("live heap: dataset %s; 1 run %s; 8 runs %s (limit 1.2 × one + 7 × weights = %s): %s\n",
+		mib(base), mib(one), mib(eight), mib(limit), map[bool]string{true: "ok", false: "OVER"}[eight <= limit])
 }
 
 func heap() uint64 {
