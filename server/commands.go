@@ -51,6 +51,12 @@ func (c *conn) do(cmd any) error {
 		c.enqueue(func() error { return c.subscribe(r, cmd.Req, cmd.Weights, cmd.From) })
 	case *List:
 		c.send(Runs{Type: EvRuns, Req: cmd.Req, Runs: m.infos()})
+	case *TrajStart:
+		return c.trajStart(cmd)
+	case *TrajControl:
+		return c.trajControl(cmd)
+	case *TrajCommand:
+		return c.trajDelete(cmd)
 	}
 	return nil
 }

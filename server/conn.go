@@ -44,6 +44,8 @@ type conn struct {
 	subs  map[string]*subscription
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
+
+	trajs trajSets // the surface explorer's trajectory sets (traj.go)
 }
 
 // subscription is a page's cursor in one run.
@@ -171,7 +173,7 @@ func (c *conn) flush() error {
 			return err
 		}
 	}
-	return nil
+	return c.flushTrajs()
 }
 
 // syncRuns tells the page of runs created, changed and deleted since the

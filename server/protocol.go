@@ -142,6 +142,8 @@ type Hello struct {
 	Limits      Limits               `json:"limits"`
 	Samples     Samples              `json:"samples"`
 	Runs        []RunInfo            `json:"runs"`
+	Functions   []optim.Function     `json:"functions"` // the surface explorer's (protocol_surface.go)
+	Surface     SurfaceLimits        `json:"surface"`
 }
 
 // Limits are the allowed ranges that the page's controls use.

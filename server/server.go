@@ -49,6 +49,7 @@ type Server struct {
 	upgrader  websocket.Upgrader
 	page      fs.FS
 	instance  string // random, sent in hello
+	surfaces  *surfaceCache
 }
 
 // New returns a server whose runs train on cfg's datasets. Call Close (or
@@ -67,6 +68,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page,
 		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger, h.wake)}
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
+	s.surfaces = newSurfaceCache()
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}
@@ -80,6 +82,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /ws", s.handleSocket)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /api/runs", s.handleRuns)
+	s.mux.HandleFunc("GET /api/surface", s.handleSurface)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 
@@ -126,7 +129,8 @@ func (s *Server) hello() Hello {
 		Limits: Limits{MaxEpochs: mnist.MaxEpochs, MaxBatch: max(min(mnist.MaxBatch, trainN), 1),
 			MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,
 			MaxSteps: MaxSteps, MaxSweep: MaxSweep, MaxRuns: MaxKeptRuns, Concurrent: s.cfg.Concurrent,
-			MaxSeed: MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: HistoryPoints}}
+			MaxSeed: MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: HistoryPoints},
+		Functions: optim.Functions(), Surface: surfaceLimits()}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.

@@ -58,7 +58,8 @@ type validator struct {
 
 // commandTypes lists the command types for error messages.
 var commandTypes = strings.Join([]string{CmdStart, CmdSweep, CmdPause, CmdResume, CmdStop,
-	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList}, ", ")
+	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList,
+	CmdTrajStart, CmdTrajControl, CmdTrajDelete}, ", ")
 
 // parse decodes one frame into a command struct (*Start, *Sweep, *RunCommand,
 // *Subscribe or *List), or returns the type it could read, its req, and a
@@ -93,6 +94,12 @@ func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err erro
 		cmd = new(Subscribe)
 	case CmdList:
 		cmd = new(List)
+	case CmdTrajStart:
+		cmd = new(TrajStart)
+	case CmdTrajControl:
+		cmd = new(TrajControl)
+	case CmdTrajDelete:
+		cmd = new(TrajCommand)
 	default:
 		return nil, typ, req, fieldErr("type", commandTypes, "unknown command %q", typ)
 	}
@@ -161,6 +168,15 @@ func (v validator) check(cmd any) error {
 			return fieldErr("from", "a step number ≥ 0", "%d is negative", c.From)
 		}
 		return checkRunID(c.Run)
+	case *TrajStart:
+		_, _, err := v.trajStart(c)
+		return err
+	case *TrajControl:
+		return v.trajControl(c)
+	case *TrajCommand:
+		if c.Traj == "" {
+			return fieldErr("traj", `a trajectory set id such as "t1"`, "missing")
+		}
 	}
 	return nil
 }

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func trajCmd(req int, fn string, start []float64, steps int, rate any, methods ...string) map[string]any {
+	opts := []map[string]any{}
+	for _, m := range methods {
+		lr := map[string]float64{"adam": 0.05, "gd": 0.001, "sgd": 0.001, "newton": 1}[m]
+		opts = append(opts, map[string]any{"method": m, "params": map[string]float64{"lr": lr}})
+	}
+	cmd := map[string]any{"type": "trajStart", "req": req, "fn": fn, "start": start,
+		"optimizers": opts, "steps": steps, "tol": 1e-6}
+	if rate != nil {
+		cmd["rate"] = rate
+	}
+	return cmd
+}
+
+// created waits for the trajCreated answering req and returns the set's id.
+func (c *client) created(req int) string {
+	c.t.Helper()
+	ev := c.until("trajCreated", func(ev event) bool {
+		if ev["type"] == EvError {
+			c.t.Fatalf("trajStart refused: %v", ev)
+		}
+		return ev["type"] == EvTrajCreated && ev["req"] == float64(req)
+	})
+	return ev["traj"].(string)
+}
+
+// trajLog collects a set's points and statuses as they arrive.
+type trajLog struct {
+	t     testing.TB
+	steps map[int][]int // trajectory → steps in arrival order
+	final map[int]string
+	state string
+}
+
+func (l *trajLog) add(ev event) {
+	l.t.Helper()
+	switch ev["type"] {
+	case EvTrajPoints:
+		for _, p := range ev["points"].([]any) {
+			it := p.(map[string]any)
+			i, k := int(it["trajectory"].(float64)), int(it["step"].(float64))
+			if k == 0 {
+				l.steps[i] = nil
+			}
+			if s := l.steps[i]; len(s) > 0 && s[len(s)-1] != k-1 {
+				l.t.Fatalf("trajectory %d: step %d after step %d", i, k, s[len(s)-1])
+			}
+			l.steps[i] = append(l.steps[i], k)
+			l.final[i] = it["status"].(string)
+		}
+	case EvTrajStatus:
+		l.state = ev["state"].(string)
+	}
+}
+
+func newTrajLog(t testing.TB) *trajLog {
+	return &trajLog{t: t, steps: map[int][]int{}, final: map[int]string{}}
+}
+
+// TestTrajectories runs Adam and GD on Rosenbrock as fast as possible: every
+// step arrives, in order, and each trajectory ends with its status.
+func TestTrajectories(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	c.send(trajCmd(7, "rosenbrock", []float64{-1.5, 2}, 500, 0, "adam", "gd"))
+	id := c.created(7)
+	l := newTrajLog(t)
+	c.until("done", func(ev event) bool { l.add(ev); return ev["traj"] == id && l.state == TrajDone })
+	for i := range 2 {
+		if n := len(l.steps[i]); n != 501 {
+			t.Errorf("trajectory %d: %d points, want steps 0 to 500", i, n)
+		}
+		if l.final[i] != "stepLimit" && l.final[i] != "converged" {
+			t.Errorf("trajectory %d ended %q", i, l.final[i])
+		}
+	}
+}
+
+// TestTrajControls steps, plays, pauses and resets a set.
+func TestTrajControls(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	c.send(trajCmd(1, "quadratic", []float64{-4, 1.5}, 1000, nil, "sgd", "newton"))
+	id := c.created(1)
+	l := newTrajLog(t)
+	c.until("paused at 0", func(ev event) bool { l.add(ev); return l.state == TrajPaused && len(l.steps[1]) == 1 })
+	c.send(map[string]any{"type": "trajControl", "traj": id, "action": "step"})
+	c.until("step 1", func(ev event) bool { l.add(ev); return len(l.steps[0]) == 2 })
+	c.send(map[string]any{"type": "trajControl", "traj": id, "action": "play", "rate": 100})
+	c.until("steps while playing", func(ev event) bool { l.add(ev); return len(l.steps[0]) > 10 })
+	if l.final[1] != "converged" {
+		t.Errorf("Newton on the quadratic: %q, want converged after one step", l.final[1])
+	}
+	c.send(map[string]any{"type": "trajControl", "traj": id, "action": "reset"})
+	c.until("reset", func(ev event) bool { l.add(ev); return len(l.steps[0]) == 1 && l.state == TrajPaused })
+	c.send(map[string]any{"type": "trajDelete", "traj": id})
+	c.until("deleted", func(ev event) bool { l.add(ev); return l.state == TrajDeleted })
+	c.send(map[string]any{"type": "trajControl", "req": 5, "traj": id, "action": "play"})
+	c.until("error for a deleted set", func(ev event) bool { return ev["type"] == EvError && ev["req"] == float64(5) })
+}
+
+// TestTrajDiverges: plain GD with a huge rate on Rosenbrock diverges.
+func TestTrajDiverges(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	cmd := trajCmd(1, "rosenbrock", []float64{-1.5, 2}, 2000, 0, "gd")
+	cmd["optimizers"] = []map[string]any{{"method": "gd", "params": map[string]float64{"lr": 0.05}}}
+	c.send(cmd)
+	c.created(1)
+	l := newTrajLog(t)
+	c.until("done", func(ev event) bool { l.add(ev); return l.state == TrajDone })
+	if l.final[0] != "diverged" {
+		t.Errorf("GD at α = 0.05 on Rosenbrock ended %q, want diverged", l.final[0])
+	}
+}
+
+// TestTrajErrors refuses bad commands with the field named.
+func TestTrajErrors(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	good := `"fn":"rosenbrock","start":[-1.5,2],"steps":100,"tol":0,"optimizers":[{"method":"adam"}]`
+	cases := []struct{ name, frame, field string }{
+		{"unknown fn", `{"type":"trajStart","req":1,"fn":"nope","start":[0,0],"steps":10,"tol":0,"optimizers":[{"method":"adam"}]}`, "fn"},
+		{"NaN start", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[NaN,0],"steps":10,"tol":0,"optimizers":[{"method":"adam"}]}`, ""},
+		{"string start", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":["a",0],"steps":10,"tol":0,"optimizers":[{"method":"adam"}]}`, "start"},
+		{"huge start", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[1e7,0],"steps":10,"tol":0,"optimizers":[{"method":"adam"}]}`, "start[0]"},
+		{"overflowing start", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[1e400,0],"steps":10,"tol":0,"optimizers":[{"method":"adam"}]}`, "start"},
+		{"unknown method", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[0,0],"steps":10,"tol":0,"optimizers":[{"method":"lion"}]}`, "optimizers[0].method"},
+		{"bad lr", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[0,0],"steps":10,"tol":0,"optimizers":[{"method":"adam","params":{"lr":-1}}]}`, "optimizers[0].params"},
+		{"too many steps", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[0,0],"steps":20001,"tol":0,"optimizers":[{"method":"adam"}]}`, "steps"},
+		{"no optimizers", `{"type":"trajStart","req":1,"fn":"rosenbrock","start":[0,0],"steps":10,"tol":0,"optimizers":[]}`, "optimizers"},
+		{"negative rate", `{"type":"trajStart","req":1,` + good + `,"rate":-1}`, "rate"},
+		{"rate too high", `{"type":"trajStart","req":1,` + good + `,"rate":5000}`, "rate"},
+		{"unknown field", `{"type":"trajStart","req":1,` + good + `,"speed":1}`, "speed"},
+		{"unknown set", `{"type":"trajControl","req":1,"traj":"t99","action":"play"}`, "traj"},
+		{"bad action", `{"type":"trajControl","req":1,"traj":"t1","action":"jump"}`, "action"},
+		{"missing set", `{"type":"trajDelete","req":1}`, "traj"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c.sendRaw(tc.frame)
+			ev := c.until("error", isType(EvError))
+			if ev["field"] == nil && tc.field != "" || ev["field"] != nil && ev["field"] != tc.field {
+				t.Errorf("%s: field %v, want %q (%v)", tc.name, ev["field"], tc.field, ev["message"])
+			}
+		})
+	}
+	t.Run("too many sets", func(t *testing.T) {
+		for i := range MaxTrajSets {
+			c.sendRaw(`{"type":"trajStart","req":` + string(rune('1'+i)) + `,` + good + `}`)
+			c.created(i + 1)
+		}
+		c.sendRaw(`{"type":"trajStart","req":9,` + good + `}`)
+		ev := c.until("error", func(ev event) bool { return ev["type"] == EvError })
+		if ev["req"] != float64(9) {
+			t.Errorf("error %v, want the answer to req 9", ev)
+		}
+	})
+}
+
+// TestTrajSlowPage: a page that reads nothing holds its set back at
+// maxPendingIterates, and then receives every step in order.
+func TestTrajSlowPage(t *testing.T) {
+	s, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	cmd := trajCmd(1, "rosenbrock", []float64{-1.5, 2}, MaxTrajSteps, 0, "adam", "gd", "sgd", "adam", "gd", "sgd")
+	cmd["tol"] = 0
+	c.send(cmd)
+	time.Sleep(1500 * time.Millisecond) // read nothing: the socket's buffers fill up
+	s.hub.mu.Lock()
+	for conn := range s.hub.conns {
+		for _, set := range conn.trajs.list() {
+			if n := maxPendingIterates - set.room(); n > maxPendingIterates+MaxTrajOptimizers {
+				t.Errorf("%d iterates pending, want at most %d", n, maxPendingIterates)
+			}
+		}
+	}
+	s.hub.mu.Unlock()
+	c.created(1)
+	l := newTrajLog(t)
+	c.until("done", func(ev event) bool { l.add(ev); return l.state == TrajDone })
+	for i := range 6 {
+		if n := len(l.steps[i]); n != MaxTrajSteps+1 {
+			t.Errorf("trajectory %d: %d points, want %d", i, n, MaxTrajSteps+1)
+		}
+	}
+}
+
+// TestTrajLeaveNoGoroutines closes pages with playing and paused sets.
+func TestTrajLeaveNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s := New(Config{Train: synthData(100, 1), Test: synthData(50, 2), Concurrent: 1, Page: testPage, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(s)
+	for i := range 5 {
+		c := dial(t, ts)
+		c.send(trajCmd(1, "beale", []float64{1, 1}, 20000, 2.0, "adam"))
+		c.send(trajCmd(2, "himmelblau", []float64{0, 0}, 100, nil, "gd"))
+		c.created(2)
+		if i%2 == 0 {
+			c.until("points", isType(EvTrajPoints))
+		}
+		c.ws.Close()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Connections() > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.Close()
+	ts.Close()
+	for time.Now().Before(deadline.Add(5 * time.Second)) {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	t.Errorf("%d goroutines after the pages left, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+}
