@@ -57,6 +57,8 @@ func (c *conn) do(cmd any) error {
 		return c.trajControl(cmd)
 	case *TrajCommand:
 		return c.trajDelete(cmd)
+	case *Predict:
+		c.queuePredict(cmd)
 	}
 	return nil
 }

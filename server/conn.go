@@ -20,8 +20,8 @@ const (
 	// pingPeriod must be shorter than pongWait so that a pong can arrive in time.
 	pingPeriod = pongWait * 9 / 10
 	// maxMessageSize is the hard frame limit: larger frames close the
-	// connection. Frames between MaxCommandBytes and this get an error event
-	// and the connection stays open.
+	// connection. Frames between MaxCommandBytes (MaxPredictBytes for a
+	// drawing) and this get an error event and the connection stays open.
 	maxMessageSize = 1 << 20
 	// queueSize bounds the events waiting for the writer (answers to commands).
 	queueSize = 64
@@ -44,6 +44,8 @@ type conn struct {
 	subs  map[string]*subscription
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
+
+	draw drawSlot // the drawing waiting for a prediction (draw.go)
 
 	trajs trajSets // the surface explorer's trajectory sets (traj.go)
 }
@@ -88,11 +90,11 @@ func (c *conn) readLoop() {
 		if err != nil {
 			return
 		}
-		frame, err := io.ReadAll(io.LimitReader(r, MaxCommandBytes+1))
+		frame, err := io.ReadAll(io.LimitReader(r, MaxPredictBytes+1))
 		if err != nil {
 			return
 		}
-		if len(frame) > MaxCommandBytes {
+		if len(frame) > MaxPredictBytes {
 			n, err := io.Copy(io.Discard, r)
 			if err != nil {
 				return

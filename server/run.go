@@ -46,6 +46,8 @@ type Run struct {
 	weights     atomic.Pointer[prepared[Weights]]
 	lastWeights time.Time // training goroutine only
 	wbuf        []float32 // training goroutine only
+
+	draw runDraw // the drawing panel's weights and predictors (draw.go)
 }
 
 // prepared is a message encoded once for every page.
@@ -90,6 +92,7 @@ func (r *Run) onStep(ev mnist.StepEvent) {
 }
 
 func (r *Run) onEpoch(ev mnist.EpochEvent) {
+	r.draw.drawn.Store(&snapshotAt{model: r.trainer.Snapshot(), epoch: ev.Epoch})
 	r.captureWeights(ev.Step)
 	e := Epoch{Type: EvEpoch, Run: r.id, EpochEvent: ev, Predictions: r.predict()}
 	p, err := prepare(e)

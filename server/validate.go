@@ -58,15 +58,15 @@ type validator struct {
 
 // commandTypes lists the command types for error messages.
 var commandTypes = strings.Join([]string{CmdStart, CmdSweep, CmdPause, CmdResume, CmdStop,
-	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList,
+	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList, CmdPredict,
 	CmdTrajStart, CmdTrajControl, CmdTrajDelete}, ", ")
 
 // parse decodes one frame into a command struct (*Start, *Sweep, *RunCommand,
 // *Subscribe or *List), or returns the type it could read, its req, and a
 // *FieldError.
 func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err error) {
-	if len(frame) > MaxCommandBytes {
-		return nil, "", 0, fieldErr("", fmt.Sprintf("at most %d bytes", MaxCommandBytes),
+	if len(frame) > MaxPredictBytes {
+		return nil, "", 0, fieldErr("", fmt.Sprintf("at most %d bytes, %d for predict", MaxCommandBytes, MaxPredictBytes),
 			"frame of %d bytes is too large", len(frame))
 	}
 	var head struct {
@@ -94,6 +94,8 @@ func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err erro
 		cmd = new(Subscribe)
 	case CmdList:
 		cmd = new(List)
+	case CmdPredict:
+		cmd = new(Predict)
 	case CmdTrajStart:
 		cmd = new(TrajStart)
 	case CmdTrajControl:
@@ -102,6 +104,9 @@ func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err erro
 		cmd = new(TrajCommand)
 	default:
 		return nil, typ, req, fieldErr("type", commandTypes, "unknown command %q", typ)
+	}
+	if limit := frameLimit(typ); len(frame) > limit {
+		return nil, typ, req, fieldErr("", fmt.Sprintf("at most %d bytes", limit), "frame of %d bytes is too large", len(frame))
 	}
 	if err := decodeStrict(frame, cmd); err != nil {
 		return nil, typ, req, err
@@ -163,11 +168,8 @@ func (v validator) check(cmd any) error {
 		return err
 	case *RunCommand:
 		return checkRunID(c.Run)
-	case *Subscribe:
-		if c.From < 0 {
-			return fieldErr("from", "a step number ≥ 0", "%d is negative", c.From)
-		}
-		return checkRunID(c.Run)
+	case *Predict:
+		return checkPredict(c)
 	case *TrajStart:
 		_, _, err := v.trajStart(c)
 		return err
@@ -177,6 +179,11 @@ func (v validator) check(cmd any) error {
 		if c.Traj == "" {
 			return fieldErr("traj", `a trajectory set id such as "t1"`, "missing")
 		}
+	case *Subscribe:
+		if c.From < 0 {
+			return fieldErr("from", "a step number ≥ 0", "%d is negative", c.From)
+		}
+		return checkRunID(c.Run)
 	}
 	return nil
 }
