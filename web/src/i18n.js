@@ -40,6 +40,18 @@ const en = {
   on: "on", off: "off", runs: "Runs",
   surfaceOnly: "surface only", networkGroup: "train the network",
   trainForm: "Training settings", compareForm: "Comparison settings", views: "Views",
+  // The Draw view (draw.js).
+  drawTitle: "Draw a digit", drawHint: "One digit, 0 to 9, with the mouse, a pen or a finger.",
+  undo: "Undo", clear: "Clear", drawModel: "Network", drawAuto: "Best finished run (automatic)",
+  drawQuick: "Train a quick model (1 epoch)", drawQuickLabel: "quick model",
+  drawAnswer: "The network's answer", drawSees: "What the network sees (28×28)",
+  drawSeesNote: "The network gets 28×28 pixels: your drawing cropped to its ink, fitted into 20×20 and centred by its mass, as the MNIST digits were made.",
+  drawProbs: "Probability of each digit", drawSure: "{p} sure",
+  drawUnsure: "Not sure: {a} ({pa}) or {b} ({pb})?",
+  drawBy: "Answered by {run} with the weights after epoch {e}",
+  drawInitial: "Answered by {run} with its initial weights: not trained yet",
+  drawEmpty: "Draw a digit to see the answer.",
+  drawNeedRun: "No network has trained yet: the button above trains one in a few seconds.",
 };
 
 const ko = {
@@ -92,6 +104,18 @@ const ko = {
   sched_cosine: "코사인 어닐링 (CosineAnnealingLR)", sched_warmup: "선형 워밍업 (LinearLR)",
   surfaceOnly: "곡면 전용", networkGroup: "신경망 학습",
   trainForm: "학습 설정", compareForm: "비교 설정", views: "화면",
+  // 그리기 화면 (draw.js).
+  drawTitle: "숫자 그리기", drawHint: "마우스, 펜 또는 손가락으로 0부터 9까지 숫자 하나를 그리세요.",
+  undo: "되돌리기", clear: "지우기", drawModel: "신경망", drawAuto: "가장 좋은 완료된 실행 (자동)",
+  drawQuick: "빠른 모델 학습 (1 에폭)", drawQuickLabel: "빠른 모델",
+  drawAnswer: "신경망의 답", drawSees: "신경망이 보는 이미지 (28×28)",
+  drawSeesNote: "신경망은 28×28 픽셀을 받습니다: 그림을 잉크가 있는 곳만 잘라 20×20에 맞추고 무게중심을 가운데에 둡니다. MNIST 숫자를 만든 방법과 같습니다.",
+  drawProbs: "숫자별 확률", drawSure: "확신 {p}",
+  drawUnsure: "잘 모르겠어요: {a} ({pa}) 아니면 {b} ({pb})?",
+  drawBy: "{run}의 답, {e} 에폭 후의 가중치",
+  drawInitial: "{run}의 답, 아직 학습 전의 초기 가중치",
+  drawEmpty: "숫자를 그리면 답이 나타납니다.",
+  drawNeedRun: "아직 학습한 신경망이 없습니다: 위 버튼으로 몇 초 만에 학습합니다.",
 };
 
 const tables = { en, ko };

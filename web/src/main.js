@@ -4,6 +4,7 @@ import { Socket } from "./socket.js";
 import { Store } from "./store.js";
 import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
+import { DrawView } from "./draw.js";
 
 // Errors are kept for the browser tests, which fail on any.
 window.descentErrors = [];
@@ -25,6 +26,7 @@ const store = new Store(socket);
 const views = {
   train: new TrainView(document.getElementById("view-train"), store),
   compare: new CompareView(document.getElementById("view-compare"), store),
+  draw: new DrawView(document.getElementById("view-draw"), store),
 };
 let built = false;
 
@@ -33,6 +35,7 @@ store.on((kind, ev) => {
     built = true;
     views.train.build();
     views.compare.build();
+    views.draw.build();
     document.body.dataset.ready = "1";
   }
   if (kind === "error" && ev && !ev.req) console.warn("server error", ev);

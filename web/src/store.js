@@ -122,6 +122,7 @@ export class Store {
   }
 
   on_error(ev) { this.emit("error", ev); }
+  on_prediction(ev) { this.emit("prediction", ev); } // the Draw view's answers (draw.js)
 }
 
 function appendSteps(dst, src) {

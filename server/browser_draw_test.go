@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"descent/mnist"
+	"descent/server"
+	"descent/web"
+)
+
+// TestBrowserDraw drives the Draw view in chromium: it trains a quick model
+// from the view's button (1 epoch of real MNIST), draws a "1" and a "0" with
+// synthesized pointer events, and checks the network's answers; then the same
+// on a phone, in Korean. Screenshots go where TestBrowser puts them.
+func TestBrowserDraw(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is missing: .ci/run installs it with apt-get", chromium)
+		}
+		t.Skipf("%s is missing (apt-get install chromium)", chromium)
+	}
+	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
+		skipOrFail(t, "the page is not built: run `make web` (make test does)")
+	}
+	train, test, err := mnist.Load("../data/mnist")
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("%v (run `make data`)", err))
+	}
+	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close()
+	shots := os.Getenv("DESCENT_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
+
+	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/#draw"))
+	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	b.eval(`window.descent.setLanguage("en"), 0`)
+	b.waitJS("the quick-model button", `!document.querySelector('#draw-quick').hidden`)
+	b.run(chromedp.Click(chromedp.CSS(`#draw-quick`)))
+	b.waitJS("the quick model trained", `[...window.descent.store.runs.values()].some(r => r.info.status === "done")`)
+
+	b.drawAndCheck("a vertical stroke", 1, line(0.5, 0.15, 0.5, 0.85))
+	b.shot("draw-one-1280x800.png")
+	b.run(chromedp.Click(chromedp.CSS(`#draw-clear`)))
+	b.waitJS("an empty answer after Clear", `document.querySelector('#view-draw').dataset.top === ""`)
+	b.drawAndCheck("an ellipse", 0, ellipse(0.5, 0.5, 0.26, 0.36))
+	b.shot("draw-1280x800.png")
+
+	// A phone, in Korean: the same view fits without scrolling sideways.
+	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(chromedp.CSS(`#lang`)))
+	b.waitJS("Korean", `document.querySelector('#draw-clear').textContent === "지우기"`)
+	b.run(chromedp.Click(chromedp.CSS(`#draw-clear`)))
+	b.drawAndCheck("a vertical stroke on a phone", 1, line(0.48, 0.2, 0.52, 0.8))
+	if sw := b.eval(`document.documentElement.scrollWidth - window.innerWidth`); sw > 1 {
+		t.Errorf("the Draw view scrolls horizontally at 390 px: %g px too wide", sw)
+	}
+	b.shot("draw-390x844.png")
+	if errs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.descentErrors`)); len(errs) > 0 {
+		t.Errorf("errors on the page: %q", errs)
+	}
+}
+
+// A stroke is points in fractions of the canvas's side.
+type stroke [][2]float64
+
+func line(x0, y0, x1, y1 float64) stroke {
+	var s stroke
+	for i := 0; i <= 24; i++ {
+		f := float64(i) / 24
+		s = append(s, [2]float64{x0 + f*(x1-x0), y0 + f*(y1-y0)})
+	}
+	return s
+}
+
+func ellipse(cx, cy, rx, ry float64) stroke {
+	var s stroke
+	for i := 0; i <= 48; i++ {
+		a := 2*math.Pi*float64(i)/48 - math.Pi/2
+		s = append(s, [2]float64{cx + rx*math.Cos(a), cy + ry*math.Sin(a)})
+	}
+	return s
+}
+
+// drawAndCheck draws one stroke with real mouse events (which the page gets
+// as pointer events), waits for the answer to the finished drawing, and
+// checks its digit.
+func (b *browser) drawAndCheck(what string, want int, s stroke) {
+	b.t.Helper()
+	box, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(() => {
+		const c = document.querySelector('#draw-canvas'); c.scrollIntoView({block: "center"});
+		const r = c.getBoundingClientRect(); return [r.left, r.top, r.width, r.height] })()`))
+	if err != nil || len(box) != 4 {
+		b.t.Fatalf("browser: canvas box %v: %v", box, err)
+	}
+	at := func(p [2]float64) (float64, float64) { return box[0] + p[0]*box[2], box[1] + p[1]*box[3] }
+	held := func(p *input.DispatchMouseEventParams) { p.Button, p.Buttons = input.MouseButtonLeft, 1 }
+	x, y := at(s[0])
+	actions := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, held, chromedp.ClickCount(1))}
+	for _, p := range s[1:] {
+		x, y = at(p)
+		actions = append(actions, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y, held), chromedp.Sleep(8*time.Millisecond))
+	}
+	actions = append(actions, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, held, chromedp.ClickCount(1)), chromedp.Sleep(200*time.Millisecond))
+	b.run(actions...)
+	b.waitJS("the answer to "+what, `document.querySelector('#view-draw').dataset.req === String(window.descent.store.socket.req) &&
+		document.querySelector('#view-draw').dataset.top !== ""`)
+	got := b.eval(`Number(document.querySelector('#view-draw').dataset.top)`)
+	note, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('.draw-note').textContent`))
+	b.t.Logf("%s: the network answers %g (%s)", what, got, note)
+	if int(got) != want {
+		b.shot(fmt.Sprintf("failed-draw-%d.png", want))
+		b.t.Errorf("%s: the network answers %g (%s), want %d", what, got, note, want)
+	}
+}
