@@ -52,6 +52,23 @@ const en = {
   drawInitial: "Answered by {run} with its initial weights: not trained yet",
   drawEmpty: "Draw a digit to see the answer.",
   drawNeedRun: "No network has trained yet: the button above trains one in a few seconds.",
+  // The Surface view (surface.js).
+  surfForm: "Surface settings", surfFunction: "Function", surfStart: "Start point", surfOwnStart: "your own (clicked)",
+  surfStartHint: "Or click (tap) the surface to start there.",
+  surfSteps: "Steps", surfTol: "Tolerance on ‖∇f‖", surfAdd: "Add an optimizer", surfRemove: "Remove",
+  surfFirstOrder: "first order (∇f only)", surfSecondOrder: "second order (Hessian H)", surfLineSearch: "line search",
+  surfPlay: "Play", surfReset: "Reset", surfSpeed: "Speed", surfMax: "as fast as possible", surfResetView: "Reset view",
+  surfCanvas: "Loss surface: click to set the start, drag to pan, wheel or pinch to zoom",
+  surfHelp: "Click or tap to set the start; hover or tap a point to see its numbers; drag to pan; wheel or pinch to zoom.",
+  surfFChart: "f(θ) − f* per step (log scale)", surfGChart: "Gradient norm ‖∇f‖ per step",
+  surfFEvals: "f evals", surfGEvals: "∇f evals", surfHEvals: "H evals", surfFinal: "Final point", surfF: "f",
+  surfStatus_running: "running", surfStatus_converged: "converged", surfStatus_stepLimit: "step limit", surfStatus_failed: "failed",
+  surfState_starting: "starting…", surfState_paused: "paused", surfState_playing: "playing", surfState_done: "done", surfState_deleted: "",
+  surfCurvature: "H is", "surfCurv_positive definite": "positive definite", surfCurv_singular: "singular",
+  "surfCurv_not positive definite": "not positive definite",
+  surfNotPD: "H is not positive definite here: the Newton step −H⁻¹∇f can point towards a saddle or uphill.",
+  surfEvals: "evaluations f / ∇f / H",
+  surfArrows: "Red arrow: −∇f (direction). Dashed arrow: the step Δθ that led here.",
 };
 
 const ko = {
@@ -116,6 +133,23 @@ const ko = {
   drawInitial: "{run}의 답, 아직 학습 전의 초기 가중치",
   drawEmpty: "숫자를 그리면 답이 나타납니다.",
   drawNeedRun: "아직 학습한 신경망이 없습니다: 위 버튼으로 몇 초 만에 학습합니다.",
+  // 곡면 화면 (surface.js).
+  surfForm: "곡면 설정", surfFunction: "함수", surfStart: "시작점", surfOwnStart: "직접 고른 점 (클릭)",
+  surfStartHint: "또는 곡면을 클릭(탭)하면 그곳에서 시작합니다.",
+  surfSteps: "스텝 수", surfTol: "‖∇f‖ 허용 오차", surfAdd: "옵티마이저 추가", surfRemove: "삭제",
+  surfFirstOrder: "1차 (∇f만 사용)", surfSecondOrder: "2차 (헤세 행렬 H)", surfLineSearch: "직선 탐색",
+  surfPlay: "재생", surfReset: "처음으로", surfSpeed: "속도", surfMax: "최대 속도", surfResetView: "보기 초기화",
+  surfCanvas: "손실 곡면: 클릭하면 시작점, 끌면 이동, 휠이나 두 손가락으로 확대",
+  surfHelp: "클릭하거나 탭하면 시작점이 됩니다. 점 위에 올리거나 탭하면 그 스텝의 값이 보입니다. 끌어서 이동하고, 휠이나 두 손가락으로 확대합니다.",
+  surfFChart: "스텝별 f(θ) − f* (로그 눈금)", surfGChart: "스텝별 기울기 크기 ‖∇f‖",
+  surfFEvals: "f 계산", surfGEvals: "∇f 계산", surfHEvals: "H 계산", surfFinal: "마지막 점", surfF: "f",
+  surfStatus_running: "실행 중", surfStatus_converged: "수렴", surfStatus_stepLimit: "스텝 한도", surfStatus_failed: "실패",
+  surfState_starting: "시작 중…", surfState_paused: "일시정지", surfState_playing: "재생 중", surfState_done: "완료", surfState_deleted: "",
+  surfCurvature: "H는", "surfCurv_positive definite": "양의 정부호", surfCurv_singular: "특이 행렬",
+  "surfCurv_not positive definite": "양의 정부호가 아님",
+  surfNotPD: "여기서 H는 양의 정부호가 아닙니다: 뉴턴 스텝 −H⁻¹∇f가 안장점 쪽이나 오르막을 향할 수 있습니다.",
+  surfEvals: "계산 횟수 f / ∇f / H",
+  surfArrows: "빨간 화살표: −∇f (방향). 점선 화살표: 이 점으로 온 스텝 Δθ.",
 };
 
 const tables = { en, ko };

@@ -4,6 +4,7 @@ import { Socket } from "./socket.js";
 import { Store } from "./store.js";
 import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
+import { SurfaceView } from "./surface.js";
 import { DrawView } from "./draw.js";
 
 // Errors are kept for the browser tests, which fail on any.
@@ -21,11 +22,12 @@ function showConn(state, secs) {
   connEl.textContent = state === "open" ? t("connected") : state === "closed" ? t("disconnected", { s: secs }) : t("connecting");
 }
 
-const socket = new Socket((ev) => store.handle(ev), showConn);
+const socket = new Socket((ev) => { store.handle(ev); views.surface.handle(ev); }, showConn);
 const store = new Store(socket);
 const views = {
   train: new TrainView(document.getElementById("view-train"), store),
   compare: new CompareView(document.getElementById("view-compare"), store),
+  surface: new SurfaceView(document.getElementById("view-surface"), store),
   draw: new DrawView(document.getElementById("view-draw"), store),
 };
 let built = false;
@@ -35,6 +37,7 @@ store.on((kind, ev) => {
     built = true;
     views.train.build();
     views.compare.build();
+    views.surface.build();
     views.draw.build();
     document.body.dataset.ready = "1";
   }
@@ -77,3 +80,4 @@ applyStatic();
 labelLang();
 select(initial);
 window.descent = { store, setLanguage }; // for the browser tests and curious students
+window.descent.surface = views.surface;

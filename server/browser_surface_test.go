@@ -1,0 +1,143 @@
+package server_test
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"math"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"descent/mnist"
+	"descent/optim"
+	"descent/server"
+	"descent/server/figures"
+	"descent/web"
+)
+
+// TestBrowserSurface drives the surface explorer in chromium: Rosenbrock is
+// drawn, the page's pixel mapping agrees with figures.Domain.ToPixel, a
+// click sets the start, Adam and SGD both draw their trajectories and fill
+// the table, a point shows its numbers, and in learning-rate mode a too
+// large rate ends with "diverged at step k". No MNIST is needed.
+func TestBrowserSurface(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		skipOrFail(t, chromium+" is missing (apt-get install chromium)")
+	}
+	if _, err := fs.Stat(web.Dist(), "assets/app.js"); err != nil {
+		skipOrFail(t, "the page is not built: run `make web` (make test does)")
+	}
+	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
+	srv := server.New(server.Config{Train: tiny, Test: tiny, Concurrent: 1,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Close()
+	shots := os.Getenv("DESCENT_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
+	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/#surface"))
+	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	b.eval(`window.descent.setLanguage("en"), 0`)
+	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
+
+	checkMapping(b)
+
+	// A click on the canvas at (−1.5, 2.5) sets the start there.
+	x, y := b.eval(`(() => { const s = window.descent.surface.stage, r = s.canvas.getBoundingClientRect();
+		return r.left + s.px(-1.5, 2.5)[0] })()`), b.eval(`(() => { const s = window.descent.surface.stage, r = s.canvas.getBoundingClientRect();
+		return r.top + s.px(-1.5, 2.5)[1] })()`)
+	b.run(chromedp.MouseClickXY(x, y))
+	b.waitJS("start from the click", `Math.abs(Number(document.querySelector('[name=sx]').value) + 1.5) < 0.02 &&
+		Math.abs(Number(document.querySelector('[name=sy]').value) - 2.5) < 0.02`)
+
+	// Adam and SGD (the second row), as fast as possible.
+	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[1];
+		s.value = "sgd"; s.dispatchEvent(new Event("change", { bubbles: true }));
+		const v = document.querySelector('#view-surface [name=speed]'); v.value = v.max; v.dispatchEvent(new Event("input"));
+		return 0 })()`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfPlay]`)))
+	b.waitJS("both trajectories drawn", `(() => { const s = window.descent.surface.set;
+		return s && s.trajs.length === 2 && s.trajs.every(tr => tr.points.length > 50) })()`)
+	b.waitJS("done, table filled", `window.descent.surface.set.state === "done" &&
+		document.querySelectorAll('#view-surface table.surf-results tbody tr').length === 2 &&
+		/step limit|converged/.test(document.querySelector('#view-surface table.surf-results tbody').textContent)`)
+
+	// Hovering step 30 of Adam shows its numbers and Adam's moments.
+	hx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+		return s.canvas.getBoundingClientRect().left + s.px(it.x[0], it.x[1])[0] })()`)
+	hy := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+		return s.canvas.getBoundingClientRect().top + s.px(it.x[0], it.x[1])[1] })()`)
+	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, hx, hy))
+	b.waitJS("tooltip", `(() => { const tip = document.querySelector('.surf-tip');
+		return !tip.hidden && /∇f/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
+	b.shot("surface-1280x800.png")
+
+	// Learning-rate mode: gradient descent at four rates, the largest too large.
+	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
+		s.value = "gd"; s.dispatchEvent(new Event("change", { bubbles: true }));
+		const m = document.querySelector('#view-surface [name=surfMode]'); m.value = "rates"; m.dispatchEvent(new Event("change"));
+		const r = document.querySelector('#view-surface [name=surfRates]'); r.value = "0.0005, 0.001, 0.002, 0.01";
+		r.dispatchEvent(new Event("change")); return 0 })()`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfPlay]`)))
+	b.waitJS("diverged label", `window.descent.surface.set && window.descent.surface.set.state === "done" &&
+		/diverged at step \d+/.test(document.querySelector('#view-surface table.surf-results').textContent)`)
+	b.shot("surface-rates-1280x800.png")
+
+	// A phone: the stage fits and the page does not scroll sideways.
+	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Sleep(300*time.Millisecond))
+	b.waitJS("surface re-rendered for the phone", `document.querySelector('.surf-stage').clientWidth < 390 &&
+		window.descent.surface.stage.width === document.querySelector('.surf-stage').clientWidth`)
+	if sw := b.eval(`document.documentElement.scrollWidth - window.innerWidth`); sw > 1 {
+		t.Errorf("surface view scrolls horizontally at 390 px: %g px too wide", sw)
+	}
+	b.eval(`window.descent.setLanguage("ko"), 0`)
+	b.run(chromedp.Sleep(300 * time.Millisecond))
+	b.shot("surface-390x844.png")
+	b.fullShot("surface-ko-full-390.png", 390)
+	if errs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.descentErrors`)); len(errs) > 0 {
+		t.Errorf("errors on the page: %q", errs)
+	}
+}
+
+// checkMapping renders in Go the image that the page asked for and checks
+// that the page's area and its toPixel put Rosenbrock's minimum (1, 1) on the
+// pixel of figures.Domain.ToPixel.
+func checkMapping(b *browser) {
+	t := b.t
+	t.Helper()
+	w, h := int(b.eval(`window.descent.surface.stage.img.naturalWidth`)), int(b.eval(`window.descent.surface.stage.img.naturalHeight`))
+	dpi := b.eval(`Math.round(96 * Math.min(window.devicePixelRatio || 1, 3))`)
+	fn, _ := optim.LookupFunction("rosenbrock")
+	dom := figures.DomainOf(fn)
+	sf, err := figures.RenderSurface(fn, dom, w, h, figures.SurfaceOptions{Lang: "en", DPI: dpi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantX, wantY := dom.ToPixel(1, 1, sf.Plot)
+	js := fmt.Sprintf(`window.descent.surface.toPixel({xMin: %g, xMax: %g, yMin: %g, yMax: %g}, window.descent.surface.stage.area, 1, 1)`,
+		dom.XMin, dom.XMax, dom.YMin, dom.YMax)
+	gotX, gotY := b.eval(js+`[0]`), b.eval(js+`[1]`)
+	if math.Abs(gotX-wantX) > 1e-9 || math.Abs(gotY-wantY) > 1e-9 {
+		area := b.eval(`window.descent.surface.stage.area.l`)
+		t.Errorf("the page maps the minimum (1, 1) to (%g, %g), figures to (%g, %g) (area %v, page's l = %g)",
+			gotX, gotY, wantX, wantY, sf.Plot, area)
+	}
+	inv := fmt.Sprintf(`window.descent.surface.fromPixel({xMin: %g, xMax: %g, yMin: %g, yMax: %g}, window.descent.surface.stage.area, %g, %g)`,
+		dom.XMin, dom.XMax, dom.YMin, dom.YMax, wantX, wantY)
+	if bx, by := b.eval(inv+`[0]`), b.eval(inv+`[1]`); math.Abs(bx-1) > 1e-9 || math.Abs(by-1) > 1e-9 {
+		t.Errorf("the page's fromPixel maps figures' pixel of (1, 1) back to (%g, %g)", bx, by)
+	}
+}
