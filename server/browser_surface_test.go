@@ -85,6 +85,18 @@ func TestBrowserSurface(t *testing.T) {
 		return !tip.hidden && /∇f/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
 	b.shot("surface-1280x800.png")
 
+	// The wheel zooms in around the pointer and the image is drawn again for
+	// the smaller domain; Reset view goes back.
+	loaded := b.eval(`Number(document.querySelector('.surf-stage').dataset.loaded)`)
+	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseWheel, hx, hy, func(p *input.DispatchMouseEventParams) {
+		p.DeltaX, p.DeltaY = 0.01, -200 // a zero deltaX would be left out, and chromium wants both
+	}))
+	b.waitJS("zoomed image", fmt.Sprintf(`(() => { const s = window.descent.surface.stage;
+		return s.view.xMax - s.view.xMin < 3.5 && Number(s.el.dataset.loaded) > %g && s.shown.xMax === s.view.xMax })()`, loaded))
+	b.shot("surface-zoomed-1280x800.png")
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
+	b.waitJS("view reset", `window.descent.surface.stage.shown.xMin === -2`)
+
 	// Learning-rate mode: gradient descent at four rates, the largest too large.
 	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "gd"; s.dispatchEvent(new Event("change", { bubbles: true }));

@@ -265,7 +265,11 @@ export class SurfaceStage {
     if (!g || g.moved || g.kind !== "drag") return;
     const hit = this.nearest(...p);
     if (hit) { this.inspect(hit, ...p, true); return; }
-    if (this.hover) this.inspect(null);
+    if (this.hover) { // the first tap away only closes the read-out
+      const pinned = this.hover.pinned;
+      this.inspect(null);
+      if (pinned) return;
+    }
     const a = this.cssArea();
     if (p[0] < a.l || p[0] > a.r || p[1] < a.t || p[1] > a.b) return;
     this.hooks.onStart(...fromPixel(this.view, a, ...p));
