@@ -97,6 +97,18 @@ func TestBrowserSurface(t *testing.T) {
 	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
 	b.waitJS("view reset", `window.descent.surface.stage.shown.xMin === -2`)
 
+	// Two fingers moving apart zoom in by their ratio, and set no start.
+	b.eval(`(() => { const c = window.descent.surface.stage.canvas, r = c.getBoundingClientRect();
+		const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+		const ev = (type, id, dx) => c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: "touch",
+			clientX: cx + dx, clientY: cy, bubbles: true, isPrimary: id === 1 }));
+		ev("pointerdown", 1, -40); ev("pointerdown", 2, 40);
+		ev("pointermove", 1, -60); ev("pointermove", 2, 60); ev("pointermove", 1, -80); ev("pointermove", 2, 80);
+		ev("pointerup", 1, -80); ev("pointerup", 2, 80); return 0 })()`)
+	b.waitJS("pinched in by 2", `(() => { const v = window.descent.surface.stage.view;
+		return Math.abs((v.xMax - v.xMin) - 2) < 1e-6 && Number(document.querySelector('[name=sx]').value) === -1.5 })()`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
+
 	// Learning-rate mode: gradient descent at four rates, the largest too large.
 	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "gd"; s.dispatchEvent(new Event("change", { bubbles: true }));

@@ -5,8 +5,13 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
+
+	"descent/optim"
 )
 
 func trajCmd(req int, fn string, start []float64, steps int, rate any, methods ...string) map[string]any {
@@ -226,4 +231,75 @@ func TestTrajLeaveNoGoroutines(t *testing.T) {
 	}
 	buf := make([]byte, 1<<16)
 	t.Errorf("%d goroutines after the pages left, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+}
+
+// TestTrajNewtonShowsHessian: Newton on the saddle x² − y² carries H, its
+// eigenvalues and "not positive definite", and lands on the saddle.
+func TestTrajNewtonShowsHessian(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	c := dial(t, ts)
+	c.send(trajCmd(1, "saddle", []float64{-1.5, 0.05}, 10, 0, "newton"))
+	c.created(1)
+	ev := c.until("Newton's step", func(ev event) bool {
+		if ev["type"] != EvTrajPoints {
+			return false
+		}
+		for _, p := range ev["points"].([]any) {
+			if p.(map[string]any)["step"] == float64(1) {
+				return true
+			}
+		}
+		return false
+	})
+	var it map[string]any
+	for _, p := range ev["points"].([]any) {
+		if p.(map[string]any)["step"] == float64(1) {
+			it = p.(map[string]any)
+		}
+	}
+	if h, _ := it["hessian"].([]any); len(h) != 3 || h[0] != 2.0 || h[2] != -2.0 {
+		t.Errorf("hessian %v, want [2 0 -2]", it["hessian"])
+	}
+	if e, _ := it["eigen"].([]any); len(e) != 2 || e[0] != -2.0 || e[1] != 2.0 {
+		t.Errorf("eigen %v, want [-2 2]", it["eigen"])
+	}
+	if it["curvature"] != "not positive definite" {
+		t.Errorf("curvature %v", it["curvature"])
+	}
+	if x := it["x"].([]any); x[0] != 0.0 || x[1] != 0.0 {
+		t.Errorf("Newton went to %v, want the saddle (0, 0)", x)
+	}
+}
+
+// TestHelloListsFunctions: hello carries every function of optim with its
+// domain, minima and starts, and the surface limits.
+func TestHelloListsFunctions(t *testing.T) {
+	_, ts := newTestServer(t, 100, 1)
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/ws"
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	var h struct { // optim.Function without its funcs, which JSON cannot carry
+		Functions []struct {
+			Name      string
+			Domain    [4]float64
+			Minima    [][2]float64
+			Starts    []optim.Start
+			LogLevels bool
+		}
+		Surface SurfaceLimits
+	}
+	if err := ws.ReadJSON(&h); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Functions) != len(optim.Functions()) || h.Surface.MaxSteps != MaxTrajSteps {
+		t.Fatalf("hello has %d functions (want %d) and limits %+v", len(h.Functions), len(optim.Functions()), h.Surface)
+	}
+	for _, f := range h.Functions {
+		if f.Name == "rosenbrock" && (len(f.Minima) != 1 || len(f.Starts) == 0 || !f.LogLevels || f.Domain != [4]float64{-2, 2, -1, 3}) {
+			t.Errorf("rosenbrock in hello: %+v", f)
+		}
+	}
 }

@@ -225,7 +225,7 @@ export class SurfaceStage {
 
   down(e) {
     if (!this.area) return;
-    this.canvas.setPointerCapture(e.pointerId);
+    try { this.canvas.setPointerCapture(e.pointerId); } catch { /* a synthetic pointer */ }
     this.pointers.set(e.pointerId, this.local(e));
     const ps = [...this.pointers.values()];
     if (ps.length === 1) this.gesture = { kind: "drag", at: ps[0], view: this.view, moved: false };
