@@ -119,6 +119,27 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("diverged label", `window.descent.surface.set && window.descent.surface.set.state === "done" &&
 		/diverged at step \d+/.test(document.querySelector('#view-surface table.surf-results').textContent)`)
 	b.shot("surface-rates-1280x800.png")
+	b.fullShot("surface-rates-full-1280.png", 1280)
+
+	// Newton on the saddle: its step shows H, its eigenvalues and that H is
+	// not positive definite.
+	b.eval(`(() => { const set = (el, v, type) => { el.value = v; el.dispatchEvent(new Event(type, { bubbles: true })); };
+		set(document.querySelector('#view-surface [name=surfMode]'), "optimizers", "change");
+		document.querySelectorAll('#view-surface .surf-remove')[1].click();
+		set(document.querySelector('#view-surface [name=fn]'), "saddle", "change");
+		set(document.querySelector('#view-surface select[name=method]'), "newton", "change");
+		return 0 })()`)
+	b.waitJS("saddle drawn", `document.querySelector('.surf-stage').dataset.loaded && window.descent.surface.stage.shown.yMin === -2`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfPlay]`)))
+	b.waitJS("Newton done", `window.descent.surface.set && window.descent.surface.set.state === "done"`)
+	nx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[1];
+		return s.canvas.getBoundingClientRect().left + s.px(it.x[0], it.x[1])[0] })()`)
+	ny := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[1];
+		return s.canvas.getBoundingClientRect().top + s.px(it.x[0], it.x[1])[1] })()`)
+	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, nx, ny))
+	b.waitJS("Hessian read-out", `(() => { const tip = document.querySelector('.surf-tip');
+		return !tip.hidden && /λ₁, λ₂/.test(tip.textContent) && /not positive definite/.test(tip.textContent) })()`)
+	b.shot("surface-newton-1280x800.png")
 
 	// A phone: the stage fits and the page does not scroll sideways.
 	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Sleep(300*time.Millisecond))

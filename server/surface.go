@@ -154,10 +154,11 @@ func parseSurfaceRequest(q url.Values) (surfaceRequest, error) {
 		}
 		*bounds[i] = v
 	}
-	for _, side := range [][3]any{{"x", req.dom.XMin, req.dom.XMax}, {"y", req.dom.YMin, req.dom.YMax}} {
-		if wd := side[2].(float64) - side[1].(float64); !(wd >= MinSurfaceWidth && wd <= MaxSurfaceWidth) {
-			return req, fmt.Errorf("server: %smax − %smin = %g (allowed: %g to %g)", side[0], side[0], wd, MinSurfaceWidth, MaxSurfaceWidth)
-		}
+	if err := checkWidth("x", req.dom.XMax-req.dom.XMin); err != nil {
+		return req, err
+	}
+	if err := checkWidth("y", req.dom.YMax-req.dom.YMin); err != nil {
+		return req, err
 	}
 	if req.w, err = queryInt(q, "w", 640); err != nil {
 		return req, err
@@ -176,6 +177,14 @@ func parseSurfaceRequest(q url.Values) (surfaceRequest, error) {
 		return req, fmt.Errorf("server: lang = %q (allowed: en, ko)", req.lang)
 	}
 	return req, nil
+}
+
+// checkWidth refuses a domain side outside [MinSurfaceWidth, MaxSurfaceWidth].
+func checkWidth(axis string, w float64) error {
+	if w >= MinSurfaceWidth && w <= MaxSurfaceWidth {
+		return nil
+	}
+	return fmt.Errorf("server: %smax − %smin = %g (allowed: %g to %g)", axis, axis, w, MinSurfaceWidth, MaxSurfaceWidth)
 }
 
 func knownSurfaceKey(k string) bool {

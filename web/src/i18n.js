@@ -67,7 +67,7 @@ const en = {
   surfCurvature: "H is", "surfCurv_positive definite": "positive definite", surfCurv_singular: "singular",
   "surfCurv_not positive definite": "not positive definite",
   surfNotPD: "H is not positive definite here: the Newton step −H⁻¹∇f can point towards a saddle or uphill.",
-  surfEvals: "evaluations f / ∇f / H",
+  surfEvals: "evaluations f / ∇f / H", surfHBefore: "H where the step began",
   surfArrows: "Red arrow: −∇f (direction). Dashed arrow: the step Δθ that led here.",
 };
 
@@ -148,7 +148,7 @@ const ko = {
   surfCurvature: "H는", "surfCurv_positive definite": "양의 정부호", surfCurv_singular: "특이 행렬",
   "surfCurv_not positive definite": "양의 정부호가 아님",
   surfNotPD: "여기서 H는 양의 정부호가 아닙니다: 뉴턴 스텝 −H⁻¹∇f가 안장점 쪽이나 오르막을 향할 수 있습니다.",
-  surfEvals: "계산 횟수 f / ∇f / H",
+  surfEvals: "계산 횟수 f / ∇f / H", surfHBefore: "스텝을 시작한 점의 H",
   surfArrows: "빨간 화살표: −∇f (방향). 점선 화살표: 이 점으로 온 스텝 Δθ.",
 };
 

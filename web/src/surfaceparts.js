@@ -103,7 +103,7 @@ export function describe(tr, it, params) {
   }
   if (it.hessian) {
     const [a, b, c] = it.hessian;
-    rows.push(["H", `[[${fmtNum(a)}, ${fmtNum(b)}], [${fmtNum(b)}, ${fmtNum(c)}]]`]);
+    rows.push([t("surfHBefore"), `[[${fmtNum(a)}, ${fmtNum(b)}], [${fmtNum(b)}, ${fmtNum(c)}]]`]);
   }
   if (it.eigen) rows.push(["λ₁, λ₂", `${fmtNum(it.eigen[0])}, ${fmtNum(it.eigen[1])}`]);
   if (it.curvature) rows.push([t("surfCurvature"), tOr(`surfCurv_${it.curvature}`, it.curvature)]);
