@@ -108,6 +108,12 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("pinched in by 2", `(() => { const v = window.descent.surface.stage.view;
 		return Math.abs((v.xMax - v.xMin) - 2) < 1e-6 && Number(document.querySelector('[name=sx]').value) === -1.5 })()`)
 	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
+	b.waitJS("view reset after the pinch", `window.descent.surface.stage.view.xMin === -2`)
+
+	// The keyboard zooms too.
+	b.run(chromedp.Focus(chromedp.CSS(`.surf-canvas`)), chromedp.KeyEvent("+"))
+	b.waitJS("zoomed by +", `Math.abs(window.descent.surface.stage.view.xMax - window.descent.surface.stage.view.xMin - 3.2) < 1e-9`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
 
 	// Learning-rate mode: gradient descent at four rates, the largest too large.
 	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];

@@ -15,7 +15,7 @@ export class SurfaceStage {
   constructor(hooks) {
     this.hooks = hooks;
     this.img = h("img", { class: "surf-img", alt: "", draggable: "false" });
-    this.canvas = h("canvas", { class: "surf-canvas", "data-i18n-label": "surfCanvas", "aria-label": t("surfCanvas") });
+    this.canvas = h("canvas", { class: "surf-canvas", tabindex: 0, "data-i18n-label": "surfCanvas", "aria-label": t("surfCanvas") });
     this.tip = h("div", { class: "surf-tip", hidden: true, role: "status" });
     this.el = h("div", { class: "surf-stage" }, this.img, this.canvas, this.tip);
     this.trajs = [];
@@ -221,6 +221,19 @@ export class SurfaceStage {
       const [x, y] = fromPixel(this.view, this.cssArea(), ...this.local(e));
       this.moveView(zoomAbout(this.view, Math.exp(Math.max(-200, Math.min(200, e.deltaY)) * 0.002), x, y));
     }, { passive: false });
+    c.addEventListener("keydown", (e) => this.key(e));
+  }
+
+  /** key pans with the arrows and zooms with + and −, around the centre. */
+  key(e) {
+    if (!this.area) return;
+    const v = this.view, w = v.xMax - v.xMin, hgt = v.yMax - v.yMin;
+    const moves = { ArrowLeft: [-w / 10, 0], ArrowRight: [w / 10, 0], ArrowUp: [0, hgt / 10], ArrowDown: [0, -hgt / 10] };
+    const zooms = { "+": 0.8, "=": 0.8, "-": 1.25, _: 1.25 };
+    if (moves[e.key]) this.moveView(pan(v, ...moves[e.key]));
+    else if (zooms[e.key]) this.moveView(zoomAbout(v, zooms[e.key], (v.xMin + v.xMax) / 2, (v.yMin + v.yMax) / 2));
+    else return;
+    e.preventDefault();
   }
 
   down(e) {
