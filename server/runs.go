@@ -120,6 +120,7 @@ func (m *manager) execute(r *Run) {
 		return
 	}
 	defer func() { <-m.slots }()
+	lowerPriority() // pages first (priority.go)
 	r.setState(StatusRunning)
 	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
 	res, err := r.trainer.Run(r.ctx, r.hooks())

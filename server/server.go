@@ -61,6 +61,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	reserveProcs(cfg.Concurrent) // pages first (priority.go)
 	if cfg.Page == nil {
 		cfg.Page = web.Dist()
 	}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"descent/mnist"
+)
+
+// TestPredictBenchmark measures a drawing's round trip over loopback, from
+// sending a 140×140 drawing (as the page does, 20 a second) to reading its
+// prediction: with no run training, and with 4 runs training on real MNIST.
+// The target is p99 under 20 ms. It takes about half a minute, so it runs
+// only with DESCENT_BENCH=1:
+//
+//	DESCENT_BENCH=1 go test -run PredictBenchmark -v ./server
+func TestPredictBenchmark(t *testing.T) {
+	if os.Getenv("DESCENT_BENCH") == "" {
+		t.Skip("set DESCENT_BENCH=1 to run the prediction latency benchmark (about half a minute)")
+	}
+	train, test, err := mnist.Load("../data/mnist")
+	if err != nil {
+		t.Fatalf("%v (run `make data`)", err)
+	}
+	s := New(Config{Train: train, Test: test, Concurrent: 4, Page: testPage,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	defer s.Close()
+	c := dial(t, ts)
+	quick := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 1, "evalLimit": 1000}
+	id := c.start(1, quick)
+	c.until("quick model", statusOf(id, StatusDone))
+
+	const n = 300
+	idle := predictRoundTrips(t, c, id, n)
+	busy := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 20, "evalLimit": 1000}
+	for i := range 4 {
+		c.start(10+i, busy)
+	}
+	time.Sleep(time.Second) // let them all start
+	training := predictRoundTrips(t, c, id, n)
+	for _, r := range s.runs.list() {
+		if !r.finished() && r.info().Status != StatusRunning {
+			t.Errorf("run %s is %s during the measurement, want running", r.id, r.info().Status)
+		}
+	}
+	for _, m := range []struct {
+		what string
+		lat  []time.Duration
+	}{{"no run training", idle}, {"4 runs training", training}} {
+		slices.Sort(m.lat)
+		p := func(q float64) time.Duration { return m.lat[int(q*float64(len(m.lat)-1))] }
+		t.Logf("%s (%d cores): %d drawings, p50 %v, p99 %v, max %v", m.what, runtime.NumCPU(), len(m.lat), p(0.5), p(0.99), m.lat[len(m.lat)-1])
+		if p(0.99) > 20*time.Millisecond {
+			t.Errorf("%s: p99 %v, want under 20 ms", m.what, p(0.99))
+		}
+	}
+}
+
+// predictRoundTrips sends n drawings 20 a second and returns each one's time
+// from send to prediction.
+func predictRoundTrips(t *testing.T, c *client, run string, n int) []time.Duration {
+	lat := make([]time.Duration, 0, n)
+	tick := time.NewTicker(time.Second / 20)
+	defer tick.Stop()
+	for req := 1000; len(lat) < n; req++ {
+		cmd := predictCmd(req, run, 140, 140, bar())
+		<-tick.C
+		t0 := time.Now()
+		c.send(cmd)
+		if ev := c.answer(req); ev["type"] != EvPrediction {
+			t.Fatalf("predict: %v", ev)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	return lat
+}
