@@ -32,6 +32,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := fs.String("data", "data/mnist", "directory with the MNIST files, as make data fetches them")
 	maxRuns := fs.Int("max-runs", runtime.NumCPU(), "runs that train at once; the rest queue")
+	modelDir := fs.String("models", "", "directory of saved models (*.descent) that answer drawings beside the runs")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent serve [flags]\n\nServes the live page: watch training, compare learning rates.\n\nFlags:")
 		fs.PrintDefaults()
@@ -61,9 +62,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	log.Info("mnist loaded", "train", train.N, "test", test.N, "seconds", time.Since(start).Seconds())
+	var models map[string]*mnist.Model
+	if *modelDir != "" {
+		if models, err = server.LoadModels(*modelDir); err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "descent serve: %v\n", err)
+			return 1
+		}
+		log.Info("models loaded", "dir", *modelDir, "models", len(models))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: *maxRuns, Logger: log})
+	srv := server.New(server.Config{Train: train, Test: test, Concurrent: *maxRuns, Logger: log, Models: models})
 	fmt.Fprintf(stdout, "descent: serving on http://%s (Ctrl-C to stop)\n", ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(stderr, "descent serve: %v\n", err)

@@ -24,6 +24,7 @@ func TestServeFlags(t *testing.T) {
 		{"zero max-runs", []string{"--max-runs", "0"}, 2, "--max-runs"},
 		{"busy port", []string{"--addr", busy.Addr().String()}, 1, "cannot listen on " + busy.Addr().String()},
 		{"missing data", []string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, 1, "make data"},
+		{"missing models", []string{"--addr", "127.0.0.1:0", "--data", "data/mnist", "--models", "no/such/dir"}, 1, "no/such/dir"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,9 @@ func checkPredict(p *Predict) error {
 	if len(pix) != w*h {
 		return fieldErr("pixels", allowed, "%d bytes for a %d×%d drawing", len(pix), w, h)
 	}
+	if p.Run != "" && p.Model != "" {
+		return fieldErr("model", "either run or model, not both", "both run %q and model %q", p.Run, p.Model)
+	}
 	p.pix = pix
 	return nil
 }
@@ -90,29 +93,45 @@ func (s *Server) predict(p *Predict) (PredictResult, error) {
 	if err != nil {
 		return PredictResult{}, fmt.Errorf("server: %w", err)
 	}
-	res := PredictResult{Type: EvPrediction, Req: p.Req, Run: p.Run, Probs: []float64{}, Top: -1, Blank: blank, Image: img}
-	if blank && p.Run == "" {
+	res := PredictResult{Type: EvPrediction, Req: p.Req, Run: p.Run, Model: p.Model, Probs: []float64{}, Top: -1, Blank: blank, Image: img}
+	if blank && p.Run == "" && p.Model == "" {
 		return res, nil // an empty canvas has no answer, and that is no error
 	}
-	r, err := s.runs.answering(p.Run)
-	if err != nil {
-		return PredictResult{}, err
+	var pool *predictorPool
+	var model *mnist.Model
+	if p.Model != "" {
+		sm, err := s.savedModel(p.Model)
+		if err != nil {
+			return PredictResult{}, err
+		}
+		pool, model, res.Epoch = &sm.pool, sm.model, sm.model.Meta.Epochs
+	} else {
+		r, err := s.runs.answering(p.Run)
+		if err != nil {
+			return PredictResult{}, err
+		}
+		snap := r.snapshot()
+		pool, model, res.Run, res.Epoch = &r.draw.pool, snap.model, r.id, snap.epoch
 	}
 	if blank {
 		return res, nil
 	}
-	snap := r.snapshot()
-	pr, err := r.draw.pool.get(snap.model)
+	probs, err := pool.predict(model, img)
 	if err != nil {
-		return PredictResult{}, fmt.Errorf("server: run %s: %w", r.id, err)
+		return PredictResult{}, fmt.Errorf("server: %s%s: %w", res.Run, res.Model, err)
 	}
-	probs, err := pr.PredictPixels(img)
-	r.draw.pool.put(snap.model, pr)
-	if err != nil {
-		return PredictResult{}, fmt.Errorf("server: run %s: %w", r.id, err)
-	}
-	res.Run, res.Epoch, res.Probs, res.Top = r.id, snap.epoch, probs[:], mnist.ArgMax(probs[:])
+	res.Probs, res.Top = probs[:], mnist.ArgMax(probs[:])
 	return res, nil
+}
+
+// predict is one forward pass of m with one of the pool's Predictors.
+func (pp *predictorPool) predict(m *mnist.Model, img []uint8) ([mnist.Classes]float64, error) {
+	pr, err := pp.get(m)
+	if err != nil {
+		return [mnist.Classes]float64{}, err
+	}
+	defer pp.put(m, pr)
+	return pr.PredictPixels(img)
 }
 
 // runDraw is a run's side of the drawing panel: the weights after its last

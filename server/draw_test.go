@@ -3,7 +3,12 @@ package server
 import (
 	"bytes"
 	"encoding/base64"
+	"io"
+	"log/slog"
 	"math"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -184,5 +189,54 @@ func TestPredictMerges(t *testing.T) {
 	})
 	if answered >= 20 {
 		t.Errorf("all %d drawings sent at once were answered; want the waiting ones merged", answered)
+	}
+}
+
+// TestPredictSavedModel serves a model file from a folder (descent serve
+// --models DIR): hello lists it, and it answers drawings.
+func TestPredictSavedModel(t *testing.T) {
+	dir := t.TempDir()
+	arch := mnist.Arch{Hidden: []int{16}, Activation: "sigmoid"}
+	m := &mnist.Model{Arch: arch, Params: make([]float32, arch.NumParams()), Meta: mnist.ModelMeta{Epochs: 3}}
+	for i := range m.Params {
+		m.Params[i] = float32(math.Sin(float64(i)))
+	}
+	if err := m.Save(filepath.Join(dir, "sine.descent")); err != nil {
+		t.Fatal(err)
+	}
+	models, err := LoadModels(dir)
+	if err != nil || len(models) != 1 {
+		t.Fatalf("LoadModels: %d models, %v", len(models), err)
+	}
+	s := New(Config{Train: synthData(100, 1), Test: synthData(100, 2), Concurrent: 1, Page: testPage, Models: models,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	defer s.Close()
+	if got := s.hello().Models; len(got) != 1 || got[0].Name != "sine" || got[0].Meta.Epochs != 3 {
+		t.Errorf("hello lists models %+v, want sine after 3 epochs", got)
+	}
+	c := dial(t, ts)
+	cmd := predictCmd(1, "", 140, 140, bar())
+	cmd["model"] = "sine"
+	c.send(cmd)
+	if ev := c.answer(1); ev["type"] != EvPrediction || ev["model"] != "sine" || ev["epoch"] != 3.0 || len(ev["probs"].([]any)) != 10 {
+		t.Errorf("predict with the saved model: %v", ev)
+	}
+	cmd["model"], cmd["req"] = "cosine", 2
+	c.send(cmd)
+	if ev := c.answer(2); ev["type"] != EvError || ev["field"] != "model" {
+		t.Errorf("predict with an unknown model: %v, want an error on model", ev)
+	}
+	cmd["run"], cmd["req"] = "r1", 3
+	c.send(cmd)
+	if ev := c.answer(3); ev["type"] != EvError || ev["field"] != "model" || !strings.Contains(str(ev["allowed"]), "not both") {
+		t.Errorf("predict with a run and a model: %v, want an error on model", ev)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.descent"), []byte("DESCENT\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModels(dir); err == nil || !strings.Contains(err.Error(), "bad.descent") {
+		t.Errorf("LoadModels with a truncated file: %v, want an error naming it", err)
 	}
 }

@@ -144,6 +144,7 @@ type Hello struct {
 	Runs        []RunInfo            `json:"runs"`
 	Functions   []optim.Function     `json:"functions"` // the surface explorer's (protocol_surface.go)
 	Surface     SurfaceLimits        `json:"surface"`
+	Models      []ModelInfo          `json:"models"` // saved models that answer drawings (protocol_draw.go)
 }
 
 // Limits are the allowed ranges that the page's controls use.

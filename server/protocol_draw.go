@@ -1,5 +1,7 @@
 package server
 
+import "descent/mnist"
+
 // The drawing panel's part of the protocol (issue 6), under ProtocolVersion 1:
 // the page sends a drawing with "predict" and gets a "prediction" back. The
 // runs that can answer are the ones in Hello.Runs and the runCreated and status
@@ -27,7 +29,8 @@ const (
 
 // Predict asks a run's network what a drawing is. Run is a run id, or empty
 // for the default: the finished run (done or stopped after at least one
-// epoch) with the best test accuracy, else the latest running one. Pixels are
+// epoch) with the best test accuracy, else the latest running one. Model
+// names a saved model instead (Hello.Models; not with run). Pixels are
 // Width×Height grey levels, row-major, 0 the background and 255 the ink,
 // base64 in JSON; each side is from mnist.MinCanvas (28) to mnist.MaxCanvas
 // (1024), and the frame at most MaxPredictBytes. A running run answers with
@@ -41,6 +44,7 @@ type Predict struct {
 	Type   string `json:"type"`
 	Req    int64  `json:"req,omitempty"`
 	Run    string `json:"run,omitempty"`
+	Model  string `json:"model,omitempty"` // a saved model from Hello.Models instead of a run
 	Width  *int   `json:"width"`
 	Height *int   `json:"height"`
 	Pixels string `json:"pixels"`
@@ -58,10 +62,19 @@ type Predict struct {
 type PredictResult struct {
 	Type  string    `json:"type"`
 	Req   int64     `json:"req,omitempty"`
-	Run   string    `json:"run"`   // the run that answered (the default's choice when Predict.Run was empty)
-	Epoch int       `json:"epoch"` // epochs behind the weights that answered; 0 for the initial weights
-	Probs []float64 `json:"probs"` // 10 probabilities, or empty when blank
-	Top   int       `json:"top"`   // argmax of probs, −1 when blank
+	Run   string    `json:"run"`             // the run that answered (the default's choice when Predict.Run was empty)
+	Model string    `json:"model,omitempty"` // or the saved model that answered
+	Epoch int       `json:"epoch"`           // epochs behind the weights that answered; 0 for the initial weights
+	Probs []float64 `json:"probs"`           // 10 probabilities, or empty when blank
+	Top   int       `json:"top"`             // argmax of probs, −1 when blank
 	Blank bool      `json:"blank"`
 	Image []byte    `json:"image"` // 784 bytes, row-major 28×28, base64 in JSON
+}
+
+// ModelInfo describes a saved model in Hello.Models: one file of the folder
+// given to `descent serve --models DIR`, by its name without ".descent".
+type ModelInfo struct {
+	Name string          `json:"name"`
+	Arch mnist.Arch      `json:"arch"`
+	Meta mnist.ModelMeta `json:"meta"` // how it was trained: optimizer, lr, epochs, testAccuracy…
 }

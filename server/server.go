@@ -35,6 +35,9 @@ type Config struct {
 	Page fs.FS
 	// Logger receives the server's log; if nil, slog.Default().
 	Logger *slog.Logger
+	// Models are saved networks that answer drawings beside the runs, by
+	// name (LoadModels); may be nil.
+	Models map[string]*mnist.Model
 }
 
 // Server is the live page's http.Handler: the page, its websocket, and the
@@ -50,6 +53,7 @@ type Server struct {
 	page      fs.FS
 	instance  string // random, sent in hello
 	surfaces  *surfaceCache
+	models    map[string]*savedModel // Config.Models (models.go)
 }
 
 // New returns a server whose runs train on cfg's datasets. Call Close (or
@@ -70,6 +74,7 @@ func New(cfg Config) *Server {
 		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger, h.wake)}
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = newSurfaceCache()
+	s.models = savedModels(cfg.Models)
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}
@@ -131,7 +136,7 @@ func (s *Server) hello() Hello {
 			MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,
 			MaxSteps: MaxSteps, MaxSweep: MaxSweep, MaxRuns: MaxKeptRuns, Concurrent: s.cfg.Concurrent,
 			MaxSeed: MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: HistoryPoints},
-		Functions: optim.Functions(), Surface: surfaceLimits()}
+		Functions: optim.Functions(), Surface: surfaceLimits(), Models: s.modelInfos()}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.

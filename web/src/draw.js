@@ -111,9 +111,19 @@ export class DrawView {
       const name = i.label ? `${i.id} ${i.label}` : i.id;
       opts.push(el("option", { value: i.id, text: `${name} · ${i.config.optimizer} α=${i.config.lr} · ${t("status_" + i.status)}${acc}` }));
     }
+    const models = (this.store.hello && this.store.hello.models) || [];
+    if (models.length) {
+      const group = el("optgroup", { label: t("drawSaved") });
+      for (const m of models) {
+        const acc = m.meta.testAccuracy ? ` · ${pct(m.meta.testAccuracy)}` : "";
+        group.append(el("option", { value: `model:${m.name}`, text: `${m.name} · ${m.arch.hidden.join("-")} ${m.arch.activation}${acc}` }));
+      }
+      opts.push(group);
+    }
     this.select.replaceChildren(...opts);
-    this.select.value = runs.some((r) => r.id === keep) ? keep : "";
-    const usable = runs.some((r) => ["queued", "running", "paused"].includes(r.info.status) || (r.info.result && r.info.result.epochs > 0));
+    const values = new Set([...this.select.options].map((o) => o.value));
+    this.select.value = values.has(keep) ? keep : "";
+    const usable = models.length > 0 || runs.some((r) => ["queued", "running", "paused"].includes(r.info.status) || (r.info.result && r.info.result.epochs > 0));
     this.quick.hidden = usable;
     if (!usable) this.quick.disabled = false;
   }
@@ -144,7 +154,8 @@ export class DrawView {
       this.timer = 0;
       if (this.pad.empty || !this.store.socket.open) return;
       this.sentAt = performance.now();
-      this.store.socket.send({ type: "predict", run: this.select.value, width: SEND, height: SEND, pixels: this.pad.pixels() });
+      const v = this.select.value, which = v.startsWith("model:") ? { model: v.slice(6) } : { run: v };
+      this.store.socket.send({ type: "predict", ...which, width: SEND, height: SEND, pixels: this.pad.pixels() });
     }, wait);
   }
 
@@ -186,6 +197,7 @@ export class DrawView {
       b.col.classList.toggle("best", has && d === a.top);
     });
     this.bars.setAttribute("aria-label", has ? a.probs.map((p, d) => `${d}: ${pct(p)}`).join(", ") : t("drawEmpty"));
-    this.byLine.textContent = !has ? "" : a.epoch > 0 ? t("drawBy", { run: a.run, e: a.epoch }) : t("drawInitial", { run: a.run });
+    this.byLine.textContent = !has ? "" : a.model ? t("drawByModel", { name: a.model })
+      : a.epoch > 0 ? t("drawBy", { run: a.run, e: a.epoch }) : t("drawInitial", { run: a.run });
   }
 }

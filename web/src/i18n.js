@@ -52,6 +52,7 @@ const en = {
   drawInitial: "Answered by {run} with its initial weights: not trained yet",
   drawEmpty: "Draw a digit to see the answer.",
   drawNeedRun: "No network has trained yet: the button above trains one in a few seconds.",
+  drawSaved: "Saved models", drawByModel: "Answered by the saved model {name}",
   // The Surface view (surface.js).
   surfForm: "Surface settings", surfFunction: "Function", surfStart: "Start point", surfOwnStart: "your own (clicked)",
   surfStartHint: "Or click (tap) the surface to start there.",
@@ -133,6 +134,7 @@ const ko = {
   drawInitial: "{run}의 답, 아직 학습 전의 초기 가중치",
   drawEmpty: "숫자를 그리면 답이 나타납니다.",
   drawNeedRun: "아직 학습한 신경망이 없습니다: 위 버튼으로 몇 초 만에 학습합니다.",
+  drawSaved: "저장된 모델", drawByModel: "저장된 모델 {name}의 답",
   // 곡면 화면 (surface.js).
   surfForm: "곡면 설정", surfFunction: "함수", surfStart: "시작점", surfOwnStart: "직접 고른 점 (클릭)",
   surfStartHint: "또는 곡면을 클릭(탭)하면 그곳에서 시작합니다.",
