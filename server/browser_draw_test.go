@@ -66,6 +66,26 @@ func TestBrowserDraw(t *testing.T) {
 	b.drawAndCheck("an ellipse", 0, ellipse(0.5, 0.5, 0.26, 0.36))
 	b.shot("draw-1280x800.png")
 
+	// A run that is still training answers with each new epoch's weights.
+	b.eval(`window.descent.store.socket.send({type: "start", label: "follow", config: {optimizer: "sgd", lr: 0.05, batch: 64, epochs: 2, evalLimit: 500}}), 0`)
+	b.waitJS("the new run in the picker", `[...document.querySelectorAll('#draw-model option')].some(o => o.textContent.includes("follow"))`)
+	b.eval(`(() => { const s = document.querySelector('#draw-model');
+		s.value = [...s.options].find(o => o.textContent.includes("follow")).value; s.dispatchEvent(new Event("change")); return 0 })()`)
+	byRun := func(epoch int) string {
+		return fmt.Sprintf(`document.querySelector('.draw-by').textContent ===
+			"Answered by " + document.querySelector('#draw-model').value + " with the weights after epoch %d"`, epoch)
+	}
+	b.waitJS("an answer after epoch 1", byRun(1))
+	b.waitJS("an answer after epoch 2", byRun(2))
+
+	// Unsure: below 50 % the page says so and names the top two.
+	b.eval(`(() => { const v = document.querySelector('#view-draw'); window.descent.store.handle({type: "prediction",
+		req: Number(v.dataset.req), run: "r1", epoch: 1, top: 3, blank: false, image: btoa("\0".repeat(784)),
+		probs: [0.01, 0.01, 0.02, 0.41, 0.02, 0.32, 0.05, 0.06, 0.05, 0.05]}); return 0 })()`)
+	b.waitJS("not sure", `document.querySelector('.draw-note').textContent === "Not sure: 3 (41%) or 5 (32%)?" &&
+		document.querySelector('.draw-digit').textContent === "?"`)
+	b.shot("draw-unsure-1280x800.png")
+
 	// A phone, in Korean: the same view fits without scrolling sideways.
 	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Click(chromedp.CSS(`#lang`)))
 	b.waitJS("Korean", `document.querySelector('#draw-clear').textContent === "지우기"`)

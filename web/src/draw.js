@@ -195,6 +195,7 @@ export class DrawView {
       b.fill.style.height = `${(100 * p).toFixed(1)}%`;
       b.val.textContent = has ? pct(p) : "";
       b.col.classList.toggle("best", has && d === a.top);
+      b.col.classList.toggle("second", !!unsure && d === order[1][1]);
     });
     this.bars.setAttribute("aria-label", has ? a.probs.map((p, d) => `${d}: ${pct(p)}`).join(", ") : t("drawEmpty"));
     this.byLine.textContent = !has ? "" : a.model ? t("drawByModel", { name: a.model })
