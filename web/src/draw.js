@@ -43,7 +43,7 @@ export class DrawView {
     const head = el("div", { class: "card draw-head" },
       el("label", { class: "inline", for: "draw-model" }, el("span", { i18n: "drawModel" }), this.select), this.quick, this.byLine);
 
-    this.canvas = el("canvas", { class: "draw-canvas", id: "draw-canvas", "aria-label": "drawing" });
+    this.canvas = el("canvas", { class: "draw-canvas", id: "draw-canvas", role: "img" });
     this.pad = new DrawPad(this.canvas, (done) => this.changed(done));
     const undo = el("button", { type: "button", id: "draw-undo", i18n: "undo" });
     const clear = el("button", { type: "button", id: "draw-clear", i18n: "clear" });
@@ -87,6 +87,7 @@ export class DrawView {
 
   applyText() {
     this.root.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
+    this.canvas.setAttribute("aria-label", t("drawHint"));
   }
 
   onStore(kind, id) {
