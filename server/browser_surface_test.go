@@ -48,9 +48,10 @@ func TestBrowserSurface(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/#surface"))
+	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
 	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
 	b.eval(`window.descent.setLanguage("en"), 0`)
+	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`))) // the stage was hidden until now
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
 
 	checkMapping(b)

@@ -46,7 +46,7 @@ export class SurfaceStage {
   }
 
   async fetchImage() {
-    if (!this.fn) return;
+    if (!this.fn || !this.el.clientWidth) return; // a hidden tab: drawn when shown
     const w = Math.max(this.el.clientWidth, 160);
     const hgt = Math.round(Math.min(w * 0.85, 620));
     this.width = w;
