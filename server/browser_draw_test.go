@@ -56,6 +56,7 @@ func TestBrowserDraw(t *testing.T) {
 	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
 	b.eval(`window.descent.setLanguage("en"), 0`)
 	b.waitJS("the quick-model button", `!document.querySelector('#draw-quick').hidden`)
+	b.shot("draw-empty-1280x800.png")
 	b.run(chromedp.Click(chromedp.CSS(`#draw-quick`)))
 	b.waitJS("the quick model trained", `[...window.descent.store.runs.values()].some(r => r.info.status === "done")`)
 

@@ -186,7 +186,9 @@ export class DrawView {
     g.putImageData(img, 0, 0);
     const order = has ? a.probs.map((p, d) => [p, d]).sort((x, y) => y[0] - x[0]) : [];
     const unsure = has && order[0][0] < UNSURE;
-    this.digit.textContent = has ? (unsure ? "?" : String(a.top)) : "–";
+    this.digit.textContent = has ? (unsure ? "?" : String(a.top)) : "";
+    this.digit.hidden = !has;
+    this.note.classList.toggle("muted", !has);
     this.digit.classList.toggle("unsure", !!unsure);
     this.note.textContent = !has ? (this.quick.hidden ? t("drawEmpty") : t("drawNeedRun"))
       : unsure ? t("drawUnsure", { a: order[0][1], pa: pct(order[0][0]), b: order[1][1], pb: pct(order[1][0]) })
