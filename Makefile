@@ -22,12 +22,19 @@ test: data web ## every unit test, the browser tests and the end-to-end training
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 12m ./...
 	DESCENT_KERNELS=portable $(GO) test -count=1 ./mnist/... ./optim/...  # the portable kernels, as other CPUs run them
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 bench: data ## the speed table: seconds per epoch, allocations per step, peak memory
 	$(GO) run ./mnist/internal/benchtable
 
+# Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
+FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels FuzzKernels:./optim/internal/vec
+
 fuzz: ## run each fuzz target for FUZZTIME
-	$(GO) test -run '^$$' -fuzz FuzzReadImages -fuzztime $(FUZZTIME) ./mnist
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t%%:*} ($${t#*:}) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
+	done
 
 clean: ## remove build outputs (not the data)
 	rm -rf bin
