@@ -89,6 +89,9 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /api/runs", s.handleRuns)
 	s.mux.HandleFunc("GET /api/surface", s.handleSurface)
+	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.handleExportData) // export.go
+	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.handleExportFile)
+	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.handleExportTrajectory)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 

@@ -1,0 +1,291 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"descent/mnist"
+)
+
+// finishedSweep starts a sweep of two small runs on s and waits for both.
+func finishedSweep(t *testing.T, s *Server) []*Run {
+	t.Helper()
+	var cfgs []mnist.Config
+	for _, lr := range []float64{0.5, 0.05} {
+		c := mnist.DefaultConfig()
+		c.Arch.Hidden, c.Batch, c.Epochs, c.LR = []int{4}, 32, 2, lr
+		cfgs = append(cfgs, c)
+	}
+	runs, err := s.runs.create(cfgs, []string{"α=0.5", "α=0.05"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for _, r := range runs {
+		for !r.finished() {
+			if time.Now().After(deadline) {
+				t.Fatalf("run %s did not finish in 20 s", r.id)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	return runs
+}
+
+func get(t *testing.T, h http.Handler, method, path string, body io.Reader) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(method, path, body))
+	return w
+}
+
+// TestExportSweepRoundTrip exports a sweep as CSV and as JSON, reads both
+// back, and wants exactly the series the manager holds.
+func TestExportSweepRoundTrip(t *testing.T) {
+	s, _ := newTestServer(t, 256, 2)
+	runs := finishedSweep(t, s)
+	sweep := runs[0].sweep
+	var want []RunData
+	for _, r := range runs {
+		want = append(want, liveRunData(r))
+	}
+	if len(want[0].Steps.Step) != 16 || len(want[0].Epochs) != 2 {
+		t.Fatalf("run has %d steps and %d epochs, want 16 and 2", len(want[0].Steps.Step), len(want[0].Epochs))
+	}
+	for i, r := range runs { // the exported decimals read back to the float32s in memory
+		for k := range r.steps.len() {
+			if got := float32(want[i].Steps.Loss[k]); got != r.steps.at(k).loss {
+				t.Fatalf("run %s step %d: exported loss %v is not the stored %v", r.id, k+1, got, r.steps.at(k).loss)
+			}
+		}
+	}
+
+	w := get(t, s, "GET", "/api/export/sweep/"+sweep+".json", nil)
+	if w.Code != 200 || w.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("JSON export: %d %s: %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	var got struct{ Runs []RunData }
+	decode(t, w.Body.Bytes(), &got)
+	compareRuns(t, "JSON", got.Runs, want, true)
+
+	w = get(t, s, "GET", "/api/export/sweep/"+sweep+".csv", nil)
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("CSV export: %d %s: %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	if cd := w.Header().Get("Content-Disposition"); cd != `attachment; filename="descent-sweep-`+sweep+`.csv"` {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	compareRuns(t, "CSV", readRunsCSV(t, w.Body), want, false)
+}
+
+// readRunsCSV parses writeRunsCSV's output back into runs (without the
+// confusion matrices, which only JSON has).
+func readRunsCSV(t *testing.T, r io.Reader) []RunData {
+	t.Helper()
+	rows, err := csv.NewReader(r).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(runsCSVHeader, ",") {
+		t.Fatalf("header %q", rows[0])
+	}
+	var out []RunData
+	num := func(s string) float64 {
+		if s == "" {
+			return math.NaN()
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	integer := func(s string) int { return int(num(s)) }
+	for _, row := range rows[1:] {
+		if len(out) == 0 || out[len(out)-1].ID != row[0] {
+			c := mnist.Config{Optimizer: row[4], LR: num(row[5]), Batch: integer(row[6]), Epochs: integer(row[7]), Seed: uint64(num(row[8]))}
+			out = append(out, RunData{ID: row[0], Sweep: row[1], Label: row[2], Config: c, Status: row[9]})
+		}
+		d := &out[len(out)-1]
+		if row[10] == "step" {
+			s := &d.Steps
+			s.Step = append(s.Step, integer(row[11]))
+			s.Loss, s.GradNorm = append(s.Loss, num(row[13])), append(s.GradNorm, num(row[14]))
+			s.UpdateRatio, s.LR = append(s.UpdateRatio, num(row[15])), append(s.LR, num(row[16]))
+			continue
+		}
+		d.Epochs = append(d.Epochs, EpochRow{Step: integer(row[11]), Epoch: integer(row[12]),
+			TrainLoss: num(row[17]), TestLoss: num(row[18]), TestAccuracy: num(row[19])})
+	}
+	return out
+}
+
+// compareRuns wants got to hold exactly want's series; floats compare by
+// value, NaN equal to NaN.
+func compareRuns(t *testing.T, format string, got, want []RunData, withConfusion bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d runs, want %d", format, len(got), len(want))
+	}
+	same := func(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNaN(b)) }
+	for i, w := range want {
+		g := got[i]
+		if g.ID != w.ID || g.Label != w.Label || g.Config.LR != w.Config.LR || g.Config.Batch != w.Config.Batch || g.Status != w.Status {
+			t.Errorf("%s: run %d is %s %q lr %g batch %d %q, want %s %q lr %g batch %d %q", format, i,
+				g.ID, g.Label, g.Config.LR, g.Config.Batch, g.Status, w.ID, w.Label, w.Config.LR, w.Config.Batch, w.Status)
+		}
+		gs, ws := g.Steps, w.Steps
+		if len(gs.Step) != len(ws.Step) {
+			t.Fatalf("%s: run %s has %d steps, want %d", format, w.ID, len(gs.Step), len(ws.Step))
+		}
+		for k := range ws.Step {
+			if gs.Step[k] != ws.Step[k] || !same(gs.Loss[k], ws.Loss[k]) || !same(gs.GradNorm[k], ws.GradNorm[k]) ||
+				!same(gs.UpdateRatio[k], ws.UpdateRatio[k]) || !same(gs.LR[k], ws.LR[k]) {
+				t.Fatalf("%s: run %s step row %d = %d %v %v %v %v, want %d %v %v %v %v", format, w.ID, k,
+					gs.Step[k], gs.Loss[k], gs.GradNorm[k], gs.UpdateRatio[k], gs.LR[k],
+					ws.Step[k], ws.Loss[k], ws.GradNorm[k], ws.UpdateRatio[k], ws.LR[k])
+			}
+		}
+		if len(g.Epochs) != len(w.Epochs) {
+			t.Fatalf("%s: run %s has %d epochs, want %d", format, w.ID, len(g.Epochs), len(w.Epochs))
+		}
+		for k, we := range w.Epochs {
+			ge := g.Epochs[k]
+			if !withConfusion {
+				ge.Confusion = we.Confusion
+			}
+			if ge.Epoch != we.Epoch || ge.Step != we.Step || !same(ge.TrainLoss, we.TrainLoss) ||
+				!same(ge.TestLoss, we.TestLoss) || !same(ge.TestAccuracy, we.TestAccuracy) || ge.Confusion != we.Confusion {
+				t.Errorf("%s: run %s epoch %d = %+v, want %+v", format, w.ID, k+1, ge, we)
+			}
+		}
+	}
+}
+
+func TestExportFigures(t *testing.T) {
+	s, _ := newTestServer(t, 256, 2)
+	runs := finishedSweep(t, s)
+	run, sweep := runs[0].id, runs[0].sweep
+	png, svg := "\x89PNG", "<?xml"
+	for _, tc := range []struct {
+		path, ctype, prefix string
+	}{
+		{"/api/export/run/" + run + "/loss.png", "image/png", png},
+		{"/api/export/run/" + run + "/loss.svg?smooth=0&lang=ko", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/accuracy.svg", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/confusion.png?lang=ko", "image/png", png},
+		{"/api/export/run/" + run + "/weights.svg", "image/svg+xml", svg},
+		{"/api/export/sweep/" + sweep + "/sweep.png", "image/png", png},
+		{"/api/export/sweep/" + sweep + "/compare.svg", "image/svg+xml", svg},
+		{"/api/export/sweep/" + sweep + "/accuracy.png", "image/png", png},
+		{"/api/export/run/" + run + ".json", "application/json", "{"},
+		{"/api/export/run/" + run + ".csv", "text/csv; charset=utf-8", "run,sweep,"},
+	} {
+		w := get(t, s, "GET", tc.path, nil)
+		if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype || !strings.HasPrefix(w.Body.String(), tc.prefix) {
+			t.Errorf("GET %s: %d %q %.40q, want 200 %q %q", tc.path, w.Code, w.Header().Get("Content-Type"), w.Body.String(), tc.ctype, tc.prefix)
+		}
+		if !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment; filename=") {
+			t.Errorf("GET %s: Content-Disposition %q", tc.path, w.Header().Get("Content-Disposition"))
+		}
+	}
+
+	w := get(t, s, "GET", "/api/export/run/"+run+"/model.descent", nil)
+	m, err := mnist.ParseModel(w.Body.Bytes())
+	if w.Code != 200 || err != nil {
+		t.Fatalf("model: %d %v", w.Code, err)
+	}
+	if want := runs[0].trainer.Snapshot(); !bytes.Equal(f32bytes(m.Params), f32bytes(want.Params)) {
+		t.Error("the exported model is not the run's latest weights")
+	}
+}
+
+func f32bytes(v []float32) []byte {
+	b := make([]byte, 0, 4*len(v))
+	for _, f := range v {
+		b = strconv.AppendUint(b, uint64(math.Float32bits(f)), 16)
+	}
+	return b
+}
+
+func TestExportErrors(t *testing.T) {
+	s, _ := newTestServer(t, 256, 2)
+	runs := finishedSweep(t, s)
+	run := runs[0].id
+	for _, tc := range []struct {
+		path string
+		code int
+		says string
+	}{
+		{"/api/export/run/r999.csv", 404, "unknown run"},
+		{"/api/export/run/r999/loss.png", 404, "unknown run"},
+		{"/api/export/sweep/s99.json", 404, "unknown sweep"},
+		{"/api/export/run/" + run + ".xml", 400, "ID.csv or ID.json"},
+		{"/api/export/run/" + run + "/speed.png", 400, "loss, accuracy, confusion, weights"},
+		{"/api/export/run/" + run + "/loss.gif", 400, "KIND.png or KIND.svg"},
+		{"/api/export/run/" + run + "/loss.png?lang=fr", 400, "lang"},
+		{"/api/export/run/" + run + "/loss.png?smooth=1", 400, "smooth"},
+		{"/api/export/sweep/" + runs[0].sweep + "/confusion.png", 400, "sweep, compare, accuracy"},
+		{"/api/export/model/" + run + ".csv", 404, "unknown export"},
+		{"/api/export/run/r!1.csv", 400, "ID.csv"},
+	} {
+		w := get(t, s, "GET", tc.path, nil)
+		if w.Code != tc.code || !strings.Contains(w.Body.String(), tc.says) || !strings.HasPrefix(w.Body.String(), "server: ") {
+			t.Errorf("GET %s: %d %q, want %d saying %q", tc.path, w.Code, w.Body.String(), tc.code, tc.says)
+		}
+	}
+}
+
+func TestExportTrajectory(t *testing.T) {
+	s, _ := newTestServer(t, 64, 1)
+	body := func(v any) io.Reader {
+		b, _ := json.Marshal(v)
+		return bytes.NewReader(b)
+	}
+	good := TrajectoryExport{Fn: "rosenbrock", Lang: "ko", Caption: "Rosenbrock, 3 steps", Trajectories: []ExportTrajectory{
+		{Label: "sgd α=0.001", Points: [][2]float64{{-1.5, 2}, {-1, 1.5}, {-0.5, 1}}, F: []float64{22.5, 29, 58.5}, Status: "stepLimit"},
+		{Label: "adam", Points: [][2]float64{{-1.5, 2}, {-1.2, 1.4}}},
+	}}
+	for _, tc := range []struct {
+		file, ctype, prefix string
+	}{
+		{"surface.png", "image/png", "\x89PNG"},
+		{"surface.svg", "image/svg+xml", "<?xml"},
+		{"f.png", "image/png", "\x89PNG"},
+		{"surface.csv", "text/csv; charset=utf-8", "function,trajectory,label,status,step,x,y,f\nrosenbrock,1,sgd α=0.001,stepLimit,0,-1.5,2,22.5\n"},
+	} {
+		w := get(t, s, "POST", "/api/export/trajectory/"+tc.file, body(good))
+		if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype || !strings.HasPrefix(w.Body.String(), tc.prefix) {
+			t.Errorf("POST %s: %d %q %.80q", tc.file, w.Code, w.Header().Get("Content-Type"), w.Body.String())
+		}
+	}
+	bad := good
+	bad.Fn = "banana"
+	noTrajs := good
+	noTrajs.Trajectories = nil
+	for _, tc := range []struct {
+		name, file string
+		body       io.Reader
+		code       int
+	}{
+		{"unknown function", "surface.png", body(bad), 400},
+		{"no trajectories", "surface.png", body(noTrajs), 400},
+		{"unknown kind", "contour.png", body(good), 400},
+		{"not JSON", "surface.png", strings.NewReader("{"), 400},
+		{"too large", "surface.png", io.MultiReader(strings.NewReader(`{"fn":"`), strings.NewReader(strings.Repeat("x", maxTrajExportBytes))), 413},
+	} {
+		w := get(t, s, "POST", "/api/export/trajectory/"+tc.file, tc.body)
+		if w.Code != tc.code || !strings.HasPrefix(w.Body.String(), "server: ") {
+			t.Errorf("%s: %d %q, want %d", tc.name, w.Code, w.Body.String(), tc.code)
+		}
+	}
+}
