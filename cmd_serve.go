@@ -33,6 +33,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "data/mnist", "directory with the MNIST files, as make data fetches them")
 	maxRuns := fs.Int("max-runs", runtime.NumCPU(), "runs that train at once; the rest queue")
 	modelDir := fs.String("models", "", "directory of saved models (*.descent) that answer drawings beside the runs")
+	loadFont := fontFlag(fs) // cmd_font.go
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent serve [flags]\n\nServes the live page: watch training, compare learning rates.\n\nFlags:")
 		fs.PrintDefaults()
@@ -45,6 +46,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 || *maxRuns < 1 {
 		fmt.Fprintf(stderr, "descent serve: unexpected arguments %q or --max-runs < 1\n", fs.Args())
+		return 2
+	}
+	if err := loadFont(); err != nil {
+		fmt.Fprintf(stderr, "descent serve: %v\n", err)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))

@@ -102,7 +102,7 @@ func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {
 	}
 	var fig *figures.Figure
 	if kind == "weights" {
-		model, err := s.exportSource().model(r.Context(), id)
+		model, err := s.exportSource().Model(r.Context(), id)
 		if err != nil {
 			exportError(w, err)
 			return
@@ -120,7 +120,7 @@ func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {
 
 // exportModel writes a run's latest weights in the model file format.
 func (s *Server) exportModel(w http.ResponseWriter, r *http.Request, id string) {
-	m, err := s.exportSource().model(r.Context(), id)
+	m, err := s.exportSource().Model(r.Context(), id)
 	if err != nil {
 		exportError(w, err)
 		return
@@ -137,9 +137,9 @@ func (s *Server) exportModel(w http.ResponseWriter, r *http.Request, id string) 
 func (s *Server) exportRuns(r *http.Request, what, id string) ([]RunData, error) {
 	src := s.exportSource()
 	if what == "sweep" {
-		return src.sweep(r.Context(), id)
+		return src.Sweep(r.Context(), id)
 	}
-	d, err := src.run(r.Context(), id)
+	d, err := src.Run(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}

@@ -93,9 +93,9 @@ func appendFloat(b []byte, v float64, missing string) []byte {
 // runSource is where exports read runs: the live manager, or the store for
 // runs of earlier processes.
 type runSource interface {
-	run(ctx context.Context, id string) (RunData, error)
-	sweep(ctx context.Context, id string) ([]RunData, error)
-	model(ctx context.Context, id string) (*mnist.Model, error)
+	Run(ctx context.Context, id string) (RunData, error)
+	Sweep(ctx context.Context, id string) ([]RunData, error)
+	Model(ctx context.Context, id string) (*mnist.Model, error)
 }
 
 // errNotFound marks an unknown run or sweep, answered with 404.
@@ -104,7 +104,8 @@ var errNotFound = errors.New("not found")
 // liveSource reads the runs of the manager at full resolution.
 type liveSource struct{ m *manager }
 
-func (l liveSource) run(_ context.Context, id string) (RunData, error) {
+// Run returns a live run's series at full resolution.
+func (l liveSource) Run(_ context.Context, id string) (RunData, error) {
 	r, err := l.m.get(id)
 	if err != nil {
 		return RunData{}, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
@@ -112,7 +113,8 @@ func (l liveSource) run(_ context.Context, id string) (RunData, error) {
 	return liveRunData(r), nil
 }
 
-func (l liveSource) sweep(_ context.Context, id string) ([]RunData, error) {
+// Sweep returns every live run of sweep id.
+func (l liveSource) Sweep(_ context.Context, id string) ([]RunData, error) {
 	var out []RunData
 	for _, r := range l.m.list() {
 		if r.sweep == id {
@@ -125,7 +127,8 @@ func (l liveSource) sweep(_ context.Context, id string) ([]RunData, error) {
 	return out, nil
 }
 
-func (l liveSource) model(_ context.Context, id string) (*mnist.Model, error) {
+// Model returns a live run's weights after its last epoch.
+func (l liveSource) Model(_ context.Context, id string) (*mnist.Model, error) {
 	r, err := l.m.get(id)
 	if err != nil {
 		return nil, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
@@ -169,10 +172,11 @@ func epochRow(e mnist.EpochEvent) EpochRow {
 		TestAccuracy: e.TestAccuracy, Confusion: e.Confusion}
 }
 
-// StoreSource reads runs saved in st; ids are the store's decimal ids.
+// StoreSource reads runs saved in St; its ids are the store's decimal ids.
 type StoreSource struct{ St *store.Store }
 
-func (s StoreSource) run(ctx context.Context, id string) (RunData, error) {
+// Run returns the stored run id.
+func (s StoreSource) Run(ctx context.Context, id string) (RunData, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return RunData{}, fmt.Errorf("server: run id %q is not a number", id)
@@ -180,27 +184,40 @@ func (s StoreSource) run(ctx context.Context, id string) (RunData, error) {
 	return StoreRun(ctx, s.St, n)
 }
 
-func (s StoreSource) sweep(ctx context.Context, id string) ([]RunData, error) {
+// Sweep returns every run of the stored sweep id.
+func (s StoreSource) Sweep(ctx context.Context, id string) ([]RunData, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("server: sweep id %q is not a number", id)
 	}
-	sw, err := s.St.GetSweep(ctx, n)
+	return StoreSweep(ctx, s.St, n)
+}
+
+// StoreSweep reads every run of a stored sweep, oldest first.
+func StoreSweep(ctx context.Context, st *store.Store, id int64) ([]RunData, error) {
+	sw, err := st.GetSweep(ctx, id)
 	if err != nil {
 		return nil, notFoundOr(err)
 	}
 	var out []RunData
 	for _, rid := range sw.RunIDs {
-		d, err := StoreRun(ctx, s.St, rid)
+		d, err := StoreRun(ctx, st, rid)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, d)
 	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("server: sweep %d has no runs: %w", id, errNotFound)
+	}
 	return out, nil
 }
 
-func (s StoreSource) model(ctx context.Context, id string) (*mnist.Model, error) {
+// IsNotFound reports whether err is an export's unknown run or sweep.
+func IsNotFound(err error) bool { return errors.Is(err, errNotFound) }
+
+// Model returns the stored run's latest checkpointed weights.
+func (s StoreSource) Model(ctx context.Context, id string) (*mnist.Model, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("server: run id %q is not a number", id)
