@@ -54,7 +54,15 @@ func settings(c mnist.Config, lang string) []string {
 	if c.LRRange {
 		opt = fmt.Sprintf("%s α %g→%g", c.Optimizer, c.LRMin, c.LRMax)
 	}
-	return []string{c.Arch.String(), opt, fmt.Sprintf(w.batch, c.Batch), fmt.Sprintf(w.epochs, c.Epochs), fmt.Sprintf(w.seed, c.Seed)}
+	return []string{c.Arch.String(), opt, fmt.Sprintf(w.batch, c.Batch), epochsWord(w.epochs, c.Epochs), fmt.Sprintf(w.seed, c.Seed)}
+}
+
+// epochsWord is "1 epoch" or "n epochs" (format f has the plural).
+func epochsWord(f string, n int) string {
+	if n == 1 && strings.HasSuffix(f, "epochs") {
+		return "1 epoch"
+	}
+	return fmt.Sprintf(f, n)
 }
 
 // Caption is the settings line of one run, or the settings that the runs of

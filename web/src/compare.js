@@ -4,6 +4,7 @@ import { h, field, numberInput, optimizerSelect, spec } from "./forms.js";
 import { Chart, palette, fade, join, marker, vline } from "./charts.js";
 import { ema, fmtNum } from "./store.js";
 import { statusText, errorText, fmtTime } from "./pictures.js";
+import { addCompareDownloads } from "./downloads.js";
 
 const PRESET = [0.001, 0.01, 0.1, 0.5, 1, 5];
 // Starting rates for comparing optimizers: each at a rate that suits it.
@@ -87,6 +88,7 @@ export class CompareView {
       h("div", { class: "card" }, h("h3", { "data-i18n": "table" }, t("table")), this.table),
       lrCard);
     this.root.append(h("div", { class: "train" }, form, main));
+    addCompareDownloads(this);
     this.overlay = null;
     this.small = new Map();
     this.lrChart = new Chart(this.lrBox, { xLabel: "α", logX: true, height: 220, series: [

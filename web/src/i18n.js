@@ -70,6 +70,10 @@ const en = {
   surfNotPD: "H is not positive definite here: the Newton step −H⁻¹∇f can point towards a saddle or uphill.",
   surfEvals: "evaluations f / ∇f / H", surfHBefore: "H where the step began",
   surfArrows: "Red arrow: −∇f (direction). Dashed arrow: the step Δθ that led here.",
+  // Downloads (downloads.js).
+  dlMenu: "Download", dlPNG: "Figure (PNG)", dlSVG: "Figure (SVG)", dlCSV: "Data (CSV)", dlJSON: "Data (JSON)",
+  dlModel: "Model file (.descent)", dlAccPNG: "Accuracy figure (PNG)", dlNothing: "Nothing to download yet.",
+  dlFailed: "Download failed",
 };
 
 const ko = {
@@ -152,6 +156,10 @@ const ko = {
   surfNotPD: "여기서 H는 양의 정부호가 아닙니다: 뉴턴 스텝 −H⁻¹∇f가 안장점 쪽이나 오르막을 향할 수 있습니다.",
   surfEvals: "계산 횟수 f / ∇f / H", surfHBefore: "스텝을 시작한 점의 H",
   surfArrows: "빨간 화살표: −∇f (방향). 점선 화살표: 이 점으로 온 스텝 Δθ.",
+  // 내려받기 (downloads.js).
+  dlMenu: "내려받기", dlPNG: "그림 (PNG)", dlSVG: "그림 (SVG)", dlCSV: "데이터 (CSV)", dlJSON: "데이터 (JSON)",
+  dlModel: "모델 파일 (.descent)", dlAccPNG: "정확도 그림 (PNG)", dlNothing: "아직 내려받을 것이 없습니다.",
+  dlFailed: "내려받기 실패",
 };
 
 const tables = { en, ko };

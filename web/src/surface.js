@@ -9,6 +9,7 @@ import { errorText } from "./pictures.js";
 import { SurfaceStage } from "./surfacestage.js";
 import { toPixel, fromPixel } from "./surfacemap.js";
 import { OptimizerRow, resultsTable, describe, functionParams } from "./surfaceparts.js";
+import { addSurfaceDownloads } from "./downloads.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 0]; // steps per second; 0 is as fast as possible
 
@@ -88,6 +89,7 @@ export class SurfaceView {
       h("div", { class: "card" }, h("h3", { "data-i18n": "table" }, t("table")), this.table),
       h("div", { class: "card" }, h("h3", { "data-i18n": "updateRule" }, t("updateRule")), this.rules));
     this.root.replaceChildren(h("div", { class: "train surf" }, form, main));
+    addSurfaceDownloads(this);
     this.addRow("adam", 0.05);
     this.addRow("gd", 0.001);
     this.showSpeed();

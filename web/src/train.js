@@ -4,6 +4,7 @@ import { h, field, numberInput, optimizerSelect, spec, hyperFields, lrControl, b
 import { Chart, palette, fade } from "./charts.js";
 import { ema, fmtNum } from "./store.js";
 import { drawWeights, confusionTable, samplesRow, statusText, errorText, progressLine } from "./pictures.js";
+import { addTrainDownloads } from "./downloads.js";
 
 export class TrainView {
   constructor(root, store) {
@@ -112,6 +113,7 @@ export class TrainView {
       h("div", { class: "card wide" }, h("h3", { "data-i18n": "samplesTitle" }, t("samplesTitle")), this.samples));
 
     this.root.append(h("div", { class: "train" }, form, h("div", { class: "main" }, runbar, charts, pictures)));
+    addTrainDownloads(this.root, () => this.current, () => Math.min(Number(this.smooth.value), 0.99));
 
     const c = palette[0];
     this.lossChart = new Chart(lossBox, { xLabel: t("step"), height: 240, series: [
