@@ -15,6 +15,7 @@ import (
 
 	"descent/mnist"
 	"descent/server"
+	"descent/server/store"
 )
 
 func init() {
@@ -33,6 +34,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "data/mnist", "directory with the MNIST files, as make data fetches them")
 	maxRuns := fs.Int("max-runs", runtime.NumCPU(), "runs that train at once; the rest queue")
 	modelDir := fs.String("models", "", "directory of saved models (*.descent) that answer drawings beside the runs")
+	defDir, _ := store.DefaultDir()
+	dataDir := fs.String("data-dir", defDir, "folder of the run store: every run, its curves and checkpoints (descent runs lists them)")
 	loadFont := fontFlag(fs) // cmd_font.go
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent serve [flags]\n\nServes the live page: watch training, compare learning rates.\n\nFlags:")
@@ -78,7 +81,24 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: *maxRuns, Logger: log, Models: models})
+	st, err := store.Open(ctx, *dataDir)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintln(stderr, err) // says what to do: another descent, a damaged file, a newer schema…
+		return 1
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing the run store", "err", err)
+		}
+	}()
+	srv := server.New(server.Config{Train: train, Test: test, Concurrent: *maxRuns, Logger: log, Models: models, Store: st})
+	if err := srv.Restore(ctx); err != nil {
+		srv.Close()
+		ln.Close()
+		fmt.Fprintf(stderr, "descent serve: %v\n", err)
+		return 1
+	}
 	fmt.Fprintf(stdout, "descent: serving on http://%s (Ctrl-C to stop)\n", ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(stderr, "descent serve: %v\n", err)

@@ -48,7 +48,12 @@ func (c *conn) do(cmd any) error {
 		if err != nil {
 			return err
 		}
+		if r.trainer == nil {
+			return c.subscribeStored(r, cmd) // restart.go
+		}
 		c.enqueue(func() error { return c.subscribe(r, cmd.Req, cmd.Weights, cmd.From) })
+	case *Rename:
+		return m.rename(cmd.Run, cmd.Name) // persist.go
 	case *List:
 		c.send(Runs{Type: EvRuns, Req: cmd.Req, Runs: m.infos()})
 	case *TrajStart:
@@ -97,6 +102,8 @@ func (c *conn) runCommand(cmd *RunCommand) error {
 		return r.stop()
 	case CmdDelete:
 		return m.remove(cmd.Run)
+	case CmdRestart:
+		return m.restart(cmd.Run) // restart.go
 	case CmdUnsubscribe:
 		c.enqueue(func() error { delete(c.subs, cmd.Run); return nil })
 	}

@@ -23,11 +23,14 @@ type snapshotAt struct {
 
 // snapshot returns the weights that answer drawings: those after the last
 // finished epoch, or the initial weights before the first.
-func (r *Run) snapshot() snapshotAt {
+func (r *Run) snapshot() (snapshotAt, error) {
 	if s := r.draw.drawn.Load(); s != nil {
-		return *s
+		return *s, nil
 	}
-	return snapshotAt{model: r.trainer.Snapshot()}
+	if r.trainer == nil {
+		return r.storedSnapshot() // a stored run's saved weights (persist.go)
+	}
+	return snapshotAt{model: r.trainer.Snapshot()}, nil
 }
 
 // checkPredict validates a drawing and keeps its decoded pixels.
@@ -110,7 +113,10 @@ func (s *Server) predict(p *Predict) (PredictResult, error) {
 		if err != nil {
 			return PredictResult{}, err
 		}
-		snap := r.snapshot()
+		snap, err := r.snapshot()
+		if err != nil {
+			return PredictResult{}, err
+		}
 		pool, model, res.Run, res.Epoch = &r.draw.pool, snap.model, r.id, snap.epoch
 	}
 	if blank {

@@ -105,20 +105,24 @@ var errNotFound = errors.New("not found")
 type liveSource struct{ m *manager }
 
 // Run returns a live run's series at full resolution.
-func (l liveSource) Run(_ context.Context, id string) (RunData, error) {
+func (l liveSource) Run(ctx context.Context, id string) (RunData, error) {
 	r, err := l.m.get(id)
 	if err != nil {
 		return RunData{}, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
 	}
-	return liveRunData(r), nil
+	return l.m.runData(ctx, r) // persist.go: a run of an earlier session from the store
 }
 
 // Sweep returns every live run of sweep id.
-func (l liveSource) Sweep(_ context.Context, id string) ([]RunData, error) {
+func (l liveSource) Sweep(ctx context.Context, id string) ([]RunData, error) {
 	var out []RunData
 	for _, r := range l.m.list() {
 		if r.sweep == id {
-			out = append(out, liveRunData(r))
+			d, err := l.m.runData(ctx, r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d)
 		}
 	}
 	if len(out) == 0 {
@@ -133,7 +137,11 @@ func (l liveSource) Model(_ context.Context, id string) (*mnist.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
 	}
-	m := r.trainer.Snapshot()
+	snap, err := r.snapshot() // a run of an earlier session: its saved weights (persist.go)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", err, errNotFound)
+	}
+	m := snap.model
 	if m == nil {
 		return nil, fmt.Errorf("server: run %s has no weights yet: %w", id, errNotFound)
 	}

@@ -33,6 +33,8 @@ const (
 	CmdSubscribe   = "subscribe"   // Subscribe
 	CmdUnsubscribe = "unsubscribe" // RunCommand
 	CmdList        = "list"        // List
+	CmdRestart     = "restart"     // RunCommand: continue an interrupted run (Restart)
+	CmdRename      = "rename"      // Rename
 )
 
 // Event types, sent by the server.
@@ -110,6 +112,39 @@ type RunCommand struct {
 	Run  string `json:"run"`
 }
 
+// Restart (a RunCommand of type "restart") continues an interrupted or
+// stopped run from the checkpoint saved at its last finished epoch, or from
+// its start when it finished none. Only runs kept in the store (descent serve
+// --data-dir) can restart. A run that was alive when the server stopped or
+// died is listed after the next start with status "interrupted" and a
+// statusText such as "interrupted in epoch 3 (was running)". The run keeps its
+// id; it goes back to "queued", then "running" (status events to every
+// page), and with the same seed it ends exactly as a run that was never
+// interrupted. Steps and epochs recorded after the checkpoint are dropped.
+// A page that watches the run subscribes to it again after its status event.
+//
+//	{"type":"restart","req":4,"run":"r7"}
+//
+// Runs from earlier sessions (loaded from the store at start) have no
+// trainer: their history comes from the store, down-sampled to at most
+// Limits.HistoryPoints points that keep each bucket's lowest and highest loss
+// (so without lossMin and lossMax), and only their last epoch carries the
+// samples' predictions.
+
+// Rename gives a run a new label, kept in the store; every page gets a
+// status event with it.
+//
+//	{"type":"rename","run":"r7","name":"α = 0.1, the report's"}
+type Rename struct {
+	Type string `json:"type"`
+	Req  int64  `json:"req,omitempty"`
+	Run  string `json:"run"`
+	Name string `json:"name"` // 1 to MaxName characters
+}
+
+// MaxName bounds a run's name given by Rename, in characters.
+const MaxName = 80
+
 // Subscribe asks for a run's history and then its live stream. With weights,
 // the first layer's images come too (at most WeightsHz a second). A page that
 // reconnects sends from, the last step it holds, and gets only the steps
@@ -177,7 +212,7 @@ type RunInfo struct {
 	Sweep         string        `json:"sweep,omitempty"` // runs started together share it
 	Label         string        `json:"label,omitempty"`
 	Config        mnist.Config  `json:"config"`
-	Status        string        `json:"status"` // queued, running, paused, done, stopped, diverged
+	Status        string        `json:"status"` // queued, running, paused, done, stopped, diverged, interrupted
 	StatusText    string        `json:"statusText"`
 	DivergedAt    int           `json:"divergedAt,omitempty"`
 	StepsPerEpoch int           `json:"stepsPerEpoch"`

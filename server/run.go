@@ -48,6 +48,8 @@ type Run struct {
 	wbuf        []float32 // training goroutine only
 
 	draw runDraw // the drawing panel's weights and predictors (draw.go)
+
+	st runStore // its place in the run store (persist.go)
 }
 
 // prepared is a message encoded once for every page.
@@ -76,7 +78,7 @@ func newRun(id, sweep, label string, t *mnist.Trainer, m *manager) *Run {
 
 // hooks are the training loop's callbacks; they never block.
 func (r *Run) hooks() mnist.Hooks {
-	return mnist.Hooks{Step: r.onStep, Epoch: r.onEpoch}
+	return r.persistHooks(mnist.Hooks{Step: r.onStep, Epoch: r.onEpoch})
 }
 
 func (r *Run) onStep(ev mnist.StepEvent) {
@@ -161,10 +163,14 @@ func (r *Run) setState(s string) {
 	r.version++
 	r.mu.Unlock()
 	r.m.changed()
+	r.persistStatus()
 }
 
 // finish records the run's end.
 func (r *Run) finish(res mnist.Result, err error) {
+	if serr := r.persistFinish(res); err == nil {
+		err = serr
+	}
 	r.mu.Lock()
 	r.state, r.result, r.paused = res.Status, &res, false
 	if err != nil {
@@ -204,6 +210,7 @@ func (r *Run) control(paused bool, act func()) error {
 	r.version++
 	r.mu.Unlock()
 	r.m.changed()
+	r.persistStatus()
 	return nil
 }
 
@@ -234,14 +241,19 @@ func (r *Run) info() RunInfo {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	in := RunInfo{ID: r.id, Sweep: r.sweep, Label: r.label, Config: r.cfg, Status: r.state,
-		StatusText: r.state, StepsPerEpoch: t.StepsPerEpoch(), TotalSteps: t.TotalSteps(),
-		Progress: t.Progress(), Paused: r.paused, Error: r.errText}
+		StatusText: r.state, Paused: r.paused, Error: r.errText}
+	if t != nil {
+		in.StepsPerEpoch, in.TotalSteps, in.Progress = t.StepsPerEpoch(), t.TotalSteps(), t.Progress()
+	}
 	if r.state == StatusRunning && r.paused {
 		in.Status, in.StatusText = StatusPaused, StatusPaused
 	}
 	if r.result != nil {
 		res := *r.result
 		in.Result, in.StatusText, in.DivergedAt = &res, res.StatusText(), res.DivergedAt
+	}
+	if t == nil {
+		r.storedInfo(&in) // a stored run (persist.go)
 	}
 	return in
 }

@@ -32,6 +32,8 @@ type manager struct {
 	nextSweep int
 	version   atomic.Int64 // bumped on every create, status change and delete
 
+	keep keeper // the run store (persist.go)
+
 	trace  bool   // record each step's time, for the latency benchmark
 	notify func() // called after each publication
 }
@@ -72,20 +74,17 @@ func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
 		return nil, fieldErr("", fmt.Sprintf("at most %d runs kept", MaxKeptRuns),
 			"%d runs are kept, too many still training for %d more; stop or delete some", len(m.runs), len(cfgs))
 	}
-	sweep := ""
-	if len(cfgs) > 1 {
-		m.nextSweep++
-		sweep = fmt.Sprintf("s%d", m.nextSweep)
-	}
-	runs := make([]*Run, 0, len(cfgs))
+	trainers := make([]*mnist.Trainer, len(cfgs))
 	for i, cfg := range cfgs {
 		t, err := mnist.NewTrainer(cfg, m.train, m.test)
 		if err != nil {
 			return nil, fieldErr("config", "", "%v", err)
 		}
-		m.nextRun++
-		r := newRun(fmt.Sprintf("r%d", m.nextRun), sweep, labels[i], t, m)
-		runs = append(runs, r)
+		trainers[i] = t
+	}
+	runs, err := m.newRuns(trainers, labels) // persist.go: ids, and the store
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range runs {
 		m.runs = append(m.runs, r)
@@ -165,6 +164,9 @@ func (m *manager) remove(id string) error {
 		return err
 	}
 	r.cancel()
+	if err := m.unstore(r); err != nil { // persist.go
+		return err
+	}
 	m.mu.Lock()
 	for i, x := range m.runs {
 		if x == r {

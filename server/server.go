@@ -22,6 +22,7 @@ import (
 
 	"descent/mnist"
 	"descent/optim"
+	"descent/server/store"
 	"descent/web"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	// Models are saved networks that answer drawings beside the runs, by
 	// name (LoadModels); may be nil.
 	Models map[string]*mnist.Model
+	// Store keeps every run, its steps, epochs and checkpoints (persist.go);
+	// if nil, runs live in memory only. Call Restore after New.
+	Store *store.Store
 }
 
 // Server is the live page's http.Handler: the page, its websocket, and the
@@ -75,6 +79,7 @@ func New(cfg Config) *Server {
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = newSurfaceCache()
 	s.models = savedModels(cfg.Models)
+	s.runs.keep.st = cfg.Store
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}

@@ -58,7 +58,7 @@ type validator struct {
 
 // commandTypes lists the command types for error messages.
 var commandTypes = strings.Join([]string{CmdStart, CmdSweep, CmdPause, CmdResume, CmdStop,
-	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList, CmdPredict,
+	CmdDelete, CmdSubscribe, CmdUnsubscribe, CmdList, CmdPredict, CmdRestart, CmdRename,
 	CmdTrajStart, CmdTrajControl, CmdTrajDelete}, ", ")
 
 // parse decodes one frame into a command struct (*Start, *Sweep, *RunCommand,
@@ -88,8 +88,10 @@ func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err erro
 		cmd = new(Start)
 	case CmdSweep:
 		cmd = new(Sweep)
-	case CmdPause, CmdResume, CmdStop, CmdDelete, CmdUnsubscribe:
+	case CmdPause, CmdResume, CmdStop, CmdDelete, CmdUnsubscribe, CmdRestart:
 		cmd = new(RunCommand)
+	case CmdRename:
+		cmd = new(Rename)
 	case CmdSubscribe:
 		cmd = new(Subscribe)
 	case CmdList:
@@ -168,6 +170,8 @@ func (v validator) check(cmd any) error {
 		return err
 	case *RunCommand:
 		return checkRunID(c.Run)
+	case *Rename:
+		return checkRename(c)
 	case *Predict:
 		return checkPredict(c)
 	case *TrajStart:
