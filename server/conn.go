@@ -48,6 +48,9 @@ type conn struct {
 	draw drawSlot // the drawing waiting for a prediction (draw.go)
 
 	trajs trajSets // the surface explorer's trajectory sets (traj.go)
+
+	role string     // RoleControl or RoleWatch (access.go)
+	lim  connLimits // reader-owned: its rate and its runs (limits.go)
 }
 
 // subscription is a page's cursor in one run.
@@ -82,7 +85,7 @@ func (c *conn) send(v any) { c.enqueue(func() error { return c.write(v) }) }
 func (c *conn) readLoop() {
 	defer c.s.hub.wg.Done()
 	defer c.stop()
-	c.ws.SetReadLimit(maxMessageSize)
+	c.ws.SetReadLimit(c.s.validator.hardLimit())
 	_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
@@ -90,11 +93,12 @@ func (c *conn) readLoop() {
 		if err != nil {
 			return
 		}
-		frame, err := io.ReadAll(io.LimitReader(r, MaxPredictBytes+1))
+		limit := c.s.validator.readLimit()
+		frame, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 		if err != nil {
 			return
 		}
-		if len(frame) > MaxPredictBytes {
+		if len(frame) > limit {
 			n, err := io.Copy(io.Discard, r)
 			if err != nil {
 				return
@@ -114,7 +118,9 @@ func (c *conn) writeLoop() {
 	ping := time.NewTicker(pingPeriod)
 	defer flush.Stop()
 	defer ping.Stop()
-	if c.write(c.s.hello()) != nil {
+	hello := c.s.hello()
+	hello.Role = c.role
+	if c.write(hello) != nil {
 		return
 	}
 	c.seen = c.s.runs.version.Load()

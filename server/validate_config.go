@@ -31,8 +31,8 @@ func (v validator) config(rc RunConfig, name func(string) string) (mnist.Config,
 	if cfg.Batch, err = rangeInt(name("batch"), rc.Batch, 1, mnist.MaxBatch); err != nil {
 		return cfg, err
 	}
-	if cfg.Epochs, err = rangeInt(name("epochs"), rc.Epochs, 1, mnist.MaxEpochs); err != nil {
-		return cfg, err
+	if cfg.Epochs, err = rangeInt(name("epochs"), rc.Epochs, 1, v.lim().MaxEpochs); err != nil {
+		return cfg, limited(err, "--max-epochs")
 	}
 	if err := v.checkSteps(cfg.Batch, cfg.Epochs, name("epochs")); err != nil {
 		return cfg, err

@@ -27,8 +27,8 @@ func (v validator) trajStart(c *TrajStart) (optim.Function, []optim.Config, erro
 				"%g is out of range", x)
 		}
 	}
-	if _, err := rangeInt("steps", &c.Steps, 1, MaxTrajSteps); err != nil {
-		return fn, nil, err
+	if _, err := rangeInt("steps", &c.Steps, 1, v.lim().MaxTrajSteps); err != nil {
+		return fn, nil, limited(err, "--max-traj-steps")
 	}
 	if !finite(c.Tol) || c.Tol < 0 || c.Tol > 1e3 {
 		return fn, nil, fieldErr("tol", "a number from 0 to 1000", "%g is out of range", c.Tol)

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+
+	"descent/server"
+)
+
+// classroom holds the flags of `descent serve` for a classroom: the tokens
+// and the limits (server/access.go, server/limits.go).
+type classroom struct {
+	token, watch string
+	limits       server.Limits
+	resolved     *server.Access
+}
+
+// classroomFlags registers the access and limit flags on fs.
+func classroomFlags(fs *flag.FlagSet) *classroom {
+	c := &classroom{}
+	fs.StringVar(&c.token, "token", "", "the teacher's token, which controls everything; generated when another address than loopback is bound")
+	fs.StringVar(&c.watch, "watch-token", "", "the students' token: watch runs, draw and explore surfaces, but not start or stop runs; generated with --token")
+	l := &c.limits
+	fs.IntVar(&l.MaxQueued, "max-queued", server.DefaultMaxQueued, "runs that may wait for a training slot")
+	fs.IntVar(&l.MaxRunsPerConn, "max-runs-per-conn", server.DefaultMaxRunsPerConn, "unfinished runs that one page may have started")
+	fs.IntVar(&l.MaxEpochs, "max-epochs", server.DefaultMaxEpochs, "epochs of one run")
+	fs.IntVar(&l.MaxParams, "max-params", server.DefaultMaxParams, "weights and biases of one network")
+	fs.IntVar(&l.MaxTrajSteps, "max-traj-steps", server.MaxTrajSteps, "steps of one trajectory of the surface explorer")
+	fs.IntVar(&l.MaxMessage, "max-message", server.DefaultMaxMessage, "bytes of one command (a drawing may take 128 KiB)")
+	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
+	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")
+	return c
+}
+
+// check refuses bad tokens and limits out of range.
+func (c *classroom) check() error {
+	if err := c.limits.Check(); err != nil {
+		return err
+	}
+	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
+		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns} {
+		if l < 1 {
+			return fmt.Errorf("server: each --max-… flag must be at least 1")
+		}
+	}
+	if c.limits.MaxRate <= 0 {
+		return fmt.Errorf("server: --max-rate must be positive")
+	}
+	for flag, tok := range map[string]string{"--token": c.token, "--watch-token": c.watch} {
+		if tok != "" {
+			if err := server.CheckToken(flag, tok); err != nil {
+				return err
+			}
+		}
+	}
+	if c.token != "" && c.token == c.watch {
+		return fmt.Errorf("server: --token and --watch-token must differ")
+	}
+	return nil
+}
+
+// access returns the tokens: none on loopback without flags; else the
+// given ones, and random ones for those not given.
+func (c *classroom) access(addr net.Addr) server.Access {
+	if c.resolved != nil {
+		return *c.resolved
+	}
+	a := server.Access{Token: c.token, WatchToken: c.watch}
+	if !isLoopback(addr) || !a.Open() {
+		if a.Token == "" {
+			a.Token = server.NewToken()
+		}
+		if a.WatchToken == "" {
+			a.WatchToken = server.NewToken()
+		}
+	}
+	c.resolved = &a
+	return a
+}
+
+// isLoopback reports whether addr accepts connections from this machine only.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// announce prints the links to share, on stdout and in the log.
+func (c *classroom) announce(stdout io.Writer, log *slog.Logger, addr net.Addr) {
+	a := c.access(addr)
+	hosts := shareHosts(addr)
+	if a.Open() {
+		fmt.Fprintf(stdout, "descent: serving on http://%s (Ctrl-C to stop)\n", hosts[0])
+		log.Info("serving", "url", "http://"+hosts[0])
+		return
+	}
+	link := func(host, tok string) string { return "http://" + host + "/?token=" + url.QueryEscape(tok) }
+	where := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		where = fmt.Sprintf("port %d of every address of this machine", tcp.Port)
+	}
+	fmt.Fprintf(stdout, "descent: serving on %s (Ctrl-C to stop); the links to share:\n", where)
+	for _, h := range hosts {
+		fmt.Fprintf(stdout, "  teacher (controls everything): %s\n", link(h, a.Token))
+		fmt.Fprintf(stdout, "  students (watch and draw):     %s\n", link(h, a.WatchToken))
+		log.Info("serving", "teacher", link(h, a.Token), "watch", link(h, a.WatchToken))
+	}
+}
+
+// shareHosts returns host:port for the links: the address itself, or for an
+// unspecified one (0.0.0.0, ::) this machine's non-loopback IPv4 addresses.
+func shareHosts(addr net.Addr) []string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return []string{addr.String()}
+	}
+	port := fmt.Sprint(tcp.Port)
+	var hosts []string
+	if ifs, err := net.InterfaceAddrs(); err == nil {
+		for _, ia := range ifs {
+			if n, ok := ia.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil {
+				hosts = append(hosts, net.JoinHostPort(n.IP.String(), port))
+			}
+		}
+	}
+	if len(hosts) == 0 {
+		hosts = []string{net.JoinHostPort("127.0.0.1", port)}
+	}
+	return hosts
+}

@@ -1,0 +1,282 @@
+package server
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"descent/mnist"
+)
+
+// The limits that let a classroom lean on one server. Each is a flag of
+// `descent serve`; a command that would pass one gets an Error event that
+// names the limit and its flag, and the connection stays open. They are sent
+// in Hello.Limits (protocol.go), beside the ranges of the page's controls.
+
+// Defaults of the configurable limits (Config.Limits).
+const (
+	// DefaultMaxEpochs bounds a run's epochs: mnist's own bound, as MaxSteps
+	// bounds a run's length anyway. A lesson may want fewer.
+	DefaultMaxEpochs = mnist.MaxEpochs
+	// DefaultMaxQueued is the number of runs that may wait for a training slot.
+	DefaultMaxQueued = 32
+	// DefaultMaxRunsPerConn is the number of unfinished runs (queued, training
+	// or paused) that one page may have started: a sweep of MaxSweep fits.
+	DefaultMaxRunsPerConn = 16
+	// DefaultMaxParams bounds a network's weights and biases: 4 M float64s are
+	// 32 MB, and an optimizer such as Adam keeps two more copies.
+	DefaultMaxParams = 4_000_000
+	// DefaultMaxMessage bounds a command frame in bytes (MaxCommandBytes); a
+	// drawing may take MaxPredictBytes.
+	DefaultMaxMessage = MaxCommandBytes
+	// DefaultMaxRate is the commands a page may send a second on average; the
+	// page sends at most 20 drawings a second.
+	DefaultMaxRate = 50
+	// DefaultRateBurst is how many commands a page may send at once, such as
+	// the subscriptions after a reconnect.
+	DefaultRateBurst = 100
+	// DefaultMaxConns bounds the open websockets.
+	DefaultMaxConns = 256
+	// maxMessageCeiling bounds --max-message: the hard frame limit is twice it.
+	maxMessageCeiling = 8 << 20
+	// floodFor is how long a page may keep sending faster than its rate before
+	// the server closes its connection.
+	floodFor = 10 * time.Second
+)
+
+// withDefaults returns l with each zero limit set to its default.
+func (l Limits) withDefaults() Limits {
+	def := func(p *int, v int) {
+		if *p <= 0 {
+			*p = v
+		}
+	}
+	def(&l.MaxEpochs, DefaultMaxEpochs)
+	def(&l.MaxQueued, DefaultMaxQueued)
+	def(&l.MaxRunsPerConn, DefaultMaxRunsPerConn)
+	def(&l.MaxParams, DefaultMaxParams)
+	def(&l.MaxTrajSteps, MaxTrajSteps)
+	def(&l.MaxMessage, DefaultMaxMessage)
+	def(&l.RateBurst, DefaultRateBurst)
+	def(&l.MaxConns, DefaultMaxConns)
+	if l.MaxRate <= 0 {
+		l.MaxRate = DefaultMaxRate
+	}
+	l.MaxEpochs = min(l.MaxEpochs, mnist.MaxEpochs)
+	l.MaxMessage = min(l.MaxMessage, maxMessageCeiling)
+	return l
+}
+
+// Check reports the first limit outside its allowed range, for the flags.
+func (l Limits) Check() error {
+	switch {
+	case l.MaxEpochs < 0 || l.MaxEpochs > mnist.MaxEpochs:
+		return fmt.Errorf("server: --max-epochs %d is out of range (allowed: 1 to %d)", l.MaxEpochs, mnist.MaxEpochs)
+	case l.MaxMessage < 0 || l.MaxMessage > maxMessageCeiling:
+		return fmt.Errorf("server: --max-message %d is out of range (allowed: 1 to %d bytes)", l.MaxMessage, maxMessageCeiling)
+	case l.MaxTrajSteps < 0 || l.MaxTrajSteps > 10_000_000:
+		return fmt.Errorf("server: --max-traj-steps %d is out of range (allowed: 1 to 10000000)", l.MaxTrajSteps)
+	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0:
+		return fmt.Errorf("server: limits must be positive")
+	}
+	return nil
+}
+
+// limited adds the flag that sets a limit to an error's allowed range.
+func limited(err error, flag string) error {
+	if fe, ok := err.(*FieldError); ok {
+		fe.Allowed += " (" + flag + ")"
+	}
+	return err
+}
+
+// The validator's limits: those of the server, or the defaults.
+func (v validator) lim() Limits {
+	if v.limits == nil {
+		return Limits{}.withDefaults()
+	}
+	return *v.limits
+}
+
+// frameLimit is the largest frame allowed for a command type: a drawing
+// may take MaxPredictBytes.
+func (v validator) frameLimit(typ string) int {
+	if typ == CmdPredict {
+		return max(MaxPredictBytes, v.lim().MaxMessage)
+	}
+	return v.lim().MaxMessage
+}
+
+// readLimit is the largest frame that is read and answered; larger ones up
+// to hardLimit are discarded with an error.
+func (v validator) readLimit() int { return max(MaxPredictBytes, v.lim().MaxMessage) }
+
+// hardLimit is the frame size that closes the connection.
+func (v validator) hardLimit() int64 { return max(maxMessageSize, 2*int64(v.readLimit())) }
+
+// Params returns the weights and biases of a network: Σ (inₗ + 1)·outₗ.
+func Params(a mnist.Arch) int {
+	n, in := 0, mnist.InputSize
+	for _, h := range append(append([]int(nil), a.Hidden...), mnist.Classes) {
+		n += (in + 1) * h
+		in = h
+	}
+	return n
+}
+
+// checkSize refuses a network with more than MaxParams parameters.
+func (l Limits) checkSize(field string, rc RunConfig) error {
+	arch := mnist.DefaultConfig().Arch
+	if rc.Arch != nil {
+		arch = *rc.Arch
+	}
+	if n := Params(arch); n > l.MaxParams {
+		return fieldErr(field, fmt.Sprintf("at most %d parameters (--max-params)", l.MaxParams),
+			"the network %v has %d parameters; use fewer or smaller hidden layers", arch.Hidden, n)
+	}
+	return nil
+}
+
+// gate is the server's shared state for the limits: the open websockets and
+// a lock that makes checking and creating runs one step.
+type gate struct {
+	conns atomic.Int64
+	mu    sync.Mutex // held across the check and the creation of runs
+}
+
+// enter reserves a websocket, or reports false when MaxConns are open.
+func (g *gate) enter(max int) bool {
+	if g.conns.Add(1) > int64(max) {
+		g.conns.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (g *gate) leave() { g.conns.Add(-1) }
+
+// connLimits is a connection's share of the limits; only its reader uses it.
+type connLimits struct {
+	started []*Run // runs this page started, unfinished when last looked
+
+	tokens     float64   // the rate's token bucket
+	last       time.Time // when tokens was last filled
+	warned     time.Time // when the last rate error was sent
+	floodStart time.Time // first refused frame of the current flood
+	lastDrop   time.Time
+	kicked     bool
+}
+
+// admit takes a token from the page's bucket, which fills at MaxRate a
+// second up to RateBurst. A refused frame is dropped; the page gets one
+// error a second, and after floodFor of refusals its connection is closed.
+func (c *conn) admit() bool {
+	l, cl := c.s.limits, &c.lim
+	now := time.Now()
+	if cl.last.IsZero() {
+		cl.tokens = float64(l.RateBurst)
+	} else {
+		cl.tokens = min(float64(l.RateBurst), cl.tokens+now.Sub(cl.last).Seconds()*l.MaxRate)
+	}
+	cl.last = now
+	if cl.tokens >= 1 {
+		cl.tokens--
+		return true
+	}
+	if cl.kicked {
+		return false
+	}
+	if cl.floodStart.IsZero() || now.Sub(cl.lastDrop) > time.Second {
+		cl.floodStart = now
+	}
+	cl.lastDrop = now
+	if now.Sub(cl.floodStart) > c.s.floodFor {
+		cl.kicked = true
+		c.s.log.Warn("server: closing a flooding connection", "remote", c.ws.RemoteAddr().String())
+		c.enqueue(func() error {
+			msg := websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "server: too many messages for too long (--max-rate)")
+			_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			return fmt.Errorf("server: flooding")
+		})
+		return false
+	}
+	if now.Sub(cl.warned) >= time.Second {
+		cl.warned = now
+		c.send(Error{Type: EvError, Allowed: fmt.Sprintf("at most %g messages a second, %d at once (--max-rate)", l.MaxRate, l.RateBurst),
+			Message: "too many messages: some were dropped"})
+	}
+	return false
+}
+
+// vet returns the error that refuses a parsed command, if any: the role's
+// first (access.go), then the parser's, then the limits'.
+func (c *conn) vet(typ string, cmd any, err error) error {
+	if c.role == RoleWatch && controlCommands[typ] {
+		return errWatchOnly(typ)
+	}
+	if err != nil {
+		return err
+	}
+	switch cmd := cmd.(type) {
+	case *Start:
+		return c.s.limits.checkSize("config.arch.hidden", cmd.Config)
+	case *Sweep:
+		return c.s.limits.checkSize("base.arch.hidden", cmd.Base)
+	}
+	return nil
+}
+
+// createRuns creates runs unless they would pass MaxQueued or
+// MaxRunsPerConn.
+func (c *conn) createRuns(cfgs []mnist.Config, labels []string) ([]*Run, error) {
+	g, l := &c.s.gate, c.s.limits
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	live := c.lim.started[:0]
+	for _, r := range c.lim.started {
+		if !r.finished() {
+			live = append(live, r)
+		}
+	}
+	clear(c.lim.started[len(live):])
+	c.lim.started = live
+	if len(live)+len(cfgs) > l.MaxRunsPerConn {
+		return nil, fieldErr("", fmt.Sprintf("at most %d unfinished runs per page (--max-runs-per-conn)", l.MaxRunsPerConn),
+			"this page has %d runs queued or training, too many for %d more; wait for one to end or stop one", len(live), len(cfgs))
+	}
+	unfinished := 0
+	for _, r := range c.s.runs.list() {
+		if !r.finished() {
+			unfinished++
+		}
+	}
+	if queued := unfinished + len(cfgs) - c.s.cfg.Concurrent; queued > l.MaxQueued {
+		return nil, fieldErr("", fmt.Sprintf("at most %d runs queued (--max-queued) behind %d training (--max-runs)", l.MaxQueued, c.s.cfg.Concurrent),
+			"%d runs are queued or training, too many for %d more; wait for one to end or stop one", unfinished, len(cfgs))
+	}
+	runs, err := c.s.runs.create(cfgs, labels)
+	if err == nil {
+		c.lim.started = append(c.lim.started, runs...)
+	}
+	return runs, err
+}
+
+// helloLimits are the limits sent in hello.
+func (s *Server) helloLimits(trainN int) Limits {
+	l := s.limits
+	l.MaxBatch = max(min(mnist.MaxBatch, trainN), 1)
+	l.MaxHiddenUnits, l.MaxHiddenLayers, l.MaxLR = mnist.MaxHiddenUnits, mnist.MaxHiddenLayers, mnist.MaxLR
+	l.MaxSteps, l.MaxSweep, l.MaxRuns, l.Concurrent = MaxSteps, MaxSweep, MaxKeptRuns, s.cfg.Concurrent
+	l.MaxSeed, l.MaxEvalLimit, l.TrainSize, l.HistoryPoints = MaxSeed, 10000, trainN, HistoryPoints
+	return l
+}
+
+// surfaceLimits are the surface explorer's limits sent in hello.
+func (s *Server) surfaceLimits() SurfaceLimits {
+	l := surfaceLimits()
+	l.MaxSteps = s.limits.MaxTrajSteps
+	return l
+}
