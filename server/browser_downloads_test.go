@@ -79,7 +79,7 @@ func TestBrowserDownloads(t *testing.T) {
 
 	// Compare: a sweep of two rates, then the overlay's menu.
 	b.run(chromedp.Click(chromedp.CSS(`#tab-compare`)),
-		chromedp.SetValue(chromedp.CSS(`#view-compare input[name=rates]`), "0.05, 0.5, 50"),
+		chromedp.SetValue(chromedp.CSS(`#view-compare input[name=rates]`), "0.05, 0.5, 500"),
 		chromedp.SetValue(chromedp.CSS(`#view-compare input[name=epochs]`), "1"),
 		chromedp.Click(chromedp.CSS(`#view-compare button[type=submit]`)))
 	b.waitJS("sweep ended", `(() => { const rs = [...window.descent.store.runs.values()].filter(r => r.info.sweep);
