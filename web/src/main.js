@@ -33,6 +33,8 @@ const views = {
 let built = false;
 
 store.on((kind, ev) => {
+  // A watch-only link (hello.role "watch") hides the controls that start or change runs (style.css).
+  if (kind === "hello") document.body.dataset.role = store.hello.role || "control";
   if (kind === "hello" && !built) {
     built = true;
     views.train.build();
