@@ -10,9 +10,9 @@ import (
 
 // runsCSVHeader names the columns of a run or sweep export. Every row
 // carries its run's settings, so that the file filters and pivots without
-// a second table; record says whether the row is a "step" (loss, grad_norm,
-// update_ratio, lr_step) or an "epoch" (train_loss, test_loss,
-// test_accuracy). A cell that does not apply is empty, and so is a value
+// a second table; record says whether the row is a "step" (the epoch it is
+// in, loss, grad_norm, update_ratio, lr_step) or an "epoch" (train_loss,
+// test_loss, test_accuracy after it). A cell that does not apply is empty, and so is a value
 // that is not finite. The JSON export also has the optimizer's
 // hyperparameters, the schedule and each epoch's confusion matrix.
 var runsCSVHeader = []string{"run", "sweep", "label", "arch", "optimizer", "lr", "batch", "epochs", "seed", "status",
@@ -32,7 +32,7 @@ func writeRunsCSV(w io.Writer, runs []RunData) error {
 			strconv.Itoa(c.Batch), strconv.Itoa(c.Epochs), strconv.FormatUint(c.Seed, 10), r.Status})
 		s := r.Steps
 		for i := range s.Step {
-			copy(row[10:], []string{"step", strconv.Itoa(s.Step[i]), "", fmtFloat(s.Loss[i]), fmtFloat(s.GradNorm[i]),
+			copy(row[10:], []string{"step", strconv.Itoa(s.Step[i]), epochOf(s.Step[i], r.StepsPerEpoch), fmtFloat(s.Loss[i]), fmtFloat(s.GradNorm[i]),
 				fmtFloat(s.UpdateRatio[i]), fmtFloat(s.LR[i]), "", "", ""})
 			if err := cw.Write(row); err != nil {
 				return err
@@ -48,6 +48,15 @@ func writeRunsCSV(w io.Writer, runs []RunData) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// epochOf is the 1-based epoch of a step, or "" when the steps per epoch
+// are not known.
+func epochOf(step, perEpoch int) string {
+	if perEpoch <= 0 || step < 1 {
+		return ""
+	}
+	return strconv.Itoa((step-1)/perEpoch + 1)
 }
 
 // fmtFloat is v in strconv's shortest round-trip form, or "" when v is not

@@ -23,8 +23,10 @@ type RunData struct {
 	Config     mnist.Config `json:"config"`
 	Status     string       `json:"status"`
 	DivergedAt int          `json:"divergedAt,omitempty"`
-	Steps      StepColumns  `json:"steps"`
-	Epochs     []EpochRow   `json:"epochs"`
+	// StepsPerEpoch is ⌈N/B⌉, the steps of one pass; 0 when not known.
+	StepsPerEpoch int         `json:"stepsPerEpoch,omitempty"`
+	Steps         StepColumns `json:"steps"`
+	Epochs        []EpochRow  `json:"epochs"`
 }
 
 // StepColumns are a run's steps, one column per metric; Step[i] is the
@@ -153,7 +155,8 @@ func (l liveSource) Model(_ context.Context, id string) (*mnist.Model, error) {
 // page shows.
 func liveRunData(r *Run) RunData {
 	in := r.info()
-	d := RunData{ID: r.id, Sweep: r.sweep, Label: r.label, Config: r.cfg, Status: in.StatusText, DivergedAt: in.DivergedAt}
+	d := RunData{ID: r.id, Sweep: r.sweep, Label: r.label, Config: r.cfg, Status: in.StatusText, DivergedAt: in.DivergedAt,
+		StepsPerEpoch: in.StepsPerEpoch}
 	n := r.steps.len()
 	s := StepColumns{Step: make([]int, n), Loss: make(Floats, n), GradNorm: make(Floats, n),
 		UpdateRatio: make(Floats, n), LR: make(Floats, n)}
@@ -248,7 +251,8 @@ func StoreRun(ctx context.Context, st *store.Store, id int64) (RunData, error) {
 	if err != nil {
 		return RunData{}, err
 	}
-	d := RunData{ID: strconv.FormatInt(r.ID, 10), Label: r.Name, Config: r.Config, Status: r.StatusText}
+	d := RunData{ID: strconv.FormatInt(r.ID, 10), Label: r.Name, Config: r.Config, Status: r.StatusText,
+		StepsPerEpoch: r.StepsPerEpoch}
 	if d.Status == "" {
 		d.Status = r.Status
 	}

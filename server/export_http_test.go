@@ -84,7 +84,16 @@ func TestExportSweepRoundTrip(t *testing.T) {
 	if cd := w.Header().Get("Content-Disposition"); cd != `attachment; filename="descent-sweep-`+sweep+`.csv"` {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
+	csvText := w.Body.String()
 	compareRuns(t, "CSV", readRunsCSV(t, w.Body), want, false)
+	if want[0].StepsPerEpoch != 8 {
+		t.Errorf("steps per epoch = %d, want 256/32 = 8", want[0].StepsPerEpoch)
+	}
+	for _, line := range strings.Split(csvText, "\n") { // step 9 is the first of epoch 2
+		if f := strings.Split(line, ","); len(f) > 12 && f[10] == "step" && f[11] == "9" && f[12] != "2" {
+			t.Errorf("step 9 of run %s is in epoch %q, want 2", f[0], f[12])
+		}
+	}
 }
 
 // readRunsCSV parses writeRunsCSV's output back into runs (without the
