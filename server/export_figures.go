@@ -112,6 +112,9 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 		prefix = legend(runs[0])
 	}
 	m := meta(runs, prefix, o.Lang)
+	if err := hasData(kind, runs); err != nil {
+		return nil, err
+	}
 	switch kind {
 	case "loss":
 		return figures.LossFigure(lossSeries(runs[0]), o.Smoothing, m)
@@ -153,6 +156,30 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 		return figures.CompareFigure(ss, m)
 	}
 	return nil, fmt.Errorf("server: unknown figure kind %q; want one of %s", kind, strings.Join(append(slices.Clone(RunKinds), SweepKinds[:2]...), ", "))
+}
+
+// hasData returns an error wrapping errNotFound when no run has what kind
+// draws yet: a step for the loss curves, an epoch for accuracy.
+func hasData(kind string, runs []RunData) error {
+	for _, r := range runs {
+		switch kind {
+		case "loss", "sweep", "compare":
+			if len(r.Steps.Step) > 0 {
+				return nil
+			}
+		case "accuracy":
+			if len(r.Epochs) > 0 {
+				return nil
+			}
+		default:
+			return nil
+		}
+	}
+	what := "step"
+	if kind == "accuracy" {
+		what = "evaluated epoch"
+	}
+	return fmt.Errorf("server: run %s has no %s yet: %w", runs[0].ID, what, errNotFound)
 }
 
 // epochWord says which epoch a confusion matrix is from.

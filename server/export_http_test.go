@@ -226,6 +226,18 @@ func f32bytes(v []float32) []byte {
 	return b
 }
 
+// TestFigureWithoutData wants a 404's error, not an empty figure, before a
+// run has what the figure draws.
+func TestFigureWithoutData(t *testing.T) {
+	queued := []RunData{{ID: "r7", Config: mnist.DefaultConfig()}}
+	for _, kind := range []string{"loss", "accuracy", "confusion", "weights", "sweep", "compare"} {
+		_, err := Figure(kind, queued, nil, FigureOptions{Lang: "en"})
+		if !IsNotFound(err) || !strings.HasPrefix(err.Error(), "server: run r7 has no ") {
+			t.Errorf("%s of a queued run: %v, want not found", kind, err)
+		}
+	}
+}
+
 func TestExportErrors(t *testing.T) {
 	s, _ := newTestServer(t, 256, 2)
 	runs := finishedSweep(t, s)
