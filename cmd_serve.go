@@ -34,9 +34,11 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "data/mnist", "directory with the MNIST files, as make data fetches them")
 	maxRuns := fs.Int("max-runs", runtime.NumCPU(), "runs that train at once; the rest queue")
 	modelDir := fs.String("models", "", "directory of saved models (*.descent) that answer drawings beside the runs")
+	loadFont := fontFlag(fs) // cmd_font.go
+	// The classroom's tokens and limits (cmd_serve_access.go).
+	class := classroomFlags(fs)
 	defDir, _ := store.DefaultDir()
 	dataDir := fs.String("data-dir", defDir, "folder of the run store: every run, its curves and checkpoints (descent runs lists them)")
-	loadFont := fontFlag(fs) // cmd_font.go
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent serve [flags]\n\nServes the live page: watch training, compare learning rates.\n\nFlags:")
 		fs.PrintDefaults()
@@ -52,6 +54,10 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if err := loadFont(); err != nil {
+		fmt.Fprintf(stderr, "descent serve: %v\n", err)
+		return 2
+	}
+	if err := class.check(); err != nil {
 		fmt.Fprintf(stderr, "descent serve: %v\n", err)
 		return 2
 	}
@@ -92,14 +98,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			log.Error("closing the run store", "err", err)
 		}
 	}()
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: *maxRuns, Logger: log, Models: models, Store: st})
+	srv := server.New(server.Config{Access: class.access(ln.Addr()), Limits: class.limits, Train: train, Test: test, Concurrent: *maxRuns, Logger: log, Models: models, Store: st})
 	if err := srv.Restore(ctx); err != nil {
 		srv.Close()
 		ln.Close()
 		fmt.Fprintf(stderr, "descent serve: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "descent: serving on http://%s (Ctrl-C to stop)\n", ln.Addr())
+	class.announce(stdout, log, ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(stderr, "descent serve: %v\n", err)
 		return 1

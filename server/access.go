@@ -19,7 +19,8 @@ import (
 // that the page's own requests, its websocket included, carry; or in an
 // Authorization: Bearer header, for scripts. The teacher's token controls
 // everything; the watch token (Access.WatchToken) may view runs, draw and
-// explore surfaces, but not start, stop, pause, resume, delete or rename runs.
+// explore surfaces, but not start, stop, pause, resume, restart, delete or
+// rename runs.
 
 // Access holds the tokens; both empty leaves the server open.
 type Access struct {
@@ -35,7 +36,7 @@ const (
 
 // controlCommands are the commands that a watch-only page may not send.
 var controlCommands = map[string]bool{CmdStart: true, CmdSweep: true, CmdPause: true, CmdResume: true,
-	CmdStop: true, CmdDelete: true, "rename": true}
+	CmdStop: true, CmdDelete: true, "rename": true, "restart": true}
 
 func errWatchOnly(typ string) error {
 	return fieldErr("", "viewing runs, drawing and the surface explorer",

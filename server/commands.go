@@ -9,7 +9,11 @@ import (
 // handle parses and carries out one command. Refused commands get an Error
 // event; the connection stays open either way.
 func (c *conn) handle(frame []byte) {
+	if !c.admit() { // limits.go: the rate
+		return
+	}
 	cmd, typ, req, err := c.s.validator.parse(frame)
+	err = c.vet(typ, cmd, err) // limits.go: the role and the limits
 	if err == nil {
 		err = c.do(cmd)
 	}
@@ -70,7 +74,7 @@ func (c *conn) do(cmd any) error {
 
 // create starts runs and answers with one RunCreated each.
 func (c *conn) create(req int64, cfgs []mnist.Config, labels []string) error {
-	runs, err := c.s.runs.create(cfgs, labels)
+	runs, err := c.createRuns(cfgs, labels) // limits.go
 	if err != nil {
 		return err
 	}

@@ -180,6 +180,7 @@ type Hello struct {
 	Functions   []optim.Function     `json:"functions"` // the surface explorer's (protocol_surface.go)
 	Surface     SurfaceLimits        `json:"surface"`
 	Models      []ModelInfo          `json:"models"` // saved models that answer drawings (protocol_draw.go)
+	Role        string               `json:"role"`   // "control", or "watch" for a watch-only link (access.go)
 }
 
 // Limits are the allowed ranges that the page's controls use.
@@ -197,6 +198,16 @@ type Limits struct {
 	MaxEvalLimit    int     `json:"maxEvalLimit"`
 	TrainSize       int     `json:"trainSize"`
 	HistoryPoints   int     `json:"historyPoints"` // points per series in a History event
+
+	// Configurable limits (limits.go), each a flag of descent serve.
+	MaxQueued      int     `json:"maxQueued"`      // runs waiting for a slot (--max-queued)
+	MaxRunsPerConn int     `json:"maxRunsPerConn"` // unfinished runs one page may start (--max-runs-per-conn)
+	MaxParams      int     `json:"maxParams"`      // weights and biases of a network (--max-params)
+	MaxTrajSteps   int     `json:"maxTrajSteps"`   // steps of a trajectory (--max-traj-steps)
+	MaxMessage     int     `json:"maxMessage"`     // bytes of a command frame (--max-message)
+	MaxRate        float64 `json:"maxRate"`        // commands a second (--max-rate)
+	RateBurst      int     `json:"rateBurst"`      // commands at once
+	MaxConns       int     `json:"maxConns"`       // open websockets (--max-conns)
 }
 
 // Samples are the first test images, whose predictions each Epoch event

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -42,6 +43,11 @@ type Config struct {
 	// Store keeps every run, its steps, epochs and checkpoints (persist.go);
 	// if nil, runs live in memory only. Call Restore after New.
 	Store *store.Store
+	// Access holds the tokens that a page needs (access.go); zero leaves the
+	// server open, as on loopback.
+	Access Access
+	// Limits are the limits of limits.go; zero fields take their defaults.
+	Limits Limits
 }
 
 // Server is the live page's http.Handler: the page, its websocket, and the
@@ -58,6 +64,10 @@ type Server struct {
 	instance  string // random, sent in hello
 	surfaces  *surfaceCache
 	models    map[string]*savedModel // Config.Models (models.go)
+	limits    Limits                 // Config.Limits with defaults (limits.go)
+	gate      gate                   // the open websockets; runs are checked and created under its lock
+	floodFor  time.Duration          // how long a page may flood before it is closed
+	etags     etags                  // of the page's files (static.go)
 }
 
 // New returns a server whose runs train on cfg's datasets. Call Close (or
@@ -80,6 +90,8 @@ func New(cfg Config) *Server {
 	s.surfaces = newSurfaceCache()
 	s.models = savedModels(cfg.Models)
 	s.runs.keep.st = cfg.Store
+	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
+	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
 	}
@@ -101,7 +113,16 @@ func (s *Server) routes() {
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+// Every route but /healthz needs a token when Config.Access has one.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/healthz" {
+		var ok bool
+		if r, ok = s.authorize(w, r); !ok { // access.go
+			return
+		}
+	}
+	s.mux.ServeHTTP(w, r)
+}
 
 // Serve serves on ln until ctx ends, then stops every run, closes every
 // websocket and waits for their goroutines before it returns.
@@ -140,25 +161,30 @@ func (s *Server) hello() Hello {
 	trainN := s.validator.trainN
 	return Hello{Type: EvHello, Version: ProtocolVersion, Instance: s.instance, Optimizers: optim.Specs(), Schedules: optim.ScheduleSpecs(),
 		Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(), Samples: s.runs.samples, Runs: s.runs.infos(),
-		Limits: Limits{MaxEpochs: mnist.MaxEpochs, MaxBatch: max(min(mnist.MaxBatch, trainN), 1),
-			MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,
-			MaxSteps: MaxSteps, MaxSweep: MaxSweep, MaxRuns: MaxKeptRuns, Concurrent: s.cfg.Concurrent,
-			MaxSeed: MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: HistoryPoints},
-		Functions: optim.Functions(), Surface: surfaceLimits(), Models: s.modelInfos()}
+		Limits: s.helloLimits(trainN), Functions: optim.Functions(), Surface: s.surfaceLimits(), Models: s.modelInfos()}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.
 func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
+	if !s.gate.enter(s.limits.MaxConns) { // limits.go
+		http.Error(w, fmt.Sprintf("server: %d connections are open, the most allowed (--max-conns); try again later", s.limits.MaxConns),
+			http.StatusServiceUnavailable)
+		return
+	}
 	ws, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		s.gate.leave()
 		return // the upgrader has answered with an HTTP error
 	}
 	c := newConn(s, ws)
+	c.role = roleOf(r.Context())
 	if !s.hub.add(c) {
+		s.gate.leave()
 		ws.Close()
 		return
 	}
 	go func() {
+		defer s.gate.leave()
 		c.readLoop()
 		s.hub.remove(c)
 	}()
@@ -194,8 +220,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/assets/") {
-		w.Header().Set("Cache-Control", "no-cache")
-		http.FileServerFS(s.page).ServeHTTP(w, r)
+		s.serveStatic(w, r) // static.go
 		return
 	}
 	http.NotFound(w, r)

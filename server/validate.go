@@ -53,7 +53,8 @@ func fieldErr(field, allowed, format string, a ...any) *FieldError {
 
 // validator checks commands against the limits of one server.
 type validator struct {
-	trainN int // training images, for the number of steps of a run
+	trainN int     // training images, for the number of steps of a run
+	limits *Limits // the server's (limits.go); nil for the defaults
 }
 
 // commandTypes lists the command types for error messages.
@@ -65,8 +66,8 @@ var commandTypes = strings.Join([]string{CmdStart, CmdSweep, CmdPause, CmdResume
 // *Subscribe or *List), or returns the type it could read, its req, and a
 // *FieldError.
 func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err error) {
-	if len(frame) > MaxPredictBytes {
-		return nil, "", 0, fieldErr("", fmt.Sprintf("at most %d bytes, %d for predict", MaxCommandBytes, MaxPredictBytes),
+	if len(frame) > v.readLimit() {
+		return nil, "", 0, fieldErr("", fmt.Sprintf("at most %d bytes (--max-message), %d for predict", v.frameLimit(""), v.frameLimit(CmdPredict)),
 			"frame of %d bytes is too large", len(frame))
 	}
 	var head struct {
@@ -107,8 +108,8 @@ func (v validator) parse(frame []byte) (cmd any, typ string, req int64, err erro
 	default:
 		return nil, typ, req, fieldErr("type", commandTypes, "unknown command %q", typ)
 	}
-	if limit := frameLimit(typ); len(frame) > limit {
-		return nil, typ, req, fieldErr("", fmt.Sprintf("at most %d bytes", limit), "frame of %d bytes is too large", len(frame))
+	if limit := v.frameLimit(typ); len(frame) > limit {
+		return nil, typ, req, fieldErr("", fmt.Sprintf("at most %d bytes (--max-message)", limit), "frame of %d bytes is too large", len(frame))
 	}
 	if err := decodeStrict(frame, cmd); err != nil {
 		return nil, typ, req, err

@@ -1,0 +1,125 @@
+package server
+
+import (
+	"encoding/base64"
+	"errors"
+	"strings"
+	"testing"
+
+	"descent/mnist"
+)
+
+// Fuzz targets for the two decoders that read what a page sends: the
+// command parser and the drawing decoder. Run them with
+//
+//	go test -run '^$' -fuzz FuzzParseCommand -fuzztime 10s ./server
+//	go test -run '^$' -fuzz FuzzDecodeDrawing -fuzztime 10s ./server
+//
+// Crashers are kept in testdata/fuzz and replayed by go test.
+
+// commandSeeds covers every command type, valid and nearly valid.
+var commandSeeds = []string{
+	`{"type":"start","req":1,"label":"a","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3}}`,
+	`{"type":"start","req":2,"config":{"arch":{"hidden":[100,50],"activation":"relu"},"optimizer":"adam","hyper":{"beta1":0.9},"lr":0.001,"batch":32,"epochs":2,"seed":7,"schedule":{"kind":"step","every":1,"gamma":0.5},"evalLimit":1000}}`,
+	`{"type":"start","req":3,"config":{"optimizer":"sgd","lrRange":true,"lrMin":1e-5,"lrMax":10,"batch":64,"epochs":1}}`,
+	`{"type":"start","config":{"optimizer":"sgd","lr":1e400,"batch":64,"epochs":3}}`,
+	`{"type":"sweep","req":4,"base":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":1},"variants":[{"lr":0.01},{"lr":1,"label":"big"},{"optimizer":"adam","lr":0.001,"hyper":{"beta2":0.99}},{"batch":1}]}`,
+	`{"type":"sweep","base":{},"variants":[]}`,
+	`{"type":"pause","req":5,"run":"r1"}`, `{"type":"resume","run":"r1"}`, `{"type":"stop","run":"r1"}`,
+	`{"type":"delete","run":"r1"}`, `{"type":"unsubscribe","run":"r1"}`, `{"type":"restart","run":"r1"}`,
+	`{"type":"rename","run":"r1","label":"new name"}`,
+	`{"type":"subscribe","req":6,"run":"r1","weights":true,"from":10}`, `{"type":"subscribe","run":"r1","from":-1}`,
+	`{"type":"list","req":7}`,
+	`{"type":"predict","req":8,"run":"","width":28,"height":28,"pixels":"` + base64.StdEncoding.EncodeToString(make([]byte, 784)) + `"}`,
+	`{"type":"predict","model":"m","width":28,"height":28,"pixels":"AAAA"}`,
+	`{"type":"trajStart","req":9,"fn":"rosenbrock","start":[-1.5,2],"steps":2000,"tol":1e-6,"optimizers":[{"method":"adam","params":{"lr":0.05}},{"method":"gd","params":{"lr":0.001}}],"rate":100}`,
+	`{"type":"trajStart","fn":"saddle","fnParams":{"a":1},"start":[1e7,NaN],"steps":0,"tol":-1,"optimizers":[{"method":"newton"}]}`,
+	`{"type":"trajControl","req":10,"traj":"t1","action":"play","rate":50}`, `{"type":"trajControl","traj":"t1","action":"lr","lr":0.1}`,
+	`{"type":"trajDelete","req":11,"traj":"t1"}`,
+	`{"type":"nope"}`, `{"type":7}`, `{}`, `[]`, `null`, `{"type":"list","req":"x"}`, `{"type":"list","extra":1}`,
+	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3},"type":"stop"}`, "\xff\xfe", ``,
+}
+
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range commandSeeds {
+		f.Add([]byte(s))
+	}
+	v := validator{trainN: 60000}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		cmd, typ, _, err := v.parse(frame)
+		if err != nil {
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Message == "" || !strings.HasPrefix(err.Error(), "server: ") {
+				t.Fatalf("parse(%q): error %#v, want a *FieldError with a message", frame, err)
+			}
+			if cmd != nil && fe.Field == "" && fe.Allowed == "" {
+				t.Fatalf("parse(%q): a command and an error without a field", frame)
+			}
+			return
+		}
+		if cmd == nil || typ == "" || !strings.Contains(commandTypes, typ) {
+			t.Fatalf("parse(%q) = %T %q, want a command of a known type", frame, cmd, typ)
+		}
+		// What parse accepts, the handlers take: they do not check again.
+		switch c := cmd.(type) {
+		case *Start:
+			cfg, err := v.config(c.Config, func(f string) string { return f })
+			if err != nil {
+				t.Fatalf("parse(%q) accepted a start whose config fails: %v", frame, err)
+			}
+			if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Epochs > mnist.MaxEpochs {
+				t.Fatalf("parse(%q) accepted %+v", frame, cfg)
+			}
+		case *Sweep:
+			cfgs, err := v.sweep(c)
+			if err != nil || len(cfgs) != len(c.Variants) || len(cfgs) > MaxSweep {
+				t.Fatalf("parse(%q) accepted a sweep that fails: %v", frame, err)
+			}
+		case *Predict:
+			if len(c.pix) != *c.Width**c.Height {
+				t.Fatalf("parse(%q) accepted %d pixels for %d×%d", frame, len(c.pix), *c.Width, *c.Height)
+			}
+		case *TrajStart:
+			if c.Steps < 1 || c.Steps > MaxTrajSteps || len(c.Optimizers) == 0 {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
+			}
+		}
+	})
+}
+
+func FuzzDecodeDrawing(f *testing.F) {
+	for _, n := range []int{28, 29, 140} {
+		pix := make([]byte, n*n)
+		for i := range pix {
+			if i%n > n/3 && i%n < n/2 {
+				pix[i] = 255
+			}
+		}
+		f.Add(n, n, base64.StdEncoding.EncodeToString(pix))
+	}
+	f.Add(28, 28, "")
+	f.Add(28, 28, "not base64!")
+	f.Add(28, 29, base64.StdEncoding.EncodeToString(make([]byte, 28*28)))
+	f.Add(27, 28, "AAAA")
+	f.Add(1024, 1024, "AA==")
+	f.Add(-1, 0, "AA")
+	f.Fuzz(func(t *testing.T, w, h int, pixels string) {
+		p := &Predict{Width: &w, Height: &h, Pixels: pixels}
+		if err := checkPredict(p); err != nil {
+			if !strings.HasPrefix(err.Error(), "server: ") {
+				t.Fatalf("checkPredict(%d×%d, %q): %v, want a server: error", w, h, pixels, err)
+			}
+			return
+		}
+		if len(p.pix) != w*h {
+			t.Fatalf("checkPredict(%d×%d) kept %d pixels", w, h, len(p.pix))
+		}
+		img, blank, err := mnist.Preprocess(p.pix, w, h)
+		if err != nil {
+			t.Fatalf("Preprocess of an accepted %d×%d drawing: %v", w, h, err)
+		}
+		if !blank && len(img) != mnist.InputSize {
+			t.Fatalf("Preprocess(%d×%d) = %d pixels, want %d", w, h, len(img), mnist.InputSize)
+		}
+	})
+}
