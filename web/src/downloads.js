@@ -122,7 +122,8 @@ export function sweepDownloads(current) {
 /**
  * addCompareDownloads puts the menu on the Compare view's overlay card: the
  * curves as a learning-rate sweep when only the rate differs, else as a
- * comparison, the accuracy per epoch and the data of every run.
+ * comparison, the accuracy per epoch and the data of every run; and one on
+ * the LR range test's card.
  */
 export function addCompareDownloads(view) {
   const card = view.overlayBox.closest(".card");
@@ -133,6 +134,8 @@ export function addCompareDownloads(view) {
     const rates = runs.every((r) => r.info.config.optimizer === c0.optimizer && r.info.config.batch === c0.batch);
     return { id: runs[0].info.sweep, kind: rates ? "sweep" : "compare" };
   }));
+  const lrCard = view.lrBox.closest(".card"); // the LR range test is one run: its loss and data
+  attach(lrCard, lrCard.querySelector(".chart-head"), runDownloads(() => view.lrRun, "loss", () => ({ smooth: 0.9 })));
 }
 
 /**
