@@ -291,3 +291,65 @@ func TestStoreFailureStopsRun(t *testing.T) {
 		t.Errorf("a run whose store failed: error %q, want the store's", msg)
 	}
 }
+
+// TestRestartAfterLastEpoch restarts a run whose last epoch was kept but
+// whose end was not: it ends at once with its last epoch's result.
+func TestRestartAfterLastEpoch(t *testing.T) {
+	dir := t.TempDir()
+	a := startStored(t, dir, func(s *Server) {
+		s.runs.keep.afterEpoch = func(r *Run, epoch int) {
+			if epoch == 2 { // the process "dies" after the epoch was kept
+				r.m.keep.st.Flush(context.Background())
+				r.m.keep.st.Close()
+			}
+		}
+	})
+	c := dial(t, a.ts)
+	id := c.start(1, smallConfig(2))
+	c.until("the run's end", statusOf(id, StatusDone))
+	a.stop()
+
+	b := startStored(t, dir, nil)
+	c = dial(t, b.ts)
+	if got := c.listed(id); got["status"] != StatusInterrupted {
+		t.Fatalf("a run that died before its end: %v, want interrupted", got)
+	}
+	epochs, _ := b.st.Epochs(context.Background(), storeID(t, id))
+	c.send(map[string]any{"type": "restart", "run": id})
+	res := c.until("done", statusOf(id, StatusDone))["run"].(map[string]any)["result"].(map[string]any)
+	if len(epochs) != 2 || res["epochs"] != float64(2) || res["testAccuracy"] != epochs[1].TestAccuracy {
+		t.Errorf("restarted after its last epoch: %v, want epoch 2's result %+v", res, epochs)
+	}
+}
+
+// TestPersistSweep keeps a sweep as a store sweep, listed again after a
+// restart.
+func TestPersistSweep(t *testing.T) {
+	dir := t.TempDir()
+	a := startStored(t, dir, nil)
+	c := dial(t, a.ts)
+	c.send(map[string]any{"type": "sweep", "req": 1, "base": smallConfig(1),
+		"variants": []map[string]any{{"lr": 0.01}, {"lr": 0.1}}})
+	var ids []string
+	for len(ids) < 2 {
+		ev := c.until("runCreated", func(ev event) bool { return ev["type"] == EvRunCreated && ev["req"] == float64(1) })
+		ids = append(ids, ev["run"].(map[string]any)["id"].(string))
+	}
+	for _, id := range ids {
+		c.until("done", statusOf(id, StatusDone))
+	}
+	a.stop()
+
+	b := startStored(t, dir, nil)
+	sweeps, err := b.st.ListSweeps(context.Background())
+	if err != nil || len(sweeps) != 1 || sweeps[0].Kind != store.SweepLR || len(sweeps[0].RunIDs) != 2 || sweeps[0].Name != "lr 0.01, 0.1" {
+		t.Fatalf("stored sweeps %+v (%v), want one lr sweep of 2 runs", sweeps, err)
+	}
+	c = dial(t, b.ts)
+	want := sweepID(sweeps[0].ID)
+	for _, id := range ids {
+		if got := c.listed(id); got["sweep"] != want || got["status"] != StatusDone {
+			t.Errorf("after a restart run %s is %v, want done in sweep %s", id, got, want)
+		}
+	}
+}

@@ -169,7 +169,7 @@ type List struct {
 type Hello struct {
 	Type        string               `json:"type"`
 	Version     int                  `json:"version"`
-	Instance    string               `json:"instance"`   // changes when the server restarts: run ids start again
+	Instance    string               `json:"instance"`   // changes when the server restarts; without a run store (--data-dir) run ids start again
 	Optimizers  []optim.Spec         `json:"optimizers"` // network == true: can train the network
 	Schedules   []optim.ScheduleSpec `json:"schedules"`
 	Activations []mnist.Activation   `json:"activations"`

@@ -50,13 +50,31 @@ func (m *manager) restart(id string) error {
 		return fieldErr("run", "the id of a run in the list", "run %s was deleted", id)
 	}
 	m.runs[i] = r
-	m.wg.Add(1)
-	go m.execute(r)
+	complete := r.trainer.Progress() >= r.trainer.TotalSteps()
+	if !complete {
+		m.wg.Add(1)
+		go m.execute(r)
+	}
 	m.mu.Unlock()
 	m.changed()
+	if complete { // its last epoch was kept, its end was not
+		r.finish(r.keptResult(), nil)
+		return nil
+	}
 	r.persistStatus()
 	m.log.Info("run restarted", "run", id, "fromEpoch", r.trainer.Progress()/max(r.trainer.StepsPerEpoch(), 1))
 	return nil
+}
+
+// keptResult is the result of a run whose every epoch was kept: that of its
+// last epoch.
+func (r *Run) keptResult() mnist.Result {
+	res := mnist.Result{Status: StatusDone, Steps: r.trainer.Progress()}
+	if e := r.epochsFrom(0); len(e) > 0 {
+		last := e[len(e)-1].v
+		res.Epochs, res.TestAccuracy, res.TestLoss = last.Epoch, last.TestAccuracy, last.TestLoss
+	}
+	return res
 }
 
 // index returns the position of r in m.runs, or -1; m.mu is held.
