@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 
-	"descent/mnist"
 	"descent/server"
 	"descent/server/figures"
 	"descent/server/store"
@@ -111,12 +110,11 @@ func plot(ctx context.Context, f plotFlags) error {
 		return err
 	}
 	defer st.Close()
-	src := server.StoreSource{St: st}
-	runs, model, err := plotData(ctx, src, f)
-	if err != nil {
-		return err
+	what, id := "run", f.run
+	if f.sweep != "" {
+		what, id = "sweep", f.sweep
 	}
-	fig, err := server.Figure(f.kind, runs, model, server.FigureOptions{Lang: f.lang, Smoothing: f.smooth})
+	fig, err := server.ReadFigure(ctx, server.StoreSource{St: st}, what, id, f.kind, server.FigureOptions{Lang: f.lang, Smoothing: f.smooth})
 	if err != nil {
 		return err
 	}
@@ -129,18 +127,4 @@ func plot(ctx context.Context, f plotFlags) error {
 		err = cerr
 	}
 	return err
-}
-
-// plotData reads the run or the sweep, and the model for the weights.
-func plotData(ctx context.Context, src server.StoreSource, f plotFlags) ([]server.RunData, *mnist.Model, error) {
-	if f.sweep != "" {
-		runs, err := src.Sweep(ctx, f.sweep)
-		return runs, nil, err
-	}
-	d, err := src.Run(ctx, f.run)
-	if err != nil || f.kind != "weights" {
-		return []server.RunData{d}, nil, err
-	}
-	m, err := src.Model(ctx, f.run)
-	return []server.RunData{d}, m, err
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -31,10 +32,10 @@ import (
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // exportSource is where exports find runs.
-func (s *Server) exportSource() runSource { return liveSource{s.runs} }
+func (s *Server) exportSource() RunSource { return liveSource{s.runs} }
 
 // handleExportData answers GET /api/export/{run|sweep}/{file}: the runs as
-// CSV or JSON.
+// CSV or JSON, written one run at a time.
 func (s *Server) handleExportData(w http.ResponseWriter, r *http.Request) {
 	what := r.PathValue("what")
 	if what != "run" && what != "sweep" {
@@ -46,22 +47,45 @@ func (s *Server) handleExportData(w http.ResponseWriter, r *http.Request) {
 		exportError(w, fmt.Errorf("server: want /api/export/%s/ID.csv or ID.json, got %q", what, r.PathValue("file")))
 		return
 	}
-	runs, err := s.exportRuns(r, what, id)
+	src, ctx, ids := s.exportSource(), r.Context(), []string{id}
+	var err error
+	if what == "sweep" {
+		if ids, err = src.SweepRuns(ctx, id); err != nil {
+			exportError(w, err)
+			return
+		}
+	}
+	first, err := src.Run(ctx, ids[0], 0)
 	if err != nil {
 		exportError(w, err)
 		return
 	}
-	var buf bytes.Buffer
-	if ext == "csv" {
-		err = writeRunsCSV(&buf, runs)
-	} else {
-		err = writeRunsJSON(&buf, runs)
+	w.Header().Set("Content-Type", exportTypes[ext])
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "descent-"+what+"-"+id+"."+ext))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	e, err := newRunsEncoder(bw, ext)
+	if err == nil {
+		err = e.run(first)
 	}
-	if err != nil {
-		exportError(w, err)
-		return
+	for _, rid := range ids[1:] {
+		var d RunData
+		if err == nil {
+			d, err = src.Run(ctx, rid, 0)
+		}
+		if err == nil {
+			err = e.run(d)
+		}
 	}
-	attach(w, "descent-"+what+"-"+id+"."+ext, buf.Bytes())
+	if err == nil {
+		err = e.end()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil { // the status is sent: cut the answer short, so it is not taken for a whole file
+		s.log.Warn("server: export cut short", "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
 
 // handleExportFile answers GET /api/export/{run|sweep}/{id}/{file}: a
@@ -95,22 +119,7 @@ func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {
 		exportError(w, err)
 		return
 	}
-	runs, err := s.exportRuns(r, what, id)
-	if err != nil {
-		exportError(w, err)
-		return
-	}
-	var fig *figures.Figure
-	if kind == "weights" {
-		model, err := s.exportSource().Model(r.Context(), id)
-		if err != nil {
-			exportError(w, err)
-			return
-		}
-		fig, err = Figure(kind, runs, model, o)
-	} else {
-		fig, err = Figure(kind, runs, nil, o)
-	}
+	fig, err := ReadFigure(r.Context(), s.exportSource(), what, id, kind, o)
 	if err != nil {
 		exportError(w, err)
 		return
@@ -131,19 +140,6 @@ func (s *Server) exportModel(w http.ResponseWriter, r *http.Request, id string) 
 		return
 	}
 	attach(w, "descent-"+id+".descent", buf.Bytes())
-}
-
-// exportRuns reads one run or every run of a sweep.
-func (s *Server) exportRuns(r *http.Request, what, id string) ([]RunData, error) {
-	src := s.exportSource()
-	if what == "sweep" {
-		return src.Sweep(r.Context(), id)
-	}
-	d, err := src.Run(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	return []RunData{d}, nil
 }
 
 // figureOptions reads ?lang= and ?smooth=.

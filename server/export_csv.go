@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"strconv"
 
@@ -18,36 +19,83 @@ import (
 var runsCSVHeader = []string{"run", "sweep", "label", "arch", "optimizer", "lr", "batch", "epochs", "seed", "status",
 	"record", "step", "epoch", "loss", "grad_norm", "update_ratio", "lr_step", "train_loss", "test_loss", "test_accuracy"}
 
-// writeRunsCSV writes every step and epoch of runs, floats in strconv's
-// shortest round-trip form.
-func writeRunsCSV(w io.Writer, runs []RunData) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(runsCSVHeader); err != nil {
+// runsEncoder writes runs one at a time, so that a sweep's export holds
+// one run in memory: as CSV (runsCSVHeader) or as JSON, {"runs": [...]}.
+type runsEncoder struct {
+	w   io.Writer
+	csv *csv.Writer // nil for JSON
+	n   int         // runs written
+	row []string
+}
+
+// newRunsEncoder starts a file of format "csv" or "json".
+func newRunsEncoder(w io.Writer, format string) (*runsEncoder, error) {
+	e := &runsEncoder{w: w}
+	if format == "json" {
+		_, err := io.WriteString(w, `{"runs": [`+"\n")
+		return e, err
+	}
+	e.csv, e.row = csv.NewWriter(w), make([]string, len(runsCSVHeader))
+	return e, e.csv.Write(runsCSVHeader)
+}
+
+// run writes one run.
+func (e *runsEncoder) run(r RunData) error {
+	e.n++
+	if e.csv == nil {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if e.n > 1 {
+			b = append([]byte(",\n"), b...)
+		}
+		_, err = e.w.Write(b)
 		return err
 	}
-	row := make([]string, len(runsCSVHeader))
-	for _, r := range runs {
-		c := r.Config
-		copy(row, []string{r.ID, r.Sweep, r.Label, c.Arch.String(), c.Optimizer, fmtFloat(c.LR),
-			strconv.Itoa(c.Batch), strconv.Itoa(c.Epochs), strconv.FormatUint(c.Seed, 10), r.Status})
-		s := r.Steps
-		for i := range s.Step {
-			copy(row[10:], []string{"step", strconv.Itoa(s.Step[i]), epochOf(s.Step[i], r.StepsPerEpoch), fmtFloat(s.Loss[i]), fmtFloat(s.GradNorm[i]),
-				fmtFloat(s.UpdateRatio[i]), fmtFloat(s.LR[i]), "", "", ""})
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-		for _, e := range r.Epochs {
-			copy(row[10:], []string{"epoch", strconv.Itoa(e.Step), strconv.Itoa(e.Epoch), "", "", "", "",
-				fmtFloat(e.TrainLoss), fmtFloat(e.TestLoss), fmtFloat(e.TestAccuracy)})
-			if err := cw.Write(row); err != nil {
-				return err
-			}
+	row, c := e.row, r.Config
+	copy(row, []string{r.ID, r.Sweep, r.Label, c.Arch.String(), c.Optimizer, fmtFloat(c.LR),
+		strconv.Itoa(c.Batch), strconv.Itoa(c.Epochs), strconv.FormatUint(c.Seed, 10), r.Status})
+	s := r.Steps
+	for i := range s.Step {
+		copy(row[10:], []string{"step", strconv.Itoa(s.Step[i]), epochOf(s.Step[i], r.StepsPerEpoch), fmtFloat(s.Loss[i]),
+			fmtFloat(s.GradNorm[i]), fmtFloat(s.UpdateRatio[i]), fmtFloat(s.LR[i]), "", "", ""})
+		if err := e.csv.Write(row); err != nil {
+			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	for _, ep := range r.Epochs {
+		copy(row[10:], []string{"epoch", strconv.Itoa(ep.Step), strconv.Itoa(ep.Epoch), "", "", "", "",
+			fmtFloat(ep.TrainLoss), fmtFloat(ep.TestLoss), fmtFloat(ep.TestAccuracy)})
+		if err := e.csv.Write(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// end finishes the file.
+func (e *runsEncoder) end() error {
+	if e.csv == nil {
+		_, err := io.WriteString(e.w, "\n]}\n")
+		return err
+	}
+	e.csv.Flush()
+	return e.csv.Error()
+}
+
+// writeRuns writes runs as a whole file of format "csv" or "json".
+func writeRuns(w io.Writer, format string, runs []RunData) error {
+	e, err := newRunsEncoder(w, format)
+	for _, r := range runs {
+		if err == nil {
+			err = e.run(r)
+		}
+	}
+	if err == nil {
+		err = e.end()
+	}
+	return err
 }
 
 // epochOf is the 1-based epoch of a step, or "" when the steps per epoch

@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 
 	"descent/mnist"
-	"descent/server/store"
 )
 
 // RunData is one run as the exports write it: its settings, every step and
@@ -92,48 +90,78 @@ func appendFloat(b []byte, v float64, missing string) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-// runSource is where exports read runs: the live manager, or the store for
-// runs of earlier processes.
-type runSource interface {
-	Run(ctx context.Context, id string) (RunData, error)
-	Sweep(ctx context.Context, id string) ([]RunData, error)
+// RunSource is where exports read runs: the live manager (liveSource),
+// which also serves the runs of earlier sessions from the store, or the
+// store alone (StoreSource, for `descent plot`).
+type RunSource interface {
+	// Run returns run id with its settings, steps and epochs. With
+	// maxPoints > 0 the steps may be thinned to about that many (see
+	// thinIndices), which is all a figure needs.
+	Run(ctx context.Context, id string, maxPoints int) (RunData, error)
+	// SweepRuns returns the ids of the runs of sweep id, oldest first.
+	SweepRuns(ctx context.Context, id string) ([]string, error)
+	// Model returns the latest weights of run id.
 	Model(ctx context.Context, id string) (*mnist.Model, error)
 }
 
 // errNotFound marks an unknown run or sweep, answered with 404.
 var errNotFound = errors.New("not found")
 
-// liveSource reads the runs of the manager at full resolution.
-type liveSource struct{ m *manager }
+// IsNotFound reports whether err is an export's unknown run or sweep.
+func IsNotFound(err error) bool { return errors.Is(err, errNotFound) }
 
-// Run returns a live run's series at full resolution.
-func (l liveSource) Run(ctx context.Context, id string) (RunData, error) {
-	r, err := l.m.get(id)
+// sweepData reads every run of sweep id.
+func sweepData(ctx context.Context, src RunSource, id string, maxPoints int) ([]RunData, error) {
+	ids, err := src.SweepRuns(ctx, id)
 	if err != nil {
-		return RunData{}, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
+		return nil, err
 	}
-	return l.m.runData(ctx, r) // persist.go: a run of an earlier session from the store
-}
-
-// Sweep returns every live run of sweep id.
-func (l liveSource) Sweep(ctx context.Context, id string) ([]RunData, error) {
-	var out []RunData
-	for _, r := range l.m.list() {
-		if r.sweep == id {
-			d, err := l.m.runData(ctx, r)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, d)
+	out := make([]RunData, 0, len(ids))
+	for _, rid := range ids {
+		d, err := src.Run(ctx, rid, maxPoints)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("server: unknown sweep %q: %w", id, errNotFound)
+		out = append(out, d)
 	}
 	return out, nil
 }
 
-// Model returns a live run's weights after its last epoch.
+// liveSource reads the runs of the manager.
+type liveSource struct{ m *manager }
+
+// Run returns a run's series: a live run's from memory, a run of an earlier
+// session's from the store (persist.go).
+func (l liveSource) Run(ctx context.Context, id string, maxPoints int) (RunData, error) {
+	r, err := l.m.get(id)
+	if err != nil {
+		return RunData{}, fmt.Errorf("server: unknown run %q: %w", id, errNotFound)
+	}
+	if maxPoints > 0 && r.trainer != nil {
+		return liveRunThin(r, maxPoints), nil
+	}
+	d, err := l.m.runData(ctx, r)
+	if err == nil && maxPoints > 0 {
+		d.Steps = d.Steps.thin(maxPoints)
+	}
+	return d, err
+}
+
+// SweepRuns returns the ids of the runs of sweep id.
+func (l liveSource) SweepRuns(_ context.Context, id string) ([]string, error) {
+	var ids []string
+	for _, r := range l.m.list() {
+		if r.sweep == id {
+			ids = append(ids, r.id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("server: unknown sweep %q: %w", id, errNotFound)
+	}
+	return ids, nil
+}
+
+// Model returns a run's weights after its last epoch.
 func (l liveSource) Model(_ context.Context, id string) (*mnist.Model, error) {
 	r, err := l.m.get(id)
 	if err != nil {
@@ -153,11 +181,19 @@ func (l liveSource) Model(_ context.Context, id string) (*mnist.Model, error) {
 // liveRunData copies a live run's series. The steps are float32 in memory;
 // each is exported as the shortest decimal of its float32, the number the
 // page shows.
-func liveRunData(r *Run) RunData {
+func liveRunData(r *Run) RunData { return liveRunThin(r, 0) }
+
+// liveRunThin is liveRunData with the steps thinned to about maxPoints
+// (thinIndices) when that is above 0, without copying the others.
+func liveRunThin(r *Run, maxPoints int) RunData {
 	in := r.info()
 	d := RunData{ID: r.id, Sweep: r.sweep, Label: r.label, Config: r.cfg, Status: in.StatusText, DivergedAt: in.DivergedAt,
 		StepsPerEpoch: in.StepsPerEpoch}
 	n := r.steps.len()
+	idx := thinIndices(n, maxPoints, func(i int) float64 { return float64(r.steps.at(i).loss) })
+	if idx != nil {
+		n = len(idx)
+	}
 	s := StepColumns{Step: make([]int, n), Loss: make(Floats, n), GradNorm: make(Floats, n),
 		UpdateRatio: make(Floats, n), LR: make(Floats, n)}
 	var buf []byte
@@ -166,10 +202,14 @@ func liveRunData(r *Run) RunData {
 		f, _ := strconv.ParseFloat(string(buf), 64) // ±Inf and NaN parse too
 		return f
 	}
-	for i := range n {
+	for k := range n {
+		i := k
+		if idx != nil {
+			i = idx[k]
+		}
 		rec := r.steps.at(i)
-		s.Step[i] = i + 1
-		s.Loss[i], s.GradNorm[i], s.UpdateRatio[i], s.LR[i] = f64(rec.loss), f64(rec.gradNorm), f64(rec.updateRatio), f64(rec.lr)
+		s.Step[k] = i + 1
+		s.Loss[k], s.GradNorm[k], s.UpdateRatio[k], s.LR[k] = f64(rec.loss), f64(rec.gradNorm), f64(rec.updateRatio), f64(rec.lr)
 	}
 	d.Steps = s
 	for _, e := range r.epochsFrom(0) {
@@ -181,113 +221,4 @@ func liveRunData(r *Run) RunData {
 func epochRow(e mnist.EpochEvent) EpochRow {
 	return EpochRow{Epoch: e.Epoch, Step: e.Step, TrainLoss: e.TrainLoss, TestLoss: e.TestLoss,
 		TestAccuracy: e.TestAccuracy, Confusion: e.Confusion}
-}
-
-// StoreSource reads runs saved in St; its ids are the store's decimal ids.
-type StoreSource struct{ St *store.Store }
-
-// Run returns the stored run id.
-func (s StoreSource) Run(ctx context.Context, id string) (RunData, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return RunData{}, fmt.Errorf("server: run id %q is not a number", id)
-	}
-	return StoreRun(ctx, s.St, n)
-}
-
-// Sweep returns every run of the stored sweep id.
-func (s StoreSource) Sweep(ctx context.Context, id string) ([]RunData, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("server: sweep id %q is not a number", id)
-	}
-	return StoreSweep(ctx, s.St, n)
-}
-
-// StoreSweep reads every run of a stored sweep, oldest first.
-func StoreSweep(ctx context.Context, st *store.Store, id int64) ([]RunData, error) {
-	sw, err := st.GetSweep(ctx, id)
-	if err != nil {
-		return nil, notFoundOr(err)
-	}
-	var out []RunData
-	for _, rid := range sw.RunIDs {
-		d, err := StoreRun(ctx, st, rid)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("server: sweep %d has no runs: %w", id, errNotFound)
-	}
-	return out, nil
-}
-
-// IsNotFound reports whether err is an export's unknown run or sweep.
-func IsNotFound(err error) bool { return errors.Is(err, errNotFound) }
-
-// Model returns the stored run's latest checkpointed weights.
-func (s StoreSource) Model(ctx context.Context, id string) (*mnist.Model, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return nil, fmt.Errorf("server: run id %q is not a number", id)
-	}
-	m, err := s.St.Model(ctx, n, 0)
-	return m, notFoundOr(err)
-}
-
-// StoreRun reads one stored run with every step and epoch.
-func StoreRun(ctx context.Context, st *store.Store, id int64) (RunData, error) {
-	r, err := st.GetRun(ctx, id)
-	if err != nil {
-		return RunData{}, notFoundOr(err)
-	}
-	steps, err := st.Steps(ctx, id, 0, 0)
-	if err != nil {
-		return RunData{}, err
-	}
-	epochs, err := st.Epochs(ctx, id)
-	if err != nil {
-		return RunData{}, err
-	}
-	d := RunData{ID: strconv.FormatInt(r.ID, 10), Label: r.Name, Config: r.Config, Status: r.StatusText,
-		StepsPerEpoch: r.StepsPerEpoch}
-	if d.Status == "" {
-		d.Status = r.Status
-	}
-	if r.SweepID != 0 {
-		d.Sweep = strconv.FormatInt(r.SweepID, 10)
-	}
-	for _, e := range steps {
-		d.Steps.Step = append(d.Steps.Step, e.Step)
-		d.Steps.Loss = append(d.Steps.Loss, e.Loss)
-		d.Steps.GradNorm = append(d.Steps.GradNorm, e.GradNorm)
-		d.Steps.UpdateRatio = append(d.Steps.UpdateRatio, e.UpdateRatio)
-		d.Steps.LR = append(d.Steps.LR, e.LR)
-		if d.DivergedAt == 0 && (math.IsNaN(e.Loss) || math.IsInf(e.Loss, 0)) {
-			d.DivergedAt = e.Step
-		}
-	}
-	for _, e := range epochs {
-		d.Epochs = append(d.Epochs, epochRow(e))
-	}
-	return d, nil
-}
-
-// notFoundOr marks the store's not-found errors with errNotFound.
-func notFoundOr(err error) error {
-	if err != nil && errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("server: %w: %w", err, errNotFound)
-	}
-	return err
-}
-
-// writeRunsJSON writes runs as {"runs": [...]}, every series with its settings.
-func writeRunsJSON(w io.Writer, runs []RunData) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	return enc.Encode(struct {
-		Runs []RunData `json:"runs"`
-	}{runs})
 }

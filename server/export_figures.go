@@ -1,9 +1,9 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,8 +23,7 @@ var (
 const DefaultSmoothing = 0.9
 
 // maxFigurePoints bounds the points of one curve in a figure: longer runs
-// keep, of each of maxFigurePoints/2 buckets of steps, the lowest and the
-// highest loss, so that spikes survive (as store.StepsDownsampled does).
+// are thinned by thinIndices, which keeps the spikes.
 const maxFigurePoints = 4000
 
 // FigureOptions say how to draw a figure.
@@ -182,6 +181,29 @@ func hasData(kind string, runs []RunData) error {
 	return fmt.Errorf("server: run %s has no %s yet: %w", runs[0].ID, what, errNotFound)
 }
 
+// ReadFigure reads from src what a figure of kind needs, run id (what is
+// "run") or every run of sweep id (what is "sweep") with the steps thinned
+// to maxFigurePoints, and the model for the weights, and draws it.
+func ReadFigure(ctx context.Context, src RunSource, what, id, kind string, o FigureOptions) (*figures.Figure, error) {
+	var runs []RunData
+	var model *mnist.Model
+	var err error
+	if what == "sweep" {
+		runs, err = sweepData(ctx, src, id, maxFigurePoints)
+	} else {
+		var d RunData
+		d, err = src.Run(ctx, id, maxFigurePoints)
+		runs = []RunData{d}
+	}
+	if err == nil && kind == "weights" {
+		model, err = src.Model(ctx, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return Figure(kind, runs, model, o)
+}
+
 // epochWord says which epoch a confusion matrix is from.
 func epochWord(lang string, e int) string {
 	if lang == "ko" {
@@ -222,32 +244,9 @@ func cmpFloat(a, b float64) int {
 func lossSeries(r RunData) figures.Series {
 	s := figures.Series{Label: legend(r), DivergedAt: r.DivergedAt}
 	s.Diverged = r.DivergedAt > 0 || strings.HasPrefix(r.Status, mnist.StatusDiverged)
-	st := r.Steps
-	n := len(st.Step)
-	if n <= maxFigurePoints {
-		for i := range n {
-			s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, st.Loss[i])
-		}
-		return s
-	}
-	buckets := maxFigurePoints / 2
-	for b := range buckets {
-		lo, hi := b*n/buckets, (b+1)*n/buckets
-		mn, mx := lo, lo
-		for i := lo; i < hi; i++ {
-			if !(st.Loss[i] >= st.Loss[mn]) { // NaN is kept as the lowest
-				mn = i
-			}
-			if st.Loss[i] > st.Loss[mx] || math.IsInf(st.Loss[i], 1) {
-				mx = i
-			}
-		}
-		for _, i := range []int{min(mn, mx), max(mn, mx)} {
-			s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, st.Loss[i])
-			if mn == mx {
-				break
-			}
-		}
+	st := r.Steps.thin(maxFigurePoints)
+	for i := range st.Step {
+		s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, st.Loss[i])
 	}
 	return s
 }

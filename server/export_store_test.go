@@ -69,7 +69,7 @@ func TestExportStoredSweepRoundTrip(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := writeRunsJSON(&buf, want); err != nil {
+	if err := writeRuns(&buf, "json", want); err != nil {
 		t.Fatal(err)
 	}
 	var got struct{ Runs []RunData }
@@ -79,7 +79,7 @@ func TestExportStoredSweepRoundTrip(t *testing.T) {
 	compareRuns(t, "JSON", got.Runs, want, true)
 
 	buf.Reset()
-	if err := writeRunsCSV(&buf, want); err != nil {
+	if err := writeRuns(&buf, "csv", want); err != nil {
 		t.Fatal(err)
 	}
 	compareRuns(t, "CSV", readRunsCSV(t, &buf), want, false)

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"descent/mnist"
+	"descent/server/store"
+)
+
+// StoreSource reads runs saved in St; its ids are the store's decimal ids.
+// `descent plot` uses it; the server reads its own earlier runs through the
+// manager.
+type StoreSource struct{ St *store.Store }
+
+// Run returns the stored run id; with maxPoints > 0 its steps are
+// store.StepsDownsampled, which keeps the spikes.
+func (s StoreSource) Run(ctx context.Context, id string, maxPoints int) (RunData, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return RunData{}, fmt.Errorf("server: run id %q is not a number", id)
+	}
+	return storeRun(ctx, s.St, n, maxPoints)
+}
+
+// SweepRuns returns the ids of the runs of the stored sweep id.
+func (s StoreSource) SweepRuns(ctx context.Context, id string) ([]string, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("server: sweep id %q is not a number", id)
+	}
+	sw, err := s.St.GetSweep(ctx, n)
+	if err != nil {
+		return nil, notFoundOr(err)
+	}
+	if len(sw.RunIDs) == 0 {
+		return nil, fmt.Errorf("server: sweep %d has no runs: %w", n, errNotFound)
+	}
+	ids := make([]string, len(sw.RunIDs))
+	for i, rid := range sw.RunIDs {
+		ids[i] = strconv.FormatInt(rid, 10)
+	}
+	return ids, nil
+}
+
+// Model returns the stored run's latest checkpointed weights.
+func (s StoreSource) Model(ctx context.Context, id string) (*mnist.Model, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("server: run id %q is not a number", id)
+	}
+	m, err := s.St.Model(ctx, n, 0)
+	return m, notFoundOr(err)
+}
+
+// StoreSweep reads every run of a stored sweep with every step, oldest
+// first.
+func StoreSweep(ctx context.Context, st *store.Store, id int64) ([]RunData, error) {
+	return sweepData(ctx, StoreSource{st}, strconv.FormatInt(id, 10), 0)
+}
+
+// StoreRun reads one stored run with every step and epoch.
+func StoreRun(ctx context.Context, st *store.Store, id int64) (RunData, error) {
+	return storeRun(ctx, st, id, 0)
+}
+
+// storeRun reads one stored run, its steps downsampled to maxPoints when
+// that is above 0.
+func storeRun(ctx context.Context, st *store.Store, id int64, maxPoints int) (RunData, error) {
+	r, err := st.GetRun(ctx, id)
+	if err != nil {
+		return RunData{}, notFoundOr(err)
+	}
+	var steps []mnist.StepEvent
+	if maxPoints > 0 {
+		steps, err = st.StepsDownsampled(ctx, id, maxPoints)
+	} else {
+		steps, err = st.Steps(ctx, id, 0, 0)
+	}
+	if err != nil {
+		return RunData{}, err
+	}
+	epochs, err := st.Epochs(ctx, id)
+	if err != nil {
+		return RunData{}, err
+	}
+	d := RunData{ID: strconv.FormatInt(r.ID, 10), Label: r.Name, Config: r.Config, Status: r.StatusText,
+		StepsPerEpoch: r.StepsPerEpoch}
+	if d.Status == "" {
+		d.Status = r.Status
+	}
+	if r.SweepID != 0 {
+		d.Sweep = strconv.FormatInt(r.SweepID, 10)
+	}
+	for _, e := range steps {
+		d.Steps.Step = append(d.Steps.Step, e.Step)
+		d.Steps.Loss = append(d.Steps.Loss, e.Loss)
+		d.Steps.GradNorm = append(d.Steps.GradNorm, e.GradNorm)
+		d.Steps.UpdateRatio = append(d.Steps.UpdateRatio, e.UpdateRatio)
+		d.Steps.LR = append(d.Steps.LR, e.LR)
+		if d.DivergedAt == 0 && (math.IsNaN(e.Loss) || math.IsInf(e.Loss, 0)) {
+			d.DivergedAt = e.Step
+		}
+	}
+	for _, e := range epochs {
+		d.Epochs = append(d.Epochs, epochRow(e))
+	}
+	return d, nil
+}
+
+// notFoundOr marks the store's not-found errors with errNotFound.
+func notFoundOr(err error) error {
+	if err != nil && errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("server: %w: %w", err, errNotFound)
+	}
+	return err
+}
