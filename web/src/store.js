@@ -80,7 +80,17 @@ export class Store {
 
   on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit("runs"); }
   on_runCreated(ev) { this.ensure(ev.run); this.emit("runs", ev.run.id); }
-  on_status(ev) { this.ensure(ev.run); this.emit("status", ev.run.id); }
+  on_status(ev) {
+    const old = this.runs.get(ev.run.id), was = old && old.info.status;
+    this.ensure(ev.run);
+    // A restarted run is a new stream that starts over from its checkpoint: ask again.
+    if ((was === "interrupted" || was === "stopped") && (ev.run.status === "queued" || ev.run.status === "running") && this.subs.has(ev.run.id)) {
+      const s = this.subs.get(ev.run.id);
+      this.subs.delete(ev.run.id);
+      this.subscribe(ev.run.id, s.weights);
+    }
+    this.emit("status", ev.run.id);
+  }
   on_deleted(ev) { this.runs.delete(ev.run); this.subs.delete(ev.run); this.emit("runs", ev.run); }
 
   on_history(ev) {

@@ -136,6 +136,8 @@ export class TrainView {
 
   control(type) {
     if (!this.current) return;
+    const r = this.store.run(this.current);
+    if (type === "resume" && r && r.info.status === "interrupted") type = "restart"; // from its last checkpoint
     this.store.command({ type, run: this.current }, (ev) => { if (ev.type === "error") this.formError.textContent = errorText(ev); });
   }
 
@@ -178,7 +180,7 @@ export class TrainView {
     this.empty.hidden = !!r;
     const st = r ? r.info.status : null;
     this.btns.pause.disabled = !(st === "running" || st === "queued") || r.info.paused;
-    this.btns.resume.disabled = !(r && r.info.paused);
+    this.btns.resume.disabled = !(r && (r.info.paused || st === "interrupted")); // an interrupted run restarts
     this.btns.stop.disabled = !(st === "running" || st === "paused" || st === "queued");
     this.btns.del.disabled = !r;
     if (!r) {
