@@ -36,7 +36,7 @@ const (
 
 // controlCommands are the commands that a watch-only page may not send.
 var controlCommands = map[string]bool{CmdStart: true, CmdSweep: true, CmdPause: true, CmdResume: true,
-	CmdStop: true, CmdDelete: true, "rename": true, "restart": true}
+	CmdStop: true, CmdDelete: true, CmdRename: true, CmdRestart: true}
 
 func errWatchOnly(typ string) error {
 	return fieldErr("", "viewing runs, drawing and the surface explorer",

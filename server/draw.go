@@ -247,12 +247,3 @@ func (c *conn) predictLoop() {
 		c.send(res)
 	}
 }
-
-// frameLimit is the largest frame allowed for a command type: drawings are
-// large, every other command small.
-func frameLimit(typ string) int {
-	if typ == CmdPredict {
-		return MaxPredictBytes
-	}
-	return MaxCommandBytes
-}
