@@ -111,10 +111,16 @@ func storeRun(ctx context.Context, st *store.Store, id int64, maxPoints int) (Ru
 	return d, nil
 }
 
-// notFoundOr marks the store's not-found errors with errNotFound.
+// notFoundOr marks the store's not-found errors with errNotFound, keeping
+// their message.
 func notFoundOr(err error) error {
 	if err != nil && errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("server: %w: %w", err, errNotFound)
+		return storeNotFound{err}
 	}
 	return err
 }
+
+// storeNotFound is a store error that is also errNotFound.
+type storeNotFound struct{ error }
+
+func (e storeNotFound) Unwrap() []error { return []error{e.error, errNotFound} }
