@@ -28,6 +28,23 @@ import (
 // Figures take ?lang=en|ko (default en) and the loss figure ?smooth= in
 // [0, 1) (default DefaultSmoothing).
 
+// MaxExports is the number of figures and data files made at once; more
+// wait for their turn (or for the client to give up), so that exports,
+// which copy a run's series and draw, do not crowd out training or grow
+// memory without bound.
+const MaxExports = 2
+
+// exportTurn waits for a turn to make an export and returns its release,
+// or false when the request ended first.
+func (s *Server) exportTurn(r *http.Request) (func(), bool) {
+	select {
+	case s.exports <- struct{}{}:
+		return func() { <-s.exports }, true
+	case <-r.Context().Done():
+		return nil, false
+	}
+}
+
 // idPattern is what a run or sweep id may look like.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
@@ -47,6 +64,11 @@ func (s *Server) handleExportData(w http.ResponseWriter, r *http.Request) {
 		exportError(w, fmt.Errorf("server: want /api/export/%s/ID.csv or ID.json, got %q", what, r.PathValue("file")))
 		return
 	}
+	release, ok := s.exportTurn(r)
+	if !ok {
+		return
+	}
+	defer release()
 	src, ctx, ids := s.exportSource(), r.Context(), []string{id}
 	var err error
 	if what == "sweep" {
@@ -119,6 +141,11 @@ func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {
 		exportError(w, err)
 		return
 	}
+	release, ok := s.exportTurn(r)
+	if !ok {
+		return
+	}
+	defer release()
 	fig, err := ReadFigure(r.Context(), s.exportSource(), what, id, kind, o)
 	if err != nil {
 		exportError(w, err)

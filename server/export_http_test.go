@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"io"
@@ -308,5 +309,29 @@ func TestExportTrajectory(t *testing.T) {
 		if w.Code != tc.code || !strings.HasPrefix(w.Body.String(), "server: ") {
 			t.Errorf("%s: %d %q, want %d", tc.name, w.Code, w.Body.String(), tc.code)
 		}
+	}
+}
+
+// TestExportsTakeTurns holds every export turn and wants a request to wait
+// until its client gives up, and to be served once a turn is free.
+func TestExportsTakeTurns(t *testing.T) {
+	s, _ := newTestServer(t, 256, 2)
+	run := finishedSweep(t, s)[0].id
+	for range MaxExports {
+		s.exports <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	w := httptest.NewRecorder()
+	start := time.Now()
+	s.ServeHTTP(w, httptest.NewRequestWithContext(ctx, "GET", "/api/export/run/"+run+"/loss.svg", nil))
+	if w.Body.Len() != 0 || time.Since(start) > 5*time.Second {
+		t.Errorf("with every turn taken: %d bytes after %v, want none once the client gave up", w.Body.Len(), time.Since(start))
+	}
+	for range MaxExports {
+		<-s.exports
+	}
+	if w := get(t, s, "GET", "/api/export/run/"+run+"/loss.svg", nil); w.Code != 200 {
+		t.Errorf("with turns free: %d %s", w.Code, w.Body)
 	}
 }

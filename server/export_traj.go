@@ -55,6 +55,11 @@ func (s *Server) handleExportTrajectory(w http.ResponseWriter, r *http.Request) 
 		exportError(w, err)
 		return
 	}
+	release, ok := s.exportTurn(r)
+	if !ok {
+		return
+	}
+	defer release()
 	if ext == "csv" {
 		var buf bytes.Buffer
 		if err := writeTrajectoriesCSV(&buf, fn.Name, trajs); err != nil {

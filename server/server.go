@@ -64,6 +64,7 @@ type Server struct {
 	instance  string // random, sent in hello
 	surfaces  *surfaceCache
 	models    map[string]*savedModel // Config.Models (models.go)
+	exports   chan struct{}          // one token per export being made (export.go)
 	limits    Limits                 // Config.Limits with defaults (limits.go)
 	gate      gate                   // the open websockets; runs are checked and created under its lock
 	floodFor  time.Duration          // how long a page may flood before it is closed
@@ -89,6 +90,7 @@ func New(cfg Config) *Server {
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = newSurfaceCache()
 	s.models = savedModels(cfg.Models)
+	s.exports = make(chan struct{}, MaxExports)
 	s.runs.keep.st = cfg.Store
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.validator.limits = &s.limits
