@@ -64,11 +64,11 @@ func (s *Server) Restore(ctx context.Context) error {
 	}
 	n, err := m.keep.st.MarkInterrupted(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("server: restoring runs: %w", err)
 	}
 	runs, err := m.keep.st.ListRuns(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("server: restoring runs: %w", err)
 	}
 	m.mu.Lock()
 	for _, sr := range runs {
@@ -246,7 +246,7 @@ func (r *Run) storeFailed(err error) {
 	if err == nil {
 		return
 	}
-	r.st.failed = err
+	r.st.failed = fmt.Errorf("server: run %s stopped: its steps cannot be kept: %w", r.id, err)
 	r.m.log.Error("server: run stopped: its metrics cannot be kept", "run", r.id, "err", err)
 	r.cancel()
 }
