@@ -384,3 +384,36 @@ func (m *manager) runData(ctx context.Context, r *Run) (RunData, error) {
 	d.ID, d.Sweep = r.id, r.sweep
 	return d, nil
 }
+
+// inMemory counts the runs that hold their steps in memory: every run
+// without a store, the runs with a trainer with one. m.mu is held.
+func (m *manager) inMemory() int {
+	if m.keep.st == nil {
+		return len(m.runs)
+	}
+	n := 0
+	for _, r := range m.runs {
+		if r.trainer != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// storedTwin returns a finished run as a stored run, which reads its history
+// from the store instead of holding every step, or nil without a store.
+// The twin keeps r's status version, so pages see no change. m.mu is held.
+func (m *manager) storedTwin(r *Run) *Run {
+	if r.st.id == 0 {
+		return nil
+	}
+	in := r.info()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	res := *r.result
+	ctx, cancel := context.WithCancel(m.ctx)
+	twin := &Run{id: r.id, sweep: r.sweep, label: r.label, cfg: r.cfg, m: m, ctx: ctx, cancel: cancel,
+		state: r.state, result: &res, errText: r.errText, version: r.version}
+	twin.st.id, twin.st.text, twin.st.progress = r.st.id, in.StatusText, in.Progress
+	return twin
+}

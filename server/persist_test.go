@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"descent/mnist"
 	"descent/server/store"
@@ -351,5 +352,41 @@ func TestPersistSweep(t *testing.T) {
 		if got := c.listed(id); got["sweep"] != want || got["status"] != StatusDone {
 			t.Errorf("after a restart run %s is %v, want done in sweep %s", id, got, want)
 		}
+	}
+}
+
+// TestPersistKeepsEvictedRuns: with a store, the oldest finished run that
+// makes room for a new one stays listed, its history read from the store.
+func TestPersistKeepsEvictedRuns(t *testing.T) {
+	a := startStored(t, t.TempDir(), nil)
+	cfg := mnist.DefaultConfig()
+	cfg.Arch.Hidden, cfg.Batch, cfg.Epochs = []int{8}, 64, 1
+	for len(a.s.runs.list()) < MaxKeptRuns {
+		cfgs := make([]mnist.Config, min(12, MaxKeptRuns-len(a.s.runs.list())))
+		for i := range cfgs {
+			cfgs[i] = cfg
+		}
+		runs, err := a.s.runs.create(cfgs, make([]string, len(cfgs)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			for !r.finished() {
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	}
+	if _, err := a.s.runs.create([]mnist.Config{cfg}, []string{""}); err != nil {
+		t.Fatal(err)
+	}
+	list := a.s.runs.list()
+	if len(list) != MaxKeptRuns+1 || list[0].id != "r1" || list[0].trainer != nil || list[1].trainer == nil {
+		t.Fatalf("after %d runs: %d listed, the first %s (trainer %v)", MaxKeptRuns+1, len(list), list[0].id, list[0].trainer != nil)
+	}
+	c := dial(t, a.ts)
+	c.send(map[string]any{"type": "subscribe", "run": "r1"})
+	h := c.until("history", isType(EvHistory))
+	if s := h["steps"].(map[string]any)["step"].([]any); len(s) != 25 || h["run"].(map[string]any)["status"] != StatusDone {
+		t.Errorf("history of the evicted run: %d steps, run %v; want 25 steps, done", len(s), h["run"])
 	}
 }

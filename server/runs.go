@@ -12,7 +12,9 @@ import (
 
 // MaxKeptRuns bounds the runs the server keeps at once, finished ones
 // included. When a new run would pass it, the oldest finished runs are
-// forgotten (pages get a Deleted event).
+// forgotten (pages get a Deleted event). With a run store it bounds the runs
+// whose every step is in memory: the oldest finished ones are then kept as
+// stored runs, listed, with their history read from the store (persist.go).
 const MaxKeptRuns = 64
 
 // manager owns every run: it creates them, lets at most `concurrent` train at
@@ -69,10 +71,10 @@ func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
 	if m.ctx.Err() != nil {
 		return nil, fmt.Errorf("server: shutting down")
 	}
-	m.evict(len(m.runs) + len(cfgs) - MaxKeptRuns)
-	if len(m.runs)+len(cfgs) > MaxKeptRuns {
+	m.evict(m.inMemory() + len(cfgs) - MaxKeptRuns)
+	if m.inMemory()+len(cfgs) > MaxKeptRuns {
 		return nil, fieldErr("", fmt.Sprintf("at most %d runs kept", MaxKeptRuns),
-			"%d runs are kept, too many still training for %d more; stop or delete some", len(m.runs), len(cfgs))
+			"%d runs are kept, too many still training for %d more; stop or delete some", m.inMemory(), len(cfgs))
 	}
 	trainers := make([]*mnist.Trainer, len(cfgs))
 	for i, cfg := range cfgs {
@@ -99,8 +101,11 @@ func (m *manager) create(cfgs []mnist.Config, labels []string) ([]*Run, error) {
 func (m *manager) evict(n int) {
 	kept := m.runs[:0]
 	for _, r := range m.runs {
-		if n > 0 && r.finished() {
+		if n > 0 && r.finished() && r.trainer != nil {
 			n--
+			if twin := m.storedTwin(r); twin != nil { // persist.go
+				kept = append(kept, twin)
+			}
 			continue
 		}
 		kept = append(kept, r)
