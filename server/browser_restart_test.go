@@ -61,6 +61,15 @@ func TestBrowserRestart(t *testing.T) {
 		/interrupted/.test(document.querySelector("#view-train .runbar .status").textContent)`)
 	b.run(chromedp.Click(chromedp.CSS(`#view-train .runbar button[data-i18n=resume]`)))
 	b.waitJS("the restarted run done", run+`.info.status === "done" && `+run+`.epochs.length === 3 && `+run+`.steps.step.at(-1) === 1800`)
+
+	// Rename: the name is kept in the store and shown in the run picker.
+	b.eval(`window.prompt = () => "  the report's rate  ", 0`)
+	b.run(chromedp.Click(chromedp.CSS(`#view-train .runbar button[data-i18n=rename]`)))
+	b.waitJS("the new name", run+`.info.label === "the report's rate" &&
+		document.querySelector("#view-train .runbar select").selectedOptions[0].textContent.includes("the report's rate")`)
+	if r, err := st.GetRun(ctx, id); err != nil || r.Name != "the report's rate" {
+		t.Errorf("the renamed run in the store: %+v, %v", r, err)
+	}
 }
 
 // interruptedRun leaves in dir a run of 3 epochs that stopped after its

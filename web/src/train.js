@@ -74,12 +74,13 @@ export class TrainView {
     this.runSel.addEventListener("change", () => this.watch(this.runSel.value));
     const btn = (key, type) => h("button", { type: "button", "data-i18n": key, onclick: () => this.control(type) }, t(key));
     this.btns = { pause: btn("pause", "pause"), resume: btn("resume", "resume"), stop: btn("stop", "stop"), del: btn("delete", "delete") };
+    this.btns.rename = h("button", { type: "button", "data-i18n": "rename", onclick: () => this.rename() }, t("rename"));
     this.status = h("span", { class: "status", role: "status", "aria-live": "polite" });
     this.bar = h("progress", { max: 1, value: 0, "aria-label": t("progress"), "data-i18n-label": "progress" });
     this.progress = h("span", { class: "muted" });
     const runbar = this.runbar = h("div", { class: "card runbar" },
       h("div", { class: "runbar-top" }, h("label", { class: "inline" }, h("span", { "data-i18n": "watching" }, t("watching")), this.runSel), this.status),
-      h("div", { class: "buttons" }, this.btns.pause, this.btns.resume, this.btns.stop, this.btns.del),
+      h("div", { class: "buttons" }, this.btns.pause, this.btns.resume, this.btns.stop, this.btns.rename, this.btns.del),
       h("div", { class: "progress" }, this.bar, this.progress));
 
     // The charts.
@@ -141,6 +142,15 @@ export class TrainView {
     this.store.command({ type, run: this.current }, (ev) => { if (ev.type === "error") this.formError.textContent = errorText(ev); });
   }
 
+  /** rename asks for a new name for the watched run; the store keeps it. */
+  rename() {
+    const r = this.current && this.store.run(this.current);
+    if (!r) return;
+    const name = window.prompt(t("renamePrompt"), r.info.label || "");
+    if (name === null || name.trim() === "") return;
+    this.store.command({ type: "rename", run: r.id, name: name.trim() }, (ev) => { if (ev.type === "error") this.formError.textContent = errorText(ev); });
+  }
+
   watch(id) {
     if (!this.store.run(id)) return;
     this.current = id;
@@ -182,7 +192,7 @@ export class TrainView {
     this.btns.pause.disabled = !(st === "running" || st === "queued") || r.info.paused;
     this.btns.resume.disabled = !(r && (r.info.paused || st === "interrupted")); // an interrupted run restarts
     this.btns.stop.disabled = !(st === "running" || st === "paused" || st === "queued");
-    this.btns.del.disabled = !r;
+    this.btns.del.disabled = this.btns.rename.disabled = !r;
     if (!r) {
       this.status.textContent = "";
       [this.lossChart, this.accChart, this.testLossChart, this.gradChart, this.ratioChart, this.lrChart].forEach((c) => c.setData(c.data.map(() => [])));
