@@ -100,8 +100,8 @@ func (s *stats) add(dst *[]time.Duration, d time.Duration) {
 }
 
 func run(n int, d time.Duration, addr string, runs int, data, token string) error {
-	if n < 1 || n > maxClients || d <= 0 || d > maxDuration || runs < 0 || runs > 12 {
-		return fmt.Errorf("-n 1…%d, -d up to %v, -runs 0…12", maxClients, maxDuration)
+	if n < 1 || n > maxClients || d <= 0 || d > maxDuration || runs < 1 || runs > 12 {
+		return fmt.Errorf("-n 1…%d, -d up to %v, -runs 1…12", maxClients, maxDuration)
 	}
 	peak := watchMemory()
 	if addr == "" {
@@ -331,7 +331,7 @@ func client(wsURL string, ids []string, end time.Time, st *stats) error {
 			return errors.New("the server closed the connection")
 		case <-tick.C:
 		}
-		if err := send(map[string]any{"type": "predict", "run": ids[int(req)%max(len(ids), 1)], "width": 140, "height": 140, "pixels": drawing}, true); err != nil {
+		if err := send(map[string]any{"type": "predict", "run": ids[int(req)%len(ids)], "width": 140, "height": 140, "pixels": drawing}, true); err != nil {
 			return err
 		}
 		if time.Since(lastTraj) >= trajEvery {
