@@ -78,6 +78,7 @@ func (c *classroom) access(addr net.Addr) server.Access {
 			a.WatchToken = server.NewToken()
 		}
 	}
+	a.LoopbackNames = a.Open() // against DNS rebinding (server/access.go)
 	c.resolved = &a
 	return a
 }

@@ -41,7 +41,7 @@ func TestClassroomTokens(t *testing.T) {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		a := c.access(tc.addr)
-		if a.Open() != tc.open {
+		if a.Open() != tc.open || a.LoopbackNames != tc.open {
 			t.Errorf("%s: open %v, want %v", tc.name, a.Open(), tc.open)
 			continue
 		}

@@ -26,6 +26,9 @@ import (
 type Access struct {
 	Token      string // the teacher's: controls everything
 	WatchToken string // the students': watch and draw; may be empty
+	// LoopbackNames makes a server without tokens answer to localhost and
+	// loopback addresses only (loopbackHost); descent serve sets it.
+	LoopbackNames bool
 }
 
 // Roles, sent in Hello.Role.
@@ -106,12 +109,33 @@ func cookieName(r *http.Request) string {
 	return name
 }
 
+// loopbackHost reports whether a Host header names this machine: localhost
+// or a loopback address. A server without tokens answers to no other name,
+// so that a web page whose DNS name was rebound to 127.0.0.1 cannot reach
+// it from the browser of the person running it.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback()
+	}
+	host = strings.ToLower(host)
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
+}
+
 // authorize finds the request's role and answers 401 (no token) or 403 (a
 // wrong one) when it has none. A good token in the query is kept in a
 // cookie for the page's own requests.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
 	a := s.cfg.Access
 	if a.Open() {
+		if a.LoopbackNames && !loopbackHost(r.Host) {
+			http.Error(w, "server: this server answers only to localhost and loopback addresses such as http://127.0.0.1:8080 (give --token to serve other names)",
+				http.StatusForbidden)
+			return r, false
+		}
 		return r, true
 	}
 	tok, fromQuery := r.URL.Query().Get("token"), true

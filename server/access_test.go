@@ -167,6 +167,28 @@ func TestAccessOpen(t *testing.T) {
 	}
 }
 
+// TestAccessRebinding: a server without tokens answers to loopback names
+// only, so that a page whose DNS name was rebound to 127.0.0.1 gets nothing.
+func TestAccessRebinding(t *testing.T) {
+	_, ts := newServerWith(t, 100, 1, Config{Access: Access{LoopbackNames: true}})
+	port := ts.URL[strings.LastIndex(ts.URL, ":")+1:]
+	for host, ok := range map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true, "[::1]:" + port: true,
+		"app.localhost:" + port: true, "127.0.0.2": true, "evil.example:" + port: false, "192.168.1.9:" + port: false} {
+		for _, path := range []string{"/", "/api/runs", "/ws"} {
+			req, _ := http.NewRequest("GET", ts.URL+path, nil)
+			req.Host = host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if (resp.StatusCode != http.StatusForbidden) != ok {
+				t.Errorf("Host %q, %s: HTTP %d, want allowed %v", host, path, resp.StatusCode, ok)
+			}
+		}
+	}
+}
+
 func TestCheckToken(t *testing.T) {
 	for tok, ok := range map[string]bool{"short": false, "has space in it": false, "a/b/c/d/e": false,
 		"good-token_1.2~": true, NewToken(): true} {
