@@ -123,7 +123,7 @@ func run(n int, d time.Duration, addr string, runs int, data, token string) erro
 		return err
 	}
 	defer teacher.Close()
-	fmt.Printf("loadtest: %d runs training on %s; %d clients for %v\n", len(ids), addr, n, d)
+	fmt.Printf("loadtest: %d runs training on %s; %d clients for %v; %d cores, load average %s\n", len(ids), addr, n, d, runtime.NumCPU(), loadavg())
 
 	st := &stats{}
 	end := time.Now().Add(d)
@@ -154,6 +154,7 @@ func run(n int, d time.Duration, addr string, runs int, data, token string) erro
 		_ = teacher.WriteJSON(map[string]any{"type": "stop", "run": id})
 	}
 	report(st, d, n, peak(), live.Load())
+	fmt.Printf("load average       %s (the machine's, at the end)\n", loadavg())
 	return nil
 }
 
@@ -356,6 +357,16 @@ func client(wsURL string, ids []string, end time.Time, st *stats) error {
 	case <-time.After(2 * time.Second):
 	}
 	return nil
+}
+
+// loadavg is the machine's 1-minute load average, or "?": figures taken on
+// a busy machine say so.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // event is the head of an event: the server writes "type" first and "req"
