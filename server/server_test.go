@@ -131,17 +131,21 @@ func TestSweepSharesInitialWeights(t *testing.T) {
 	delete(base, "lr")
 	c.send(map[string]any{"type": "sweep", "req": 3, "base": base,
 		"variants": []map[string]any{{"lr": 0.01}, {"lr": 0.5}, {"lr": 100}}})
+	// A run may end before the last runCreated arrives, so one loop watches
+	// for both.
 	var ids []string
-	for len(ids) < 3 {
-		ev := c.until("runCreated", isType(EvRunCreated))
-		ids = append(ids, ev["run"].(map[string]any)["id"].(string))
-	}
 	ended := map[string]bool{}
-	c.until("every run ended", func(ev event) bool {
-		for _, id := range ids {
-			ended[id] = ended[id] || statusOf(id, StatusDone)(ev) || statusOf(id, StatusDiverged)(ev)
+	c.until("every run created and ended", func(ev event) bool {
+		switch ev["type"] {
+		case EvRunCreated:
+			ids = append(ids, ev["run"].(map[string]any)["id"].(string))
+		case EvStatus:
+			r := ev["run"].(map[string]any)
+			if st := r["status"]; st == StatusDone || st == StatusDiverged {
+				ended[r["id"].(string)] = true
+			}
 		}
-		return len(ended) == 3 && ended[ids[0]] && ended[ids[1]] && ended[ids[2]]
+		return len(ids) == 3 && ended[ids[0]] && ended[ids[1]] && ended[ids[2]]
 	})
 	first := map[string]float64{}
 	for _, id := range ids {
