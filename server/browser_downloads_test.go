@@ -71,6 +71,14 @@ func TestBrowserDownloads(t *testing.T) {
 	b.waitJS("the loss card's exports", `window.fetched && window.fetched.join() ===
 		"200 image/png,200 image/svg+xml,200 text/csv; charset=utf-8,200 application/json"`)
 	b.shot("train-downloads-1280x800.png")
+	for _, k := range []string{"testLoss", "grad", "ratio", "lr"} {
+		openMenu(b, `#view-train [data-chart=`+k+`]`)
+		if n := b.eval(fetchAll); n != 4 {
+			t.Errorf("the %s menu has %v links, want PNG, SVG, CSV and JSON", k, n)
+		}
+		b.waitJS("the "+k+" card's exports", `window.fetched && window.fetched.join() ===
+			"200 image/png,200 image/svg+xml,200 text/csv; charset=utf-8,200 application/json"`)
+	}
 	openMenu(b, `canvas.weights`)
 	b.eval(fetchAll)
 	b.waitJS("the weights card's exports", `window.fetched && window.fetched.join() ===
@@ -91,6 +99,12 @@ func TestBrowserDownloads(t *testing.T) {
 	b.waitJS("the sweep's exports", `window.fetched && window.fetched.join() ===
 		"200 image/png,200 image/svg+xml,200 image/png,200 text/csv; charset=utf-8,200 application/json"`)
 	saveExport(t, ts.URL+"/api/export/sweep/s1/sweep.png", filepath.Join(shots, "export-sweep.png"))
+	openMenu(b, `#view-compare .multiples`)
+	b.eval(fetchAll)
+	b.waitJS("the small multiples' exports", `window.fetched && window.fetched.join() === "200 image/png,200 image/svg+xml"`)
+	openMenu(b, `#view-compare .table-wrap`)
+	b.eval(fetchAll)
+	b.waitJS("the results table's CSV", `window.fetched && window.fetched.join() === "200 text/csv; charset=utf-8"`)
 
 	// Surface: a finished set, exported through a POST and a Blob.
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`)))
@@ -103,6 +117,9 @@ func TestBrowserDownloads(t *testing.T) {
 	b.run(chromedp.Click(chromedp.CSS(`#view-surface .surf-controls .dl-button`)),
 		chromedp.Click(chromedp.CSS(`#view-surface .surf-controls .dl-menu button`)))
 	b.waitJS("the surface figure", `window.blobs.length === 1 && /^image\/png [0-9]{5,}$/.test(window.blobs[0])`)
+	b.eval(`window.descent.surface.gBox.closest(".card").querySelector(".dl-button").click(), 0`)
+	b.eval(`document.querySelector("#view-surface .dl-menu:not([hidden]) button").click(), 0`)
+	b.waitJS("the gradient norm figure", `window.blobs.length === 2 && /^image\/png [0-9]{4,}$/.test(window.blobs[1])`)
 	b.shot("surface-downloads-1280x800.png")
 }
 

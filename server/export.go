@@ -19,11 +19,12 @@ import (
 // drawn by package figures) or as data (CSV, JSON, the model file):
 //
 //	GET  /api/export/run/{id}.{csv|json}             every series of a run, with its settings
-//	GET  /api/export/run/{id}/{kind}.{png|svg}       kind: loss, accuracy, confusion, weights
+//	GET  /api/export/run/{id}/{kind}.{png|svg}       kind: loss, accuracy, confusion, weights,
+//	                                                 gradnorm, ratio, lr, testloss
 //	GET  /api/export/run/{id}/model.descent          the latest weights (mnist.Model.WriteTo)
 //	GET  /api/export/sweep/{id}.{csv|json}           every run of a sweep or comparison
 //	GET  /api/export/sweep/{id}/{kind}.{png|svg}     kind: sweep, compare, accuracy
-//	POST /api/export/trajectory/{kind}.{png|svg|csv} kind: surface, f; the body is a TrajectoryExport
+//	POST /api/export/trajectory/{kind}.{png|svg|csv} kind: surface, f, gradnorm; the body is a TrajectoryExport
 //
 // Figures take ?lang=en|ko (default en) and the loss figure ?smooth= in
 // [0, 1) (default DefaultSmoothing).

@@ -14,7 +14,7 @@ import (
 
 // Figure kinds. A run has RunKinds, a sweep or comparison SweepKinds.
 var (
-	RunKinds   = []string{"loss", "accuracy", "confusion", "weights"}
+	RunKinds   = []string{"loss", "accuracy", "confusion", "weights", "gradnorm", "ratio", "lr", "testloss"}
 	SweepKinds = []string{"sweep", "compare", "accuracy"}
 )
 
@@ -144,6 +144,8 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 		}
 		h := model.Arch.Hidden[0]
 		return figures.WeightsFigure(model.Params[:h*mnist.InputSize], h, m)
+	case figures.GradNorm, figures.UpdateRatio, figures.LearningRate, figures.TestLoss:
+		return figures.StepFigure(kind, []figures.Series{metricSeries(kind, runs[0])}, m)
 	case "sweep", "compare":
 		var ss []figures.Series
 		for _, r := range runs {
@@ -162,11 +164,11 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 func hasData(kind string, runs []RunData) error {
 	for _, r := range runs {
 		switch kind {
-		case "loss", "sweep", "compare":
+		case "loss", "sweep", "compare", "gradnorm", "ratio", "lr":
 			if len(r.Steps.Step) > 0 {
 				return nil
 			}
-		case "accuracy":
+		case "accuracy", "testloss":
 			if len(r.Epochs) > 0 {
 				return nil
 			}
@@ -175,7 +177,7 @@ func hasData(kind string, runs []RunData) error {
 		}
 	}
 	what := "step"
-	if kind == "accuracy" {
+	if kind == "accuracy" || kind == "testloss" {
 		what = "evaluated epoch"
 	}
 	return fmt.Errorf("server: run %s has no %s yet: %w", runs[0].ID, what, errNotFound)
@@ -247,6 +249,24 @@ func lossSeries(r RunData) figures.Series {
 	st := r.Steps.thin(maxFigurePoints)
 	for i := range st.Step {
 		s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, st.Loss[i])
+	}
+	return s
+}
+
+// metricSeries is one of a run's per-step metrics (gradnorm, ratio, lr),
+// thinned to maxFigurePoints, or its test loss per epoch (testloss).
+func metricSeries(kind string, r RunData) figures.Series {
+	var s figures.Series
+	if kind == figures.TestLoss {
+		for _, e := range r.Epochs {
+			s.X, s.Y = append(s.X, float64(e.Epoch)), append(s.Y, e.TestLoss)
+		}
+		return s
+	}
+	st := r.Steps.thin(maxFigurePoints)
+	col := map[string]Floats{figures.GradNorm: st.GradNorm, figures.UpdateRatio: st.UpdateRatio, figures.LearningRate: st.LR}[kind]
+	for i := range st.Step {
+		s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, col[i])
 	}
 	return s
 }

@@ -194,6 +194,14 @@ func TestExportFigures(t *testing.T) {
 		{"/api/export/run/" + run + "/accuracy.svg", "image/svg+xml", svg},
 		{"/api/export/run/" + run + "/confusion.png?lang=ko", "image/png", png},
 		{"/api/export/run/" + run + "/weights.svg", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/gradnorm.png", "image/png", png},
+		{"/api/export/run/" + run + "/gradnorm.svg?lang=ko", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/ratio.png?lang=ko", "image/png", png},
+		{"/api/export/run/" + run + "/ratio.svg", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/lr.png", "image/png", png},
+		{"/api/export/run/" + run + "/lr.svg", "image/svg+xml", svg},
+		{"/api/export/run/" + run + "/testloss.png", "image/png", png},
+		{"/api/export/run/" + run + "/testloss.svg?lang=ko", "image/svg+xml", svg},
 		{"/api/export/sweep/" + sweep + "/sweep.png", "image/png", png},
 		{"/api/export/sweep/" + sweep + "/compare.svg", "image/svg+xml", svg},
 		{"/api/export/sweep/" + sweep + "/accuracy.png", "image/png", png},
@@ -206,6 +214,9 @@ func TestExportFigures(t *testing.T) {
 		}
 		if !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment; filename=") {
 			t.Errorf("GET %s: Content-Disposition %q", tc.path, w.Header().Get("Content-Disposition"))
+		}
+		if w.Body.Len() < 200 {
+			t.Errorf("GET %s: %d bytes, want a whole figure or file", tc.path, w.Body.Len())
 		}
 	}
 
@@ -231,7 +242,7 @@ func f32bytes(v []float32) []byte {
 // run has what the figure draws.
 func TestFigureWithoutData(t *testing.T) {
 	queued := []RunData{{ID: "r7", Config: mnist.DefaultConfig()}}
-	for _, kind := range []string{"loss", "accuracy", "confusion", "weights", "sweep", "compare"} {
+	for _, kind := range []string{"loss", "accuracy", "confusion", "weights", "sweep", "compare", "gradnorm", "ratio", "lr", "testloss"} {
 		_, err := Figure(kind, queued, nil, FigureOptions{Lang: "en"})
 		if !IsNotFound(err) || !strings.HasPrefix(err.Error(), "server: run r7 has no ") {
 			t.Errorf("%s of a queued run: %v, want not found", kind, err)
@@ -274,7 +285,7 @@ func TestExportTrajectory(t *testing.T) {
 		return bytes.NewReader(b)
 	}
 	good := TrajectoryExport{Fn: "rosenbrock", Lang: "ko", Caption: "Rosenbrock, 3 steps", Trajectories: []ExportTrajectory{
-		{Label: "sgd α=0.001", Points: [][2]float64{{-1.5, 2}, {-1, 1.5}, {-0.5, 1}}, F: []float64{22.5, 29, 58.5}, Status: "stepLimit"},
+		{Label: "sgd α=0.001", Points: [][2]float64{{-1.5, 2}, {-1, 1.5}, {-0.5, 1}}, F: []float64{22.5, 29, 58.5}, Grad: []float64{1300, 210, 300}, Status: "stepLimit"},
 		{Label: "adam", Points: [][2]float64{{-1.5, 2}, {-1.2, 1.4}}},
 	}}
 	for _, tc := range []struct {
@@ -283,6 +294,8 @@ func TestExportTrajectory(t *testing.T) {
 		{"surface.png", "image/png", "\x89PNG"},
 		{"surface.svg", "image/svg+xml", "<?xml"},
 		{"f.png", "image/png", "\x89PNG"},
+		{"gradnorm.png", "image/png", "\x89PNG"},
+		{"gradnorm.svg", "image/svg+xml", "<?xml"},
 		{"surface.csv", "text/csv; charset=utf-8", "function,trajectory,label,status,step,x,y,f\nrosenbrock,1,sgd α=0.001,stepLimit,0,-1.5,2,22.5\n"},
 	} {
 		w := get(t, s, "POST", "/api/export/trajectory/"+tc.file, body(good))
@@ -294,6 +307,8 @@ func TestExportTrajectory(t *testing.T) {
 	bad.Fn = "banana"
 	noTrajs := good
 	noTrajs.Trajectories = nil
+	badGrad := good
+	badGrad.Trajectories = []ExportTrajectory{{Label: "sgd", Points: [][2]float64{{-1.5, 2}, {-1, 1.5}}, Grad: []float64{1}}}
 	for _, tc := range []struct {
 		name, file string
 		body       io.Reader
@@ -302,6 +317,7 @@ func TestExportTrajectory(t *testing.T) {
 		{"unknown function", "surface.png", body(bad), 400},
 		{"no trajectories", "surface.png", body(noTrajs), 400},
 		{"unknown kind", "contour.png", body(good), 400},
+		{"gradient norms not one per point", "gradnorm.png", body(badGrad), 400},
 		{"not JSON", "surface.png", strings.NewReader("{"), 400},
 		{"too large", "surface.png", io.MultiReader(strings.NewReader(`{"fn":"`), strings.NewReader(strings.Repeat("x", maxTrajExportBytes))), 413},
 	} {

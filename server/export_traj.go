@@ -12,7 +12,8 @@ import (
 
 // maxTrajExportBytes bounds the body of a trajectory export: the page's
 // largest set, MaxTrajOptimizers trajectories of MaxTrajSteps points with
-// J, is about 12 MB as JSON.
+// J, is about 12 MB as JSON (the page sends no gradient norms: the server
+// takes them from the function at the points).
 const maxTrajExportBytes = 16 << 20
 
 // TrajectoryExport is the body of POST /api/export/trajectory/{kind}.{ext}:
@@ -27,21 +28,23 @@ type TrajectoryExport struct {
 }
 
 // ExportTrajectory is one optimizer's path: its iterates from the start, J
-// at each (optional) and how it ended.
+// and the gradient norm ‖∇J‖ at each (both optional) and how it ended.
 type ExportTrajectory struct {
 	Label  string       `json:"label"`
 	Points [][2]float64 `json:"points"`
 	F      []float64    `json:"f,omitempty"`
+	Grad   []float64    `json:"grad,omitempty"`
 	Status string       `json:"status,omitempty"`
 }
 
 // handleExportTrajectory answers POST /api/export/trajectory/{file}:
 // surface.png|svg (the trajectories over J), f.png|svg (J against the
-// step) or any KIND.csv (the iterates).
+// step), gradnorm.png|svg (‖∇J‖ against the step) or any KIND.csv (the
+// iterates).
 func (s *Server) handleExportTrajectory(w http.ResponseWriter, r *http.Request) {
 	kind, ext, ok := splitFile(r.PathValue("file"))
-	if !ok || (kind != "surface" && kind != "f") || (ext != "png" && ext != "svg" && ext != "csv") {
-		exportError(w, fmt.Errorf("server: want /api/export/trajectory/surface.png|svg|csv or f.png|svg|csv, got %q", r.PathValue("file")))
+	if !ok || (kind != "surface" && kind != "f" && kind != "gradnorm") || (ext != "png" && ext != "svg" && ext != "csv") {
+		exportError(w, fmt.Errorf("server: want /api/export/trajectory/surface, f or gradnorm .png|svg|csv, got %q", r.PathValue("file")))
 		return
 	}
 	var req TrajectoryExport
@@ -71,13 +74,20 @@ func (s *Server) handleExportTrajectory(w http.ResponseWriter, r *http.Request) 
 	}
 	m := figures.Meta{Lang: req.Lang, Caption: req.Caption, CaptionEN: req.Caption}
 	var fig *figures.Figure
-	if kind == "surface" {
+	switch kind {
+	case "surface":
 		dom := figures.DomainOf(fn)
 		if req.Domain != nil {
 			dom = *req.Domain
 		}
 		fig, err = figures.TrajectoryFigure(fn, dom, trajs, m)
-	} else {
+	case "gradnorm":
+		grads := make([][]float64, len(req.Trajectories))
+		for i, t := range req.Trajectories {
+			grads[i] = t.Grad
+		}
+		fig, err = figures.GradStepFigure(fn, trajs, grads, m)
+	default:
 		fig, err = figures.FvsStepFigure(fn, trajs, m)
 	}
 	if err != nil {
@@ -115,6 +125,9 @@ func (req TrajectoryExport) check() (optim.Function, []figures.Trajectory, error
 		}
 		if len(t.F) != 0 && len(t.F) != len(t.Points) {
 			return fn, nil, fmt.Errorf("server: trajectory %d has %d points and %d values of J", i+1, len(t.Points), len(t.F))
+		}
+		if len(t.Grad) != 0 && len(t.Grad) != len(t.Points) {
+			return fn, nil, fmt.Errorf("server: trajectory %d has %d points and %d gradient norms", i+1, len(t.Points), len(t.Grad))
 		}
 		if len(t.Label) > MaxLabel {
 			return fn, nil, fmt.Errorf("server: trajectory %d's label is longer than %d", i+1, MaxLabel)

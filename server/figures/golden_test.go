@@ -167,6 +167,16 @@ func TestGoldenFigures(t *testing.T) {
 		"fvsstep": func() (*Figure, error) {
 			return FvsStepFigure(rosen, fixtureTrajectories(), fixtureMeta)
 		},
+		"gradnorm": func() (*Figure, error) {
+			s := lossCurve("", 300, 0.02)
+			for k := range s.Y {
+				s.Y[k] = 3 * s.Y[k] * s.Y[k]
+			}
+			return StepFigure(GradNorm, []Series{s}, fixtureMeta)
+		},
+		"gradsteps": func() (*Figure, error) {
+			return GradStepFigure(rosen, fixtureTrajectories(), nil, fixtureMeta)
+		},
 		"confusion": func() (*Figure, error) { return ConfusionFigure(fixtureConfusion(), fixtureMeta) },
 		"weights":   func() (*Figure, error) { return WeightsFigure(fixtureWeights(16), 16, fixtureMeta) },
 	}

@@ -31,6 +31,9 @@ type labels struct {
 	// Default titles.
 	lossTitle, accuracyTitle, sweepTitle, compareTitle string
 	surfaceTitle, fTitle, confusionTitle, weightsTitle string
+	// StepFigure's and GradStepFigure's axis labels and titles (no ∇: the fonts lack it).
+	gradNorm, updateRatio, testLoss, gradF                    string
+	gradNormTitle, ratioTitle, lrTitle, testLossTitle, gTitle string
 }
 
 var labelTable = map[string]labels{
@@ -47,6 +50,10 @@ var labelTable = map[string]labels{
 		sweepTitle: "Learning-rate sweep", compareTitle: "Optimizer comparison",
 		surfaceTitle: "%s", fTitle: "J against the step on %s",
 		confusionTitle: "Confusion matrix (test set)", weightsTitle: "First-layer weights",
+		gradNorm: "gradient norm ‖g‖ (log scale)", updateRatio: "update ratio ‖Δw‖/‖w‖ (log scale)",
+		testLoss: "test loss (cross-entropy)", gradF: "‖grad J‖ (log scale)",
+		gradNormTitle: "Gradient norm per step", ratioTitle: "Update ratio per step",
+		lrTitle: "Learning rate per step", testLossTitle: "Test loss per epoch", gTitle: "Gradient norm against the step on %s",
 	},
 	"ko": {
 		step: "단계", epoch: "에포크", loss: "손실 (교차 엔트로피)",
@@ -61,6 +68,10 @@ var labelTable = map[string]labels{
 		sweepTitle: "학습률 스윕", compareTitle: "옵티마이저 비교",
 		surfaceTitle: "%s", fTitle: "%s에서 단계별 J",
 		confusionTitle: "혼동 행렬 (테스트 세트)", weightsTitle: "첫 번째 층의 가중치",
+		gradNorm: "기울기 노름 ‖g‖ (로그 눈금)", updateRatio: "갱신 비율 ‖Δw‖/‖w‖ (로그 눈금)",
+		testLoss: "테스트 손실 (교차 엔트로피)", gradF: "‖grad J‖ (로그 눈금)",
+		gradNormTitle: "단계별 기울기 노름", ratioTitle: "단계별 갱신 비율",
+		lrTitle: "단계별 학습률", testLossTitle: "에포크별 테스트 손실", gTitle: "%s에서 단계별 기울기 노름",
 	},
 }
 

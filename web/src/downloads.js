@@ -92,7 +92,7 @@ export function runDownloads(current, kind, extra = () => ({})) {
  * by its data-chart box) and on the weights and confusion cards.
  */
 export function addTrainDownloads(root, current, smoothing) {
-  const kinds = { loss: "loss", acc: "accuracy" };
+  const kinds = { loss: "loss", acc: "accuracy", testLoss: "testloss", grad: "gradnorm", ratio: "ratio", lr: "lr" };
   root.querySelectorAll(".card.chart").forEach((card) => {
     const box = card.querySelector("[data-chart]");
     const head = card.querySelector(".chart-head") || card.querySelector("h3");
@@ -122,17 +122,29 @@ export function sweepDownloads(current) {
 /**
  * addCompareDownloads puts the menu on the Compare view's overlay card: the
  * curves as a learning-rate sweep when only the rate differs, else as a
- * comparison, the accuracy per epoch and the data of every run; and one on
- * the LR range test's card.
+ * comparison, the accuracy per epoch and the data of every run; the same
+ * figure on the small multiples' card, the sweep's CSV on the results
+ * table's; and one on the LR range test's card.
  */
 export function addCompareDownloads(view) {
-  const card = view.overlayBox.closest(".card");
-  attach(card, card.querySelector("h3"), sweepDownloads(() => {
+  const current = () => {
     const runs = (view.sweep && view.groups().get(view.sweep)) || [];
     if (!runs.length || !runs[0].info.sweep) return null;
     const c0 = runs[0].info.config;
     const rates = runs.every((r) => r.info.config.optimizer === c0.optimizer && r.info.config.batch === c0.batch);
     return { id: runs[0].info.sweep, kind: rates ? "sweep" : "compare" };
+  };
+  const card = view.overlayBox.closest(".card");
+  attach(card, card.querySelector("h3"), sweepDownloads(current));
+  const mCard = view.multiples.closest(".card");
+  attach(mCard, mCard.querySelector("h3"), downloadMenu(() => {
+    const s = current();
+    return s ? figureLinks(`/api/export/sweep/${encodeURIComponent(s.id)}/${s.kind}`) : [];
+  }));
+  const tCard = view.table.closest(".card");
+  attach(tCard, tCard.querySelector("h3"), downloadMenu(() => {
+    const s = current();
+    return s ? dataLinks("sweep", s.id).slice(0, 1) : [];
   }));
   const lrCard = view.lrBox.closest(".card"); // the LR range test is one run: its loss and data
   attach(lrCard, lrCard.querySelector(".chart-head"), runDownloads(() => view.lrRun, "loss", () => ({ smooth: 0.9 })));
@@ -158,12 +170,18 @@ export function trajectoryBody(view) {
   return body;
 }
 
-/** addSurfaceDownloads puts menus on the surface's stage (the trajectories over J) and its f chart. */
+/**
+ * addSurfaceDownloads puts menus on the surface's stage (the trajectories
+ * over J), its f chart and its ‖∇f‖ chart (the server takes ∇f at the points,
+ * so the body stays as large as the others).
+ */
 export function addSurfaceDownloads(view) {
   const body = () => trajectoryBody(view);
   view.stage.el.closest(".card").querySelector(".surf-controls").append(trajDownloads(body, "surface"));
-  const fCard = view.fBox.closest(".card");
-  attach(fCard, fCard.querySelector("h3"), trajDownloads(body, "f"));
+  for (const [box, kind] of [[view.fBox, "f"], [view.gBox, "gradnorm"]]) {
+    const card = box.closest(".card");
+    attach(card, card.querySelector("h3"), trajDownloads(body, kind));
+  }
 }
 
 /** trajDownloads is a surface menu; body() is the TrajectoryExport, or null without a set. */
