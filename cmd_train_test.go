@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,7 +109,7 @@ func TestTrainEndToEnd(t *testing.T) {
 		t.Errorf("test accuracy after one epoch at lr 0.1 is %.4f, want ≥ 0.915", final.TestAccuracy)
 	}
 	want := []int{7, 2, 1, 0, 4, 1, 4, 9, 5, 9}
-	if len(final.Predicted) != 10 || !equalInts(final.Actual, want) {
+	if len(final.Predicted) != 10 || !slices.Equal(final.Actual, want) {
 		t.Errorf("predicted %v actual %v, want 10 predictions of %v", final.Predicted, final.Actual, want)
 	}
 	m, err := mnist.LoadModel(model)
@@ -118,16 +119,4 @@ func TestTrainEndToEnd(t *testing.T) {
 	if m.Arch.String() != "784-100-10 sigmoid" || m.Meta.TestAccuracy != final.TestAccuracy {
 		t.Errorf("saved model %s, accuracy %v", m.Arch, m.Meta.TestAccuracy)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,7 +124,7 @@ func TestModelRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Arch.String() != m.Arch.String() || got.Meta != m.Meta || !equal32(got.Params, m.Params) {
+	if got.Arch.String() != m.Arch.String() || got.Meta != m.Meta || !slices.Equal(got.Params, m.Params) {
 		t.Fatalf("round trip changed the model: %s %+v", got.Arch, got.Meta)
 	}
 	var good bytes.Buffer
@@ -154,18 +155,6 @@ func flip(b []byte, i int) []byte {
 	c := append([]byte(nil), b...)
 	c[i] ^= 0xff
 	return c
-}
-
-func equal32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestConfigValidateNamesField(t *testing.T) {
@@ -250,7 +239,7 @@ func TestResumeFromCheckpoint(t *testing.T) {
 		if len(epochs) != 2 || epochs[0] != 2 || res.Steps != whole.Progress() || res.Epochs != 3 {
 			t.Errorf("%s: resumed epochs %v, %d steps, want [2 3] and %d", opt, epochs, res.Steps, whole.Progress())
 		}
-		if !equal32(resumed.net.Params, whole.net.Params) {
+		if !slices.Equal(resumed.net.Params, whole.net.Params) {
 			t.Errorf("%s: resumed weights differ from the uninterrupted run's", opt)
 		}
 	}

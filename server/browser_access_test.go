@@ -2,33 +2,21 @@ package server_test
 
 import (
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/server"
-	"descent/web"
 )
 
 // TestBrowserWatchLink opens the students' link and then the teacher's in
 // chromium: the token in the query becomes a cookie that the page's assets
 // and websocket carry, and the watch-only page hides the run controls.
 func TestBrowserWatchLink(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		skipOrFail(t, chromium+" is missing (apt-get install chromium)")
-	}
-	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		skipOrFail(t, err.Error()+" (run `make data`)")
-	}
+	needBrowser(t)
+	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1, Access: server.Access{Token: "teacher-1234", WatchToken: "student-1234"},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ts := httptest.NewServer(srv)

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,6 @@ import (
 
 	"descent/mnist"
 	"descent/server"
-	"descent/web"
 )
 
 // fetchAll is JavaScript that fetches every link of the open download menus
@@ -31,16 +29,8 @@ const fetchAll = `(() => { window.fetched = null;
 // export arrives as a PNG. It saves one exported figure beside the
 // screenshots, for the README.
 func TestBrowserDownloads(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		skipOrFail(t, chromium+" is missing (apt-get install chromium)")
-	}
-	if _, err := fs.Stat(web.Dist(), "assets/app.js"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		skipOrFail(t, err.Error()+" (run `make data`)")
-	}
+	needBrowser(t)
+	train, test := realMNIST(t)
 	train = &mnist.Dataset{Images: train.Images[:3000*mnist.InputSize], Labels: train.Labels[:3000], N: 3000}
 	test = &mnist.Dataset{Images: test.Images[:1000*mnist.InputSize], Labels: test.Labels[:1000], N: 1000}
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
@@ -48,13 +38,7 @@ func TestBrowserDownloads(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()
-	shots := os.Getenv("DESCENT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
 	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
 	b.waitJS("page ready", `document.body.dataset.ready === "1"`)

@@ -3,21 +3,16 @@ package server_test
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/server"
-	"descent/web"
 )
 
 // TestBrowserDraw drives the Draw view in chromium: it trains a quick model
@@ -25,31 +20,14 @@ import (
 // synthesized pointer events, and checks the network's answers; then the same
 // on a phone, in Korean. Screenshots go where TestBrowser puts them.
 func TestBrowserDraw(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: .ci/run installs it with apt-get", chromium)
-		}
-		t.Skipf("%s is missing (apt-get install chromium)", chromium)
-	}
-	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		skipOrFail(t, fmt.Sprintf("%v (run `make data`)", err))
-	}
+	needBrowser(t)
+	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()
-	shots := os.Getenv("DESCENT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
 
 	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/#draw"))

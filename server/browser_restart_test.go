@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -15,7 +13,6 @@ import (
 	"descent/mnist"
 	"descent/server"
 	"descent/server/store"
-	"descent/web"
 )
 
 // TestBrowserRestart opens the page on a run store that an earlier server
@@ -23,16 +20,8 @@ import (
 // as interrupted with its curves from the store, and Resume restarts it from
 // its checkpoint to the end.
 func TestBrowserRestart(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		skipOrFail(t, chromium+" is missing (apt-get install chromium)")
-	}
-	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		skipOrFail(t, fmt.Sprintf("%v (run `make data`)", err))
-	}
+	needBrowser(t)
+	train, test := realMNIST(t)
 	dir := t.TempDir()
 	id := interruptedRun(t, dir, train, test)
 

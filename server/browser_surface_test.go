@@ -3,12 +3,9 @@ package server_test
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"math"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,7 +16,6 @@ import (
 	"descent/optim"
 	"descent/server"
 	"descent/server/figures"
-	"descent/web"
 )
 
 // TestBrowserSurface drives the surface explorer in chromium: Rosenbrock is
@@ -28,25 +24,14 @@ import (
 // the table, a point shows its numbers, and in learning-rate mode a too
 // large rate ends with "diverged at step k". No MNIST is needed.
 func TestBrowserSurface(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		skipOrFail(t, chromium+" is missing (apt-get install chromium)")
-	}
-	if _, err := fs.Stat(web.Dist(), "assets/app.js"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
+	needBrowser(t)
 	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
 	srv := server.New(server.Config{Train: tiny, Test: tiny, Concurrent: 1,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()
-	shots := os.Getenv("DESCENT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
 	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
 	b.waitJS("page ready", `document.body.dataset.ready === "1"`)

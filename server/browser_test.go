@@ -26,32 +26,15 @@ const chromium = "/usr/bin/chromium"
 // switches to Korean, and it fits a phone. Screenshots go to
 // $DESCENT_SCREENSHOTS, or screenshots/ at the repository's root.
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: .ci/run installs it with apt-get", chromium)
-		}
-		t.Skipf("%s is missing (apt-get install chromium); set CI=true to make this a failure", chromium)
-	}
-	if _, err := fs.Stat(web.Dist(), "index.html"); err != nil {
-		skipOrFail(t, "the page is not built: run `make web` (make test does)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		skipOrFail(t, fmt.Sprintf("%v (run `make data`)", err))
-	}
+	needBrowser(t)
+	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()
 
-	shots := os.Getenv("DESCENT_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join("..", "screenshots")
-	}
-	if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	abs, _ := filepath.Abs(shots)
 	t.Logf("screenshots in %s", abs)
 
@@ -138,6 +121,44 @@ func skipOrFail(t *testing.T, why string) {
 		t.Fatal(why)
 	}
 	t.Skip(why)
+}
+
+// needBrowser skips the test, or fails it under CI, unless Debian's chromium
+// and the built page are there.
+func needBrowser(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		skipOrFail(t, chromium+" is missing: apt-get install chromium (.ci/run does)")
+	}
+	for _, name := range []string{"index.html", "assets/app.js"} {
+		if _, err := fs.Stat(web.Dist(), name); err != nil {
+			skipOrFail(t, "the page is not built: run `make web` (make test does)")
+		}
+	}
+}
+
+// realMNIST loads the real data, or skips the test (fails it under CI).
+func realMNIST(t *testing.T) (train, test *mnist.Dataset) {
+	t.Helper()
+	train, test, err := mnist.Load("../data/mnist")
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("%v (run `make data`)", err))
+	}
+	return train, test
+}
+
+// screenshotDir is $DESCENT_SCREENSHOTS, or screenshots/ at the repository's
+// root, made if needed.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	shots := os.Getenv("DESCENT_SCREENSHOTS")
+	if shots == "" {
+		shots = filepath.Join("..", "screenshots")
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return shots
 }
 
 // newBrowser starts one headless chromium for the whole test.
