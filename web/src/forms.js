@@ -104,9 +104,10 @@ export function lrControl(value) {
 export function batchControl(trainN, value = 64, name = "batch") {
   const opts = [[1, "batchSGD"], [64, "batchMini"], [trainN, "batchFull"]];
   const fs = h("fieldset", { class: "radios" }, h("legend", { "data-i18n": "batch" }, t("batch")));
+  const group = `${name}${++uid}`; // one name for the three radios: one choice at a time
   for (const [v, key] of opts) {
     const id = `f${++uid}`;
-    const input = h("input", { type: "radio", name: `${name}${uid}`, value: v, id });
+    const input = h("input", { type: "radio", name: group, value: v, id });
     input.checked = v === value;
     fs.append(h("label", { for: id, class: "radio" }, input, h("span", { "data-batch": key }, t(key, { n: trainN }))));
   }
