@@ -17,10 +17,6 @@ import (
 	"descent/server/store"
 )
 
-func init() {
-	commands["plot"] = command{summary: "draw a saved run's or sweep's figure as PNG or SVG", run: runPlot}
-}
-
 // plotFlags are the flags of `descent plot`.
 type plotFlags struct {
 	run, sweep, kind, out, lang, dir string

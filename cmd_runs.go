@@ -10,10 +10,6 @@ import (
 	"descent/server/store"
 )
 
-func init() {
-	commands["runs"] = command{summary: "list the saved runs and sweeps", run: runRuns}
-}
-
 func runRuns(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("descent runs", flag.ContinueOnError)
 	fs.SetOutput(stderr)

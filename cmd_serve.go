@@ -18,13 +18,6 @@ import (
 	"descent/server/store"
 )
 
-func init() {
-	commands["serve"] = command{
-		summary: "serve the live page on http://127.0.0.1:8080 (the default command)",
-		run:     runServe,
-	}
-}
-
 // runServe loads MNIST, listens, and serves the live page until SIGINT or
 // SIGTERM, when it stops the runs and closes the sockets before exiting.
 func runServe(args []string, stdout, stderr io.Writer) int {

@@ -17,10 +17,6 @@ import (
 	"descent/optim"
 )
 
-func init() {
-	commands["train"] = command{summary: "train the report's MNIST network in the terminal", run: runTrain}
-}
-
 // trainFlags are the flags of `descent train`.
 type trainFlags struct {
 	cfg        mnist.Config

@@ -15,10 +15,6 @@ import (
 	"descent/optim"
 )
 
-func init() {
-	commands["trajectory"] = command{summary: "run optimizers on a 2-D test function and print their iterates", run: runTrajectory}
-}
-
 const trajUsage = `Usage: descent trajectory [flags]
 
 Runs one or more optimizers from the same start on a 2-D test function, in

@@ -4,15 +4,15 @@
 //	descent [serve] [flags]     the live page on http://127.0.0.1:8080 (default)
 //	descent train [flags]       train the report's MNIST network in the terminal
 //	descent trajectory [flags]  run optimizers on a 2-D test function
+//	descent runs, descent plot  list the saved runs, draw their figures
 //
-// Run `descent COMMAND -h` for the flags of each command.
+// Run `descent help` for every command and `descent COMMAND -h` for its flags.
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 )
 
@@ -23,8 +23,28 @@ type command struct {
 	run     func(args []string, stdout, stderr io.Writer) int
 }
 
-// commands is filled by the init functions of the cmd_*.go files.
-var commands = map[string]command{}
+// commands are descent's subcommands, in the order `descent help` lists
+// them; each lives in its cmd_NAME.go.
+var commands = []struct {
+	name string
+	command
+}{
+	{"serve", command{"serve the live page on http://127.0.0.1:8080 (the default command)", runServe}},
+	{"train", command{"train the report's MNIST network in the terminal", runTrain}},
+	{"trajectory", command{"run optimizers on a 2-D test function and print their iterates", runTrajectory}},
+	{"runs", command{"list the saved runs and sweeps", runRuns}},
+	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
+}
+
+// lookup returns the command called name.
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c.command, true
+		}
+	}
+	return command{}, false
+}
 
 func main() {
 	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
@@ -39,7 +59,7 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
-	cmd, ok := commands[name]
+	cmd, ok := lookup(name)
 	if !ok {
 		fmt.Fprintf(stderr, "descent: unknown command %q\n\n", name)
 		usage(stderr)
@@ -51,13 +71,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: descent [command] [flags]")
 	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-11s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nWith no command, descent serves the live page. Run 'descent COMMAND -h' for its flags.")
 }

@@ -11,7 +11,7 @@ import (
 	"descent/optim"
 )
 
-// reference is ../shared/reference/mnist_onestep.json, computed with PyTorch in
+// reference is testdata/mnist_onestep.json, computed with PyTorch in
 // float64 on the first 64 training images.
 type reference struct {
 	Labels []uint8            `json:"labels"`
@@ -35,10 +35,10 @@ type afterSteps struct {
 
 func loadReference(t *testing.T) reference {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "reference", "mnist_onestep.json")
+	p := filepath.Join("testdata", "mnist_onestep.json")
 	raw, err := os.ReadFile(p)
 	if err != nil {
-		t.Skipf("reference data not found: %v", err)
+		t.Fatalf("reference data not found: %v (testdata/README.md)", err)
 	}
 	var ref reference
 	if err := json.Unmarshal(raw, &ref); err != nil {

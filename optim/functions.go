@@ -10,9 +10,9 @@ import (
 // Function is a 2-D test surface J(x, y) with its analytic gradient ∇J and
 // Hessian H = ∇²J. F, Grad and Hess allocate nothing, so a server can
 // evaluate them on a grid and the runner at every step. Each is evaluated as
-// ../shared/reference/OPTIM_FORMULAS.md writes it (left to right, x*x rather
+// the reference script evaluated it in PyTorch (left to right, x*x rather
 // than a power, products rounded before they are added), which makes the
-// reference trajectories reproducible to the bit.
+// reference trajectories of testdata/ reproducible to the bit.
 type Function struct {
 	// Name is the registry name, such as "rosenbrock".
 	Name string `json:"name"`

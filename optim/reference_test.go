@@ -10,10 +10,10 @@ import (
 	"testing"
 )
 
-// refDir holds the PyTorch trajectories (see shared/reference/README.md).
-var refDir = filepath.Join("..", "..", "shared", "reference")
+// refDir holds the PyTorch and SciPy reference runs (testdata/README.md).
+var refDir = "testdata"
 
-// torchRun is one file of ../shared/reference/trajectories.
+// torchRun is one file of testdata/trajectories.
 type torchRun struct {
 	Function   string                     `json:"function"`
 	Start      [2]float64                 `json:"start"`
@@ -61,7 +61,7 @@ func configOf(t *testing.T, run torchRun) Config {
 func TestReferenceTrajectories(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(refDir, "trajectories", "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no reference trajectories in %s (the shared folder is missing)", refDir)
+		t.Fatalf("no reference trajectories in %s: they are part of the repository (testdata/README.md)", refDir)
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".json"), func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// scipyResult is one run of ../shared/reference/scipy_rosenbrock.json.
+// scipyResult is one run of testdata/scipy_rosenbrock.json.
 type scipyResult struct {
 	Method string     `json:"method"`
 	Start  [2]float64 `json:"start"`
@@ -21,7 +21,7 @@ type scipyResult struct {
 func loadSciPy(t *testing.T) map[string]scipyResult {
 	data, err := os.ReadFile(filepath.Join(refDir, "scipy_rosenbrock.json"))
 	if err != nil {
-		t.Skipf("no SciPy reference: %v (the shared folder is missing)", err)
+		t.Fatalf("no SciPy reference: %v (testdata/README.md)", err)
 	}
 	var ref struct{ Results []scipyResult }
 	if err := json.Unmarshal(data, &ref); err != nil {

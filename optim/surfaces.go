@@ -4,7 +4,7 @@ package optim
 // checked against finite differences (gonum/diff/fd) in functions_test.go.
 // Start points cite their source; "this report" marks starts chosen here to
 // show a behaviour. Products are wrapped in float64(…) where an add follows,
-// so that no compiler fuses them into an FMA (see OPTIM_FORMULAS.md).
+// so that no compiler fuses them into an FMA, as PyTorch does not fuse them.
 
 // rosenbrock is J = (1 − x)² + 100(y − x²)² (Rosenbrock 1960), a curved
 // valley with its minimum J = 0 at (1, 1).
@@ -13,7 +13,7 @@ var rosenbrock = Function{
 	F: rosenbrockF, Grad: rosenbrockGrad, Hess: rosenbrockHess,
 	Domain: [4]float64{-2, 2, -1, 3}, Minima: [][2]float64{{1, 1}}, FMin: 0, LogLevels: true,
 	Starts: []Start{
-		{X: [2]float64{-1.5, 2}, Source: "the report's reference runs (PyTorch 1.13 and SciPy 1.10, shared/reference)"},
+		{X: [2]float64{-1.5, 2}, Source: "the report's reference runs (PyTorch 1.13 and SciPy 1.10, optim/testdata)"},
 		{X: [2]float64{-1.2, 1}, Source: "Rosenbrock (1960); Moré, Garbow & Hillstrom (1981), problem 1"},
 	},
 }
