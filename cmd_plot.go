@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"descent/server"
+	"descent/server/export"
 	"descent/server/figures"
 	"descent/server/store"
 )
@@ -35,7 +35,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.lang, "lang", "en", "language of the labels: en or ko")
 	loadFont := fontFlag(fs)
 	fs.StringVar(&f.dir, "data-dir", def, "folder of the run store (descent serve's --data-dir)")
-	fs.Float64Var(&f.smooth, "smooth", server.DefaultSmoothing, "EMA weight of the loss figure's smoothed curve, in [0, 1); 0 draws the raw loss alone")
+	fs.Float64Var(&f.smooth, "smooth", export.DefaultSmoothing, "EMA weight of the loss figure's smoothed curve, in [0, 1); 0 draws the raw loss alone")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent plot --run ID|--sweep ID [--kind KIND] --out FILE.png|.svg [flags]\n\n"+
 			"Draws a figure of saved runs, the same as the page's downloads.\n\nFlags:")
@@ -70,9 +70,9 @@ func (f *plotFlags) check(rest []string) error {
 	if _, err := strconv.ParseInt(f.run+f.sweep, 10, 64); err != nil {
 		return fmt.Errorf("id %q is not a saved run's or sweep's number; see `descent runs`", f.run+f.sweep)
 	}
-	kinds := server.RunKinds
+	kinds := export.RunKinds
 	if f.sweep != "" {
-		kinds = server.SweepKinds
+		kinds = export.SweepKinds
 	}
 	if f.kind == "" {
 		f.kind = kinds[0]
@@ -110,7 +110,7 @@ func plot(ctx context.Context, f plotFlags) error {
 	if f.sweep != "" {
 		what, id = "sweep", f.sweep
 	}
-	fig, err := server.ReadFigure(ctx, server.StoreSource{St: st}, what, id, f.kind, server.FigureOptions{Lang: f.lang, Smoothing: f.smooth})
+	fig, err := export.ReadFigure(ctx, export.StoreSource{St: st}, what, id, f.kind, export.FigureOptions{Lang: f.lang, Smoothing: f.smooth})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 
 	"descent/server"
+	"descent/server/protocol"
 )
 
 // classroom holds the flags of `descent serve` for a classroom: the tokens
@@ -29,7 +30,7 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.IntVar(&l.MaxRunsPerConn, "max-runs-per-conn", server.DefaultMaxRunsPerConn, "unfinished runs that one page may have started")
 	fs.IntVar(&l.MaxEpochs, "max-epochs", server.DefaultMaxEpochs, "epochs of one run")
 	fs.IntVar(&l.MaxParams, "max-params", server.DefaultMaxParams, "weights and biases of one network")
-	fs.IntVar(&l.MaxTrajSteps, "max-traj-steps", server.MaxTrajSteps, "steps of one trajectory of the surface explorer")
+	fs.IntVar(&l.MaxTrajSteps, "max-traj-steps", protocol.MaxTrajSteps, "steps of one trajectory of the surface explorer")
 	fs.IntVar(&l.MaxMessage, "max-message", server.DefaultMaxMessage, "bytes of one command (a drawing may take 128 KiB)")
 	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
 	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")

@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"descent/server/protocol"
 )
 
 // Access: who may use the server. Without tokens (the default on loopback)
@@ -33,16 +35,14 @@ type Access struct {
 
 // Roles, sent in Hello.Role.
 const (
-	RoleControl = "control" // may do everything
-	RoleWatch   = "watch"   // may not start, stop, pause, resume, delete or rename runs
+	RoleControl = protocol.RoleControl // may do everything
+	RoleWatch   = protocol.RoleWatch   // may not start, stop, pause, resume, restart, delete or rename runs
 )
 
-// controlCommands are the commands that a watch-only page may not send.
-var controlCommands = map[string]bool{CmdStart: true, CmdSweep: true, CmdPause: true, CmdResume: true,
-	CmdStop: true, CmdDelete: true, CmdRename: true, CmdRestart: true}
-
+// errWatchOnly refuses a command of the control role (commands.go) on a
+// watch-only link.
 func errWatchOnly(typ string) error {
-	return fieldErr("", "viewing runs, drawing and the surface explorer",
+	return protocol.Refuse(protocol.CodeWatchOnly, "", "viewing runs, drawing and the surface explorer",
 		"this is a watch-only link: it cannot %s runs; ask the teacher", typ)
 }
 

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"descent/server/protocol"
 )
 
 const (
@@ -49,7 +51,7 @@ func dialAs(t testing.TB, ts *httptest.Server, h http.Header) (*client, event) {
 	t.Cleanup(func() { ws.Close() })
 	c := &client{t: t, ws: ws}
 	hello := c.next()
-	if hello["type"] != EvHello {
+	if hello["type"] != protocol.EvHello {
 		t.Fatalf("first event is %v, want hello", hello["type"])
 	}
 	return c, hello
@@ -139,21 +141,21 @@ func TestAccessWebsocket(t *testing.T) {
 		cmd["req"] = req
 		watcher.send(cmd)
 		ev := watcher.until("error", func(ev event) bool { return ev["req"] == float64(req) })
-		if ev["type"] != EvError || !strings.Contains(ev["message"].(string), "watch-only") {
+		if ev["type"] != protocol.EvError || !strings.Contains(ev["message"].(string), "watch-only") {
 			t.Errorf("watcher's %s: %v, want an error saying the link is watch-only", cmd["type"], ev)
 		}
 	}
 	watcher.send(map[string]any{"type": "subscribe", "req": 30, "run": id})
-	watcher.until("history", isType(EvHistory))
-	watcher.until("steps", isType(EvSteps))
+	watcher.until("history", isType(protocol.EvHistory))
+	watcher.until("steps", isType(protocol.EvSteps))
 	watcher.send(trajCmd(31, "rosenbrock", []float64{-1.5, 2}, 50, nil, "adam"))
 	watcher.created(31)
 	watcher.send(predictCmd(32, id, 140, 140, bar()))
-	if ev := watcher.answer(32); ev["type"] != EvPrediction {
+	if ev := watcher.answer(32); ev["type"] != protocol.EvPrediction {
 		t.Errorf("watcher's predict: %v, want a prediction", ev)
 	}
 	teacher.send(map[string]any{"type": "stop", "req": 2, "run": id})
-	teacher.until("stopped", statusOf(id, StatusStopped))
+	teacher.until("stopped", statusOf(id, protocol.StatusStopped))
 }
 
 func TestAccessOpen(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/protocol"
+	"descent/server/runs"
 )
 
 // TestFanoutBenchmark measures what 20 pages cost 4 training runs: steps/s
@@ -55,16 +57,16 @@ func TestFanoutBenchmark(t *testing.T) {
 
 // benchRound trains runs runs at once with pages pages watching every run,
 // and returns the total steps per second of training.
-func benchRound(t *testing.T, train, test *mnist.Dataset, runs, pages int, lat *[]time.Duration) float64 {
-	s := New(Config{Train: train, Test: test, Concurrent: runs, Page: testPage,
+func benchRound(t *testing.T, train, test *mnist.Dataset, nruns, pages int, lat *[]time.Duration) float64 {
+	s := New(Config{Train: train, Test: test, Concurrent: nruns, Page: testPage,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	s.runs.trace = true
+	s.runs.Trace = true
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	defer s.Close()
 	cfg := mnist.DefaultConfig()
 	cfg.Epochs, cfg.EvalLimit = 3, 1000
-	cfgs := make([]mnist.Config, runs)
+	cfgs := make([]mnist.Config, nruns)
 	for i := range cfgs {
 		cfgs[i] = cfg
 		cfgs[i].LR = 0.05 * float64(i+1)
@@ -87,14 +89,14 @@ func benchRound(t *testing.T, train, test *mnist.Dataset, runs, pages int, lat *
 		conns[i] = ws
 	}
 	start := time.Now()
-	made, err := s.runs.create(cfgs, make([]string, runs))
+	made, err := s.runs.Create(cfgs, make([]string, nruns))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, ws := range conns {
 		for _, r := range made {
 			// Like the page: every run in Compare, one with weights in Train.
-			if err := ws.WriteJSON(Subscribe{Type: CmdSubscribe, Run: r.id, Weights: r == made[i%runs]}); err != nil {
+			if err := ws.WriteJSON(protocol.Subscribe{Type: protocol.CmdSubscribe, Run: r.ID(), Weights: r == made[i%nruns]}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -122,10 +124,10 @@ func benchRound(t *testing.T, train, test *mnist.Dataset, runs, pages int, lat *
 	}
 	steps, seconds := 0, 0.0
 	for _, r := range made {
-		for !r.finished() {
+		for !r.Finished() {
 			time.Sleep(20 * time.Millisecond)
 		}
-		steps += r.info().Result.Steps
+		steps += r.Info().Result.Steps
 	}
 	seconds = time.Since(start).Seconds()
 	for _, ws := range conns {
@@ -133,13 +135,13 @@ func benchRound(t *testing.T, train, test *mnist.Dataset, runs, pages int, lat *
 	}
 	wg.Wait()
 	if lat != nil {
-		byID := map[string]*Run{}
+		byID := map[string]*runs.Live{}
 		for _, r := range made {
-			byID[r.id] = r
+			byID[r.ID()] = r
 		}
 		for _, g := range got {
-			if r := byID[g.run]; g.step <= len(r.trace) {
-				*lat = append(*lat, g.at.Sub(r.trace[g.step-1]))
+			if r := byID[g.run]; g.step <= len(r.StepTimes()) {
+				*lat = append(*lat, g.at.Sub(r.StepTimes()[g.step-1]))
 			}
 		}
 	}

@@ -1,87 +1,182 @@
 package server
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
 	"descent/mnist"
+	"descent/server/draw"
+	"descent/server/protocol"
+	"descent/server/runs"
+	"descent/server/traj"
 )
 
-// handle parses and carries out one command. Refused commands get an Error
-// event; the connection stays open either way.
+// The one table of commands. Each command type has one entry that decodes
+// its frame strictly into its wire type W, checks it and the server's limits
+// into the value V that is carried out, and carries V out. A refusal at any
+// stage is an Error event (sendError); the connection stays open and the
+// other pages and runs go on. Adding a command is adding one entry.
+var commandTable = []commandSpec{
+	{protocol.CmdStart, true, false, entry[protocol.Start, newRuns]{checkStart, doCreate}},
+	{protocol.CmdSweep, true, false, entry[protocol.Sweep, newRuns]{checkSweep, doCreate}},
+	{protocol.CmdPause, true, false, runAction(func(c *conn, r *runs.Live) error { return r.Pause() })},
+	{protocol.CmdResume, true, false, runAction(func(c *conn, r *runs.Live) error { return r.Resume() })},
+	{protocol.CmdStop, true, false, runAction(func(c *conn, r *runs.Live) error { return r.Stop() })},
+	{protocol.CmdDelete, true, false, runCommand(func(c *conn, _ int64, id string) error { return c.s.runs.Remove(id) })},
+	{protocol.CmdRestart, true, false, runCommand(func(c *conn, _ int64, id string) error { return c.s.runs.Restart(id) })},
+	{protocol.CmdRename, true, false, entry[protocol.Rename, protocol.Rename]{checkRenameCmd, doRename}},
+	{protocol.CmdSubscribe, false, false, entry[protocol.Subscribe, protocol.Subscribe]{checkSubscribe, doSubscribe}},
+	{protocol.CmdUnsubscribe, false, false, runCommand(doUnsubscribe)},
+	{protocol.CmdList, false, false, entry[protocol.List, struct{}]{checkNothing[protocol.List], doList}},
+	{protocol.CmdPredict, false, true, entry[protocol.Predict, draw.Drawing]{checkPredict, doPredict}},
+	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
+	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
+	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},
+}
+
+// commandSpec is one row of the table.
+type commandSpec struct {
+	name    string
+	control bool // only the control role may send it; a watch-only link may not
+	drawing bool // its frame may take protocol.MaxPredictBytes
+	cmd     command
+}
+
+// command is what a row of the table does with a frame of its type.
+type command interface {
+	// parse decodes the frame strictly and checks it and the server's
+	// limits, and returns the value that carry carries out.
+	parse(s *Server, frame []byte) (any, error)
+	carry(c *conn, req int64, v any) error
+}
+
+// entry is a command whose frames decode into W and whose check returns
+// the V that do carries out: the validated value is what is carried out.
+type entry[W, V any] struct {
+	check func(s *Server, w *W) (V, error)
+	do    func(c *conn, req int64, v V) error
+}
+
+func (e entry[W, V]) parse(s *Server, frame []byte) (any, error) {
+	w := new(W)
+	if err := decodeStrict(frame, w); err != nil {
+		return nil, err
+	}
+	return e.check(s, w)
+}
+
+func (e entry[W, V]) carry(c *conn, req int64, v any) error { return e.do(c, req, v.(V)) }
+
+// lookupCommand returns the row of the table for a command type.
+func lookupCommand(typ string) (commandSpec, bool) {
+	i := slices.IndexFunc(commandTable, func(c commandSpec) bool { return c.name == typ })
+	if i < 0 {
+		return commandSpec{}, false
+	}
+	return commandTable[i], true
+}
+
+// commandNames lists the command types for error messages.
+func commandNames() string {
+	names := make([]string, len(commandTable))
+	for i, c := range commandTable {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// handle carries out one frame of the page, if its rate allows.
 func (c *conn) handle(frame []byte) {
-	if !c.admit() { // limits.go: the rate
+	if !c.admit() {
 		return
 	}
-	cmd, typ, req, err := c.s.validator.parse(frame)
-	err = c.vet(typ, cmd, err) // limits.go: the role and the limits
+	spec, typ, req, v, err := c.s.parse(frame, c.role)
 	if err == nil {
-		err = c.do(cmd)
+		err = spec.cmd.carry(c, req, v)
 	}
 	if err != nil {
 		c.sendError(typ, req, err)
 	}
 }
 
+// parse reads a frame of a page with the given role: its type and req, then
+// the role's right to it, the frame's size, and the command's own checks.
+func (s *Server) parse(frame []byte, role string) (spec commandSpec, typ string, req int64, v any, err error) {
+	typ, req, err = s.validator.head(frame)
+	if err != nil {
+		return spec, typ, req, nil, err
+	}
+	spec, ok := lookupCommand(typ)
+	if !ok {
+		return spec, typ, req, nil, protocol.Refuse(protocol.CodeUnknown, "type", commandNames(), "unknown command %q", typ).With(typ)
+	}
+	if spec.control && role == RoleWatch {
+		return spec, typ, req, nil, errWatchOnly(typ)
+	}
+	limit := s.validator.frameLimit("")
+	if spec.drawing {
+		limit = s.validator.frameLimit(protocol.CmdPredict)
+	}
+	if len(frame) > limit {
+		return spec, typ, req, nil, protocol.Refuse(protocol.CodeTooLarge, "", fmt.Sprintf("at most %d bytes (--max-message)", limit),
+			"frame of %d bytes is too large", len(frame))
+	}
+	v, err = spec.cmd.parse(s, frame)
+	return spec, typ, req, v, err
+}
+
+// sendError answers a refused command with an Error event.
 func (c *conn) sendError(typ string, req int64, err error) {
-	ev := Error{Type: EvError, Req: req, Command: typ, Message: err.Error()}
-	var fe *FieldError
-	if errors.As(err, &fe) {
-		ev.Field, ev.Allowed, ev.Message = fe.Field, fe.Allowed, fe.Message
+	var fe *protocol.FieldError
+	if !errors.As(err, &fe) {
+		fe = &protocol.FieldError{Code: protocol.CodeInvalid, Message: err.Error()}
 	}
-	c.send(ev)
+	c.send(fe.Event(typ, req))
 }
 
-// do carries out a validated command.
-func (c *conn) do(cmd any) error {
-	m := c.s.runs
-	switch cmd := cmd.(type) {
-	case *Start:
-		cfg, _ := c.s.validator.config(cmd.Config, func(f string) string { return "config." + f })
-		return c.create(cmd.Req, []mnist.Config{cfg}, []string{cmd.Label})
-	case *Sweep:
-		cfgs, _ := c.s.validator.sweep(cmd)
-		labels := make([]string, len(cmd.Variants))
-		for i, v := range cmd.Variants {
-			labels[i] = v.Label
-		}
-		return c.create(cmd.Req, cfgs, labels)
-	case *RunCommand:
-		return c.runCommand(cmd)
-	case *Subscribe:
-		r, err := m.get(cmd.Run)
-		if err != nil {
-			return err
-		}
-		if r.trainer == nil {
-			return c.subscribeStored(r, cmd) // restart.go
-		}
-		c.enqueue(func() error { return c.subscribe(r, cmd.Req, cmd.Weights, cmd.From) })
-	case *Rename:
-		return m.rename(cmd.Run, cmd.Name) // persist.go
-	case *List:
-		c.send(Runs{Type: EvRuns, Req: cmd.Req, Runs: m.infos()})
-	case *TrajStart:
-		return c.trajStart(cmd)
-	case *TrajControl:
-		return c.trajControl(cmd)
-	case *TrajCommand:
-		return c.trajDelete(cmd)
-	case *Predict:
-		c.queuePredict(cmd)
-	}
-	return nil
+// newRuns are the validated runs of a start or a sweep.
+type newRuns struct {
+	cfgs   []mnist.Config
+	labels []string
 }
 
-// create starts runs and answers with one RunCreated each.
-func (c *conn) create(req int64, cfgs []mnist.Config, labels []string) error {
-	runs, err := c.createRuns(cfgs, labels) // limits.go
+func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
+	if err := protocol.Label("label", w.Label); err != nil {
+		return newRuns{}, err
+	}
+	cfg, err := s.validator.config(w.Config, func(f string) string { return "config." + f })
+	if err == nil {
+		err = s.limits.checkSize("config.arch.hidden", w.Config)
+	}
+	return newRuns{cfgs: []mnist.Config{cfg}, labels: []string{w.Label}}, err
+}
+
+func checkSweep(s *Server, w *protocol.Sweep) (newRuns, error) {
+	cfgs, err := s.validator.sweep(w)
+	if err == nil {
+		err = s.limits.checkSize("base.arch.hidden", w.Base)
+	}
+	labels := make([]string, len(w.Variants))
+	for i, v := range w.Variants {
+		labels[i] = v.Label
+	}
+	return newRuns{cfgs: cfgs, labels: labels}, err
+}
+
+// doCreate starts runs, within the page's and the queue's limits, and
+// answers with one RunCreated each.
+func doCreate(c *conn, req int64, n newRuns) error {
+	made, err := c.createRuns(n.cfgs, n.labels)
 	if err != nil {
 		return err
 	}
 	c.enqueue(func() error {
-		for _, r := range runs {
-			c.known[r.id] = r.statusVersion()
-			if err := c.write(RunCreated{Type: EvRunCreated, Req: req, Run: r.info()}); err != nil {
+		for _, r := range made {
+			c.known[r.ID()] = r.Version()
+			if err := c.write(protocol.RunCreated{Type: protocol.EvRunCreated, Req: req, Run: r.Info()}); err != nil {
 				return err
 			}
 		}
@@ -90,26 +185,110 @@ func (c *conn) create(req int64, cfgs []mnist.Config, labels []string) error {
 	return nil
 }
 
-// runCommand pauses, resumes, stops, deletes or unsubscribes.
-func (c *conn) runCommand(cmd *RunCommand) error {
-	m := c.s.runs
-	r, err := m.get(cmd.Run)
+// runCommand is a command that names a run.
+func runCommand(do func(c *conn, req int64, id string) error) command {
+	return entry[protocol.RunCommand, string]{
+		check: func(_ *Server, w *protocol.RunCommand) (string, error) { return w.Run, checkRunID(w.Run) },
+		do:    do,
+	}
+}
+
+// runAction is a command that acts on a live run.
+func runAction(act func(c *conn, r *runs.Live) error) command {
+	return runCommand(func(c *conn, _ int64, id string) error {
+		r, err := c.s.runs.Live(id)
+		if err != nil {
+			return err
+		}
+		return act(c, r)
+	})
+}
+
+func checkRenameCmd(_ *Server, w *protocol.Rename) (protocol.Rename, error) {
+	name, err := checkRename(w)
+	w.Name = name
+	return *w, err
+}
+
+func doRename(c *conn, _ int64, w protocol.Rename) error { return c.s.runs.Rename(w.Run, w.Name) }
+
+func checkSubscribe(_ *Server, w *protocol.Subscribe) (protocol.Subscribe, error) {
+	if w.From < 0 {
+		return *w, protocol.OutOfRange("from", "a step number ≥ 0", w.From)
+	}
+	return *w, checkRunID(w.Run)
+}
+
+// doSubscribe opens the run's stream here, on the reader (a stored run's
+// history is read from the disk now), and hands it to the writer.
+func doSubscribe(c *conn, req int64, w protocol.Subscribe) error {
+	r, err := c.s.runs.Get(w.Run)
 	if err != nil {
 		return err
 	}
-	switch cmd.Type {
-	case CmdPause:
-		return r.pause()
-	case CmdResume:
-		return r.resume()
-	case CmdStop:
-		return r.stop()
-	case CmdDelete:
-		return m.remove(cmd.Run)
-	case CmdRestart:
-		return m.restart(cmd.Run) // restart.go
-	case CmdUnsubscribe:
-		c.enqueue(func() error { delete(c.subs, cmd.Run); return nil })
+	sub, err := r.Subscribe(context.Background(), req, w.From, w.Weights)
+	if err != nil {
+		return err
 	}
+	c.enqueue(func() error { return c.subscribe(r, sub) })
 	return nil
+}
+
+func doUnsubscribe(c *conn, _ int64, id string) error {
+	c.enqueue(func() error { delete(c.subs, id); return nil })
+	return nil
+}
+
+func checkNothing[W any](*Server, *W) (struct{}, error) { return struct{}{}, nil }
+
+func doList(c *conn, req int64, _ struct{}) error {
+	c.send(protocol.Runs{Type: protocol.EvRuns, Req: req, Runs: c.s.runs.Infos()})
+	return nil
+}
+
+func checkPredict(_ *Server, w *protocol.Predict) (draw.Drawing, error) { return draw.Check(w) }
+
+// doPredict hands a drawing to the page's predictor goroutine, started on
+// the first one.
+func doPredict(c *conn, req int64, d draw.Drawing) error {
+	d.Req = req
+	c.draw.Put(d, func() { go c.draw.Loop(c.done, c.answerDrawing) })
+	return nil
+}
+
+// answerDrawing classifies one drawing, on the page's predictor goroutine.
+func (c *conn) answerDrawing(d draw.Drawing) {
+	res, err := draw.Predict(context.Background(), d, c.s.runs, c.s.models)
+	if err != nil {
+		c.sendError(protocol.CmdPredict, d.Req, err)
+		return
+	}
+	c.send(res)
+}
+
+func checkTrajStart(s *Server, w *protocol.TrajStart) (traj.Plan, error) {
+	return traj.Check(w, s.limits.MaxTrajSteps)
+}
+
+func doTrajStart(c *conn, req int64, p traj.Plan) error { return c.trajs.Start(p, req) }
+
+func checkTrajControl(_ *Server, w *protocol.TrajControl) (protocol.TrajControl, error) {
+	return *w, traj.CheckControl(w)
+}
+
+func doTrajControl(c *conn, _ int64, w protocol.TrajControl) error { return c.trajs.Control(w) }
+
+func checkTrajDelete(_ *Server, w *protocol.TrajCommand) (string, error) {
+	if w.Traj == "" {
+		return "", protocol.Missing("traj", `a trajectory set id such as "t1"`)
+	}
+	return w.Traj, nil
+}
+
+func doTrajDelete(c *conn, _ int64, id string) error {
+	st, err := c.trajs.Delete(id)
+	if err == nil {
+		c.send(st)
+	}
+	return err
 }

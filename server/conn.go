@@ -7,6 +7,11 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"descent/server/draw"
+	"descent/server/protocol"
+	"descent/server/runs"
+	"descent/server/traj"
 )
 
 // Connection timing and sizes, after gorilla/websocket's chat example.
@@ -20,8 +25,8 @@ const (
 	// pingPeriod must be shorter than pongWait so that a pong can arrive in time.
 	pingPeriod = pongWait * 9 / 10
 	// maxMessageSize is the hard frame limit: larger frames close the
-	// connection. Frames between MaxCommandBytes (MaxPredictBytes for a
-	// drawing) and this get an error event and the connection stays open.
+	// connection. Frames between the command limit (--max-message, larger
+	// for a drawing) and this get an error event and the connection stays open.
 	maxMessageSize = 1 << 20
 	// queueSize bounds the events waiting for the writer (answers to commands).
 	queueSize = 64
@@ -35,36 +40,27 @@ const (
 type conn struct {
 	s     *Server
 	ws    *websocket.Conn
+	role  string            // RoleControl or RoleWatch
 	queue chan func() error // run by the writer
 	wake  chan struct{}     // new frames were published
 	done  chan struct{}
 	once  sync.Once
 
 	// writer-owned:
-	subs  map[string]*subscription
+	subs  map[string]runs.Subscription
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
 
-	draw drawSlot // the drawing waiting for a prediction (draw.go)
-
-	trajs trajSets // the surface explorer's trajectory sets (traj.go)
-
-	role string     // RoleControl or RoleWatch (access.go)
-	lim  connLimits // reader-owned: its rate and its runs (limits.go)
+	draw  draw.Slot  // the drawing waiting for a prediction
+	trajs *traj.Sets // the surface explorer's trajectory sets
+	lim   connLimits // reader-owned: its rate and its runs (limits.go)
 }
 
-// subscription is a page's cursor in one run.
-type subscription struct {
-	run         *Run
-	next        int // index of the next step to send
-	epochs      int // epochs sent
-	weights     bool
-	weightsSeen *prepared[Weights]
-}
-
-func newConn(s *Server, ws *websocket.Conn) *conn {
-	return &conn{s: s, ws: ws, queue: make(chan func() error, queueSize), wake: make(chan struct{}, 1), done: make(chan struct{}),
-		subs: map[string]*subscription{}, known: map[string]int64{}, seen: -1}
+func newConn(s *Server, ws *websocket.Conn, role string) *conn {
+	c := &conn{s: s, ws: ws, role: role, queue: make(chan func() error, queueSize), wake: make(chan struct{}, 1),
+		done: make(chan struct{}), subs: map[string]runs.Subscription{}, known: map[string]int64{}, seen: -1}
+	c.trajs = traj.NewSets(c.wakeWriter, c.done, &s.hub.wg)
+	return c
 }
 
 // stop ends both goroutines; it may be called more than once.
@@ -80,6 +76,14 @@ func (c *conn) enqueue(f func() error) {
 
 // send queues an event.
 func (c *conn) send(v any) { c.enqueue(func() error { return c.write(v) }) }
+
+// wakeWriter asks the writer to flush soon, without waiting.
+func (c *conn) wakeWriter() {
+	select {
+	case c.wake <- struct{}{}:
+	default: // already woken
+	}
+}
 
 // readLoop reads commands until the page goes or the server stops.
 func (c *conn) readLoop() {
@@ -118,14 +122,12 @@ func (c *conn) writeLoop() {
 	ping := time.NewTicker(pingPeriod)
 	defer flush.Stop()
 	defer ping.Stop()
-	hello := c.s.hello()
-	hello.Role = c.role
-	if c.write(hello) != nil {
+	if c.write(c.s.hello(c.role)) != nil {
 		return
 	}
-	c.seen = c.s.runs.version.Load()
-	for _, r := range c.s.runs.list() {
-		c.known[r.id] = r.statusVersion()
+	c.seen = c.s.runs.Version()
+	for _, r := range c.s.runs.List() {
+		c.known[r.ID()] = r.Version()
 	}
 	for {
 		var err error
@@ -157,50 +159,58 @@ func (c *conn) write(v any) error {
 	if err != nil {
 		return err
 	}
+	return c.writeBytes(b)
+}
+
+// writeBytes sends a frame already encoded, such as a run's frames, encoded
+// once for every page.
+func (c *conn) writeBytes(b []byte) error {
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
 
-// writePrepared sends a frame encoded once for every page.
-func (c *conn) writePrepared(msg *websocket.PreparedMessage) error {
-	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-	return c.ws.WritePreparedMessage(msg)
-}
-
-// flush sends run-list changes and the subscribed runs' new steps, epochs
-// and weights.
+// flush sends run-list changes, the subscribed runs' new frames and the
+// trajectory sets' news.
 func (c *conn) flush() error {
-	if v := c.s.runs.version.Load(); v != c.seen {
+	if v := c.s.runs.Version(); v != c.seen {
 		c.seen = v
 		if err := c.syncRuns(); err != nil {
 			return err
 		}
 	}
 	for _, sub := range c.subs {
-		if err := c.flushRun(sub); err != nil {
+		if err := sub.Flush(c.writeBytes); err != nil {
 			return err
 		}
 	}
-	return c.flushTrajs()
+	return c.trajs.Flush(c.write)
+}
+
+// subscribe starts sending a run's stream; it runs on the writer.
+func (c *conn) subscribe(r runs.Run, sub runs.Subscription) error {
+	c.subs[r.ID()] = sub
+	c.known[r.ID()] = r.Version()
+	return sub.Flush(c.writeBytes)
 }
 
 // syncRuns tells the page of runs created, changed and deleted since the
 // last look.
 func (c *conn) syncRuns() error {
 	alive := map[string]bool{}
-	for _, r := range c.s.runs.list() {
-		alive[r.id] = true
-		v, ok := c.known[r.id]
-		cur := r.statusVersion()
+	for _, r := range c.s.runs.List() {
+		id := r.ID()
+		alive[id] = true
+		v, ok := c.known[id]
+		cur := r.Version()
 		if ok && v == cur {
 			continue
 		}
-		c.known[r.id] = cur
+		c.known[id] = cur
 		var err error
 		if !ok {
-			err = c.write(RunCreated{Type: EvRunCreated, Run: r.info()})
+			err = c.write(protocol.RunCreated{Type: protocol.EvRunCreated, Run: r.Info()})
 		} else {
-			err = c.write(Status{Type: EvStatus, Run: r.info()})
+			err = c.write(protocol.Status{Type: protocol.EvStatus, Run: r.Info()})
 		}
 		if err != nil {
 			return err
@@ -210,73 +220,10 @@ func (c *conn) syncRuns() error {
 		if !alive[id] {
 			delete(c.known, id)
 			delete(c.subs, id)
-			if err := c.write(Deleted{Type: EvDeleted, Run: id}); err != nil {
+			if err := c.write(protocol.Deleted{Type: protocol.EvDeleted, Run: id}); err != nil {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// flushRun sends one subscription's new steps, then the epochs and weights
-// that they reach.
-func (c *conn) flushRun(sub *subscription) error {
-	r := sub.run
-	frames, to, ok := r.feed.since(sub.next)
-	if !ok || len(frames) > maxLagFrames {
-		if err := c.write(r.steps.points(r.id, sub.next, to, livePoints)); err != nil {
-			return err
-		}
-	} else {
-		for _, f := range frames {
-			if err := c.writePrepared(f.msg); err != nil {
-				return err
-			}
-		}
-	}
-	sub.next = to
-	for _, e := range r.epochsFrom(sub.epochs) {
-		if e.v.Step > sub.next {
-			break
-		}
-		if err := c.writePrepared(e.msg); err != nil {
-			return err
-		}
-		sub.epochs++
-	}
-	if w := r.weights.Load(); sub.weights && w != nil && w != sub.weightsSeen {
-		sub.weightsSeen = w
-		return c.writePrepared(w.msg)
-	}
-	return nil
-}
-
-// subscribe sends a run's history and starts its live stream; it runs on
-// the writer.
-func (c *conn) subscribe(r *Run, req int64, weights bool, from int) error {
-	to := r.feed.published()
-	from = max(0, min(from, to))
-	h := History{Type: EvHistory, Req: req, Run: r.info(), From: from, Steps: r.steps.points("", from, to, HistoryPoints)}
-	h.Steps.Type = ""
-	sub := &subscription{run: r, next: to, weights: weights}
-	for _, e := range r.epochsFrom(0) {
-		if e.v.Step > to {
-			break
-		}
-		h.Epochs = append(h.Epochs, e.v)
-		sub.epochs++
-	}
-	if h.Epochs == nil {
-		h.Epochs = []Epoch{}
-	}
-	c.subs[r.id] = sub
-	c.known[r.id] = r.statusVersion()
-	if err := c.write(h); err != nil {
-		return err
-	}
-	if w := r.weights.Load(); weights && w != nil {
-		sub.weightsSeen = w
-		return c.writePrepared(w.msg)
 	}
 	return nil
 }

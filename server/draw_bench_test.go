@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/protocol"
 )
 
 // TestPredictBenchmark measures a drawing's round trip over loopback, from
@@ -36,7 +37,7 @@ func TestPredictBenchmark(t *testing.T) {
 	c := dial(t, ts)
 	quick := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 1, "evalLimit": 1000}
 	id := c.start(1, quick)
-	c.until("quick model", statusOf(id, StatusDone))
+	c.until("quick model", statusOf(id, protocol.StatusDone))
 
 	const n = 300
 	idle := predictRoundTrips(t, c, id, n)
@@ -46,9 +47,9 @@ func TestPredictBenchmark(t *testing.T) {
 	}
 	time.Sleep(time.Second) // let them all start
 	training := predictRoundTrips(t, c, id, n)
-	for _, r := range s.runs.list() {
-		if !r.finished() && r.info().Status != StatusRunning {
-			t.Errorf("run %s is %s during the measurement, want running", r.id, r.info().Status)
+	for _, r := range s.runs.List() {
+		if !r.Finished() && r.Info().Status != protocol.StatusRunning {
+			t.Errorf("run %s is %s during the measurement, want running", r.ID(), r.Info().Status)
 		}
 	}
 	for _, m := range []struct {
@@ -75,7 +76,7 @@ func predictRoundTrips(t *testing.T, c *client, run string, n int) []time.Durati
 		<-tick.C
 		t0 := time.Now()
 		c.send(cmd)
-		if ev := c.answer(req); ev["type"] != EvPrediction {
+		if ev := c.answer(req); ev["type"] != protocol.EvPrediction {
 			t.Fatalf("predict: %v", ev)
 		}
 		lat = append(lat, time.Since(t0))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/protocol"
 )
 
 // bar is a 140×140 drawing of a "1": a vertical stroke 14 pixels wide.
@@ -38,7 +39,7 @@ func predictCmd(req int, run string, w, h int, pix []byte) map[string]any {
 func (c *client) answer(req int) event {
 	c.t.Helper()
 	return c.until("answer to predict", func(ev event) bool {
-		return (ev["type"] == EvPrediction || ev["type"] == EvError) && ev["req"] == float64(req)
+		return (ev["type"] == protocol.EvPrediction || ev["type"] == protocol.EvError) && ev["req"] == float64(req)
 	})
 }
 
@@ -46,7 +47,7 @@ func (c *client) answer(req int) event {
 func trainedRun(t *testing.T, c *client, epochs int) string {
 	t.Helper()
 	id := c.start(100, smallConfig(epochs))
-	c.until("run done", statusOf(id, StatusDone))
+	c.until("run done", statusOf(id, protocol.StatusDone))
 	return id
 }
 
@@ -57,7 +58,7 @@ func TestPredict(t *testing.T) {
 	for _, run := range []string{id, ""} {
 		c.send(predictCmd(1, run, 140, 140, bar()))
 		ev := c.answer(1)
-		if ev["type"] != EvPrediction {
+		if ev["type"] != protocol.EvPrediction {
 			t.Fatalf("predict run %q: %v", run, ev)
 		}
 		if ev["run"] != id || ev["epoch"] != 2.0 || ev["blank"] != false {
@@ -88,11 +89,11 @@ func TestPredictBlank(t *testing.T) {
 	c := dial(t, ts)
 	c.send(predictCmd(3, "", 28, 28, make([]byte, 28*28)))
 	ev := c.answer(3)
-	if ev["type"] != EvPrediction || ev["blank"] != true || ev["top"] != -1.0 || len(ev["probs"].([]any)) != 0 {
+	if ev["type"] != protocol.EvPrediction || ev["blank"] != true || ev["top"] != -1.0 || len(ev["probs"].([]any)) != 0 {
 		t.Fatalf("blank drawing: %v, want a blank prediction", ev)
 	}
 	c.send(predictCmd(4, "", 140, 140, bar()))
-	if ev := c.answer(4); ev["type"] != EvError || ev["field"] != "run" {
+	if ev := c.answer(4); ev["type"] != protocol.EvError || ev["field"] != "run" {
 		t.Errorf("drawing with no run: %v, want an error on run", ev)
 	}
 }
@@ -119,7 +120,7 @@ func TestPredictMalformed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c.sendRaw(tc.frame)
-			ev := c.until("error", isType(EvError))
+			ev := c.until("error", isType(protocol.EvError))
 			if ev["field"] != nilIfEmpty(tc.field) || !strings.Contains(str(ev["allowed"]), tc.allowed) {
 				t.Errorf("%.60s…: field %v allowed %v (%v), want field %q allowed containing %q",
 					tc.frame, ev["field"], ev["allowed"], ev["message"], tc.field, tc.allowed)
@@ -128,7 +129,7 @@ func TestPredictMalformed(t *testing.T) {
 	}
 	// The connection stays open and answers.
 	c.send(predictCmd(9, "", 28, 28, make([]byte, 28*28)))
-	if ev := c.answer(9); ev["type"] != EvPrediction {
+	if ev := c.answer(9); ev["type"] != protocol.EvPrediction {
 		t.Errorf("after the errors: %v", ev)
 	}
 }
@@ -151,12 +152,12 @@ func TestPredictWhileTraining(t *testing.T) {
 	var lat []time.Duration
 	var epochs []int
 	for req := 10; req < 40; req++ {
-		time.Sleep(time.Second / PredictHz)
+		time.Sleep(time.Second / protocol.PredictHz)
 		t0 := time.Now()
 		c.send(predictCmd(req, id, 140, 140, bar()))
 		ev := c.answer(req)
 		lat = append(lat, time.Since(t0))
-		if ev["type"] != EvPrediction {
+		if ev["type"] != protocol.EvPrediction {
 			t.Fatalf("predict while training: %v", ev)
 		}
 		epochs = append(epochs, int(ev["epoch"].(float64)))
@@ -171,7 +172,7 @@ func TestPredictWhileTraining(t *testing.T) {
 	}
 }
 
-// TestPredictMerges sends drawings faster than PredictHz: the latest one is
+// TestPredictMerges sends drawings faster than protocol.PredictHz: the latest one is
 // answered, and some older ones are merged away rather than queued.
 func TestPredictMerges(t *testing.T) {
 	_, ts := newTestServer(t, 800, 1)
@@ -182,10 +183,10 @@ func TestPredictMerges(t *testing.T) {
 	}
 	answered := 0
 	c.until("answer to the last drawing", func(ev event) bool {
-		if ev["type"] == EvPrediction {
+		if ev["type"] == protocol.EvPrediction {
 			answered++
 		}
-		return ev["type"] == EvPrediction && ev["req"] == 20.0
+		return ev["type"] == protocol.EvPrediction && ev["req"] == 20.0
 	})
 	if answered >= 20 {
 		t.Errorf("all %d drawings sent at once were answered; want the waiting ones merged", answered)
@@ -213,24 +214,24 @@ func TestPredictSavedModel(t *testing.T) {
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	defer s.Close()
-	if got := s.hello().Models; len(got) != 1 || got[0].Name != "sine" || got[0].Meta.Epochs != 3 {
+	if got := s.hello(RoleControl).Models; len(got) != 1 || got[0].Name != "sine" || got[0].Meta.Epochs != 3 {
 		t.Errorf("hello lists models %+v, want sine after 3 epochs", got)
 	}
 	c := dial(t, ts)
 	cmd := predictCmd(1, "", 140, 140, bar())
 	cmd["model"] = "sine"
 	c.send(cmd)
-	if ev := c.answer(1); ev["type"] != EvPrediction || ev["model"] != "sine" || ev["epoch"] != 3.0 || len(ev["probs"].([]any)) != 10 {
+	if ev := c.answer(1); ev["type"] != protocol.EvPrediction || ev["model"] != "sine" || ev["epoch"] != 3.0 || len(ev["probs"].([]any)) != 10 {
 		t.Errorf("predict with the saved model: %v", ev)
 	}
 	cmd["model"], cmd["req"] = "cosine", 2
 	c.send(cmd)
-	if ev := c.answer(2); ev["type"] != EvError || ev["field"] != "model" {
+	if ev := c.answer(2); ev["type"] != protocol.EvError || ev["field"] != "model" {
 		t.Errorf("predict with an unknown model: %v, want an error on model", ev)
 	}
 	cmd["run"], cmd["req"] = "r1", 3
 	c.send(cmd)
-	if ev := c.answer(3); ev["type"] != EvError || ev["field"] != "model" || !strings.Contains(str(ev["allowed"]), "not both") {
+	if ev := c.answer(3); ev["type"] != protocol.EvError || ev["field"] != "model" || !strings.Contains(str(ev["allowed"]), "not both") {
 		t.Errorf("predict with a run and a model: %v, want an error on model", ev)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "bad.descent"), []byte("DESCENT\n"), 0o644); err != nil {

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"descent/server/protocol"
+	"descent/server/runs"
 )
 
 // Faults and bad input: each fault below hits one server while an observer
@@ -144,7 +147,7 @@ func TestFaults(t *testing.T) {
 				if ws.ReadJSON(&ev) != nil {
 					return
 				}
-				if ev["type"] == EvError {
+				if ev["type"] == protocol.EvError {
 					errs.Add(1)
 				}
 			}
@@ -193,7 +196,7 @@ func TestFaults(t *testing.T) {
 					return
 				}
 				var ev struct{ Type string }
-				if json.Unmarshal(b, &ev) == nil && ev.Type == EvRunCreated {
+				if json.Unmarshal(b, &ev) == nil && ev.Type == protocol.EvRunCreated {
 					created.Add(1)
 				}
 			}
@@ -206,12 +209,12 @@ func TestFaults(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		obs.fresh(t, "1000 starts")
-		if n := len(s.runs.list()); n > 1+DefaultMaxRunsPerConn+MaxKeptRuns {
+		if n := len(s.runs.List()); n > 1+DefaultMaxRunsPerConn+runs.MaxKept {
 			t.Errorf("1000 starts made %d runs", n)
 		}
-		for _, r := range s.runs.list() {
-			if r.id != run {
-				_ = s.runs.remove(r.id)
+		for _, r := range s.runs.List() {
+			if r.ID() != run {
+				_ = s.runs.Remove(r.ID())
 			}
 		}
 		ws.Close()

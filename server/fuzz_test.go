@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"descent/mnist"
+	"descent/server/draw"
+	"descent/server/protocol"
 )
 
 // Fuzz targets for the two decoders that read what a page sends: the
@@ -44,44 +46,37 @@ func FuzzParseCommand(f *testing.F) {
 	for _, s := range commandSeeds {
 		f.Add([]byte(s))
 	}
-	v := validator{trainN: 60000}
+	s := &Server{validator: validator{trainN: 60000}, limits: Limits{}.withDefaults()}
 	f.Fuzz(func(t *testing.T, frame []byte) {
-		cmd, typ, _, err := v.parse(frame)
+		spec, typ, _, v, err := s.parse(frame, RoleControl)
 		if err != nil {
-			var fe *FieldError
-			if !errors.As(err, &fe) || fe.Message == "" || !strings.HasPrefix(err.Error(), "server: ") {
-				t.Fatalf("parse(%q): error %#v, want a *FieldError with a message", frame, err)
-			}
-			if cmd != nil && fe.Field == "" && fe.Allowed == "" {
-				t.Fatalf("parse(%q): a command and an error without a field", frame)
+			var fe *protocol.FieldError
+			if !errors.As(err, &fe) || fe.Message == "" || fe.Code == "" || !strings.HasPrefix(err.Error(), "server: ") {
+				t.Fatalf("parse(%q): error %#v, want a *protocol.FieldError with a code and a message", frame, err)
 			}
 			return
 		}
-		if cmd == nil || typ == "" || !strings.Contains(commandTypes, typ) {
-			t.Fatalf("parse(%q) = %T %q, want a command of a known type", frame, cmd, typ)
+		if v == nil || typ == "" || spec.name != typ {
+			t.Fatalf("parse(%q) = %T %q, want a command of a known type", frame, v, typ)
 		}
-		// What parse accepts, the handlers take: they do not check again.
-		switch c := cmd.(type) {
-		case *Start:
-			cfg, err := v.config(c.Config, func(f string) string { return f })
-			if err != nil {
-				t.Fatalf("parse(%q) accepted a start whose config fails: %v", frame, err)
+		// What parse accepts, the handlers carry out: they do not check again.
+		switch c := v.(type) {
+		case newRuns:
+			if len(c.cfgs) == 0 || len(c.cfgs) != len(c.labels) || len(c.cfgs) > protocol.MaxSweep {
+				t.Fatalf("parse(%q) accepted %d runs", frame, len(c.cfgs))
 			}
-			if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Epochs > mnist.MaxEpochs {
-				t.Fatalf("parse(%q) accepted %+v", frame, cfg)
+			for _, cfg := range c.cfgs {
+				if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Epochs > mnist.MaxEpochs || cfg.Validate() != nil {
+					t.Fatalf("parse(%q) accepted %+v", frame, cfg)
+				}
 			}
-		case *Sweep:
-			cfgs, err := v.sweep(c)
-			if err != nil || len(cfgs) != len(c.Variants) || len(cfgs) > MaxSweep {
-				t.Fatalf("parse(%q) accepted a sweep that fails: %v", frame, err)
+		case draw.Drawing:
+			if c.W < mnist.MinCanvas || c.H < mnist.MinCanvas || c.W > mnist.MaxCanvas || c.H > mnist.MaxCanvas {
+				t.Fatalf("parse(%q) accepted a %d×%d drawing", frame, c.W, c.H)
 			}
-		case *Predict:
-			if len(c.pix) != *c.Width**c.Height {
-				t.Fatalf("parse(%q) accepted %d pixels for %d×%d", frame, len(c.pix), *c.Width, *c.Height)
-			}
-		case *TrajStart:
-			if c.Steps < 1 || c.Steps > MaxTrajSteps || len(c.Optimizers) == 0 {
-				t.Fatalf("parse(%q) accepted %+v", frame, c)
+		case string:
+			if c == "" {
+				t.Fatalf("parse(%q) accepted an empty id", frame)
 			}
 		}
 	})
@@ -104,17 +99,18 @@ func FuzzDecodeDrawing(f *testing.F) {
 	f.Add(1024, 1024, "AA==")
 	f.Add(-1, 0, "AA")
 	f.Fuzz(func(t *testing.T, w, h int, pixels string) {
-		p := &Predict{Width: &w, Height: &h, Pixels: pixels}
-		if err := checkPredict(p); err != nil {
+		p := &protocol.Predict{Width: &w, Height: &h, Pixels: pixels}
+		d, err := draw.Check(p)
+		if err != nil {
 			if !strings.HasPrefix(err.Error(), "server: ") {
-				t.Fatalf("checkPredict(%d×%d, %q): %v, want a server: error", w, h, pixels, err)
+				t.Fatalf("draw.Check(%d×%d, %q): %v, want a server: error", w, h, pixels, err)
 			}
 			return
 		}
-		if len(p.pix) != w*h {
-			t.Fatalf("checkPredict(%d×%d) kept %d pixels", w, h, len(p.pix))
+		if d.W != w || d.H != h {
+			t.Fatalf("draw.Check(%d×%d) kept a %d×%d drawing", w, h, d.W, d.H)
 		}
-		img, blank, err := mnist.Preprocess(p.pix, w, h)
+		img, blank, err := draw.Preprocess(d)
 		if err != nil {
 			t.Fatalf("Preprocess of an accepted %d×%d drawing: %v", w, h, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/protocol"
 )
 
 // synthData is a small random data set: tests of the protocol need steps,
@@ -60,7 +61,7 @@ func dial(t testing.TB, ts *httptest.Server) *client {
 	}
 	t.Cleanup(func() { ws.Close() })
 	c := &client{t: t, ws: ws}
-	if ev := c.next(); ev["type"] != EvHello {
+	if ev := c.next(); ev["type"] != protocol.EvHello {
 		t.Fatalf("first event is %v, want hello", ev["type"])
 	}
 	return c
@@ -113,7 +114,7 @@ func isType(typ string) func(event) bool {
 // statusOf matches a status event of run id with the given status.
 func statusOf(id, status string) func(event) bool {
 	return func(ev event) bool {
-		if ev["type"] != EvStatus && ev["type"] != EvRunCreated {
+		if ev["type"] != protocol.EvStatus && ev["type"] != protocol.EvRunCreated {
 			return false
 		}
 		r := ev["run"].(map[string]any)
@@ -126,10 +127,10 @@ func (c *client) start(req int, cfg map[string]any) string {
 	c.t.Helper()
 	c.send(map[string]any{"type": "start", "req": req, "config": cfg})
 	ev := c.until("runCreated", func(ev event) bool {
-		if ev["type"] == EvError {
+		if ev["type"] == protocol.EvError {
 			c.t.Fatalf("start refused: %v", ev)
 		}
-		return ev["type"] == EvRunCreated && ev["req"] == float64(req)
+		return ev["type"] == protocol.EvRunCreated && ev["req"] == float64(req)
 	})
 	return ev["run"].(map[string]any)["id"].(string)
 }

@@ -9,12 +9,26 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/protocol"
+	"descent/server/runs"
 )
 
-// The limits that let a classroom lean on one server. Each is a flag of
-// `descent serve`; a command that would pass one gets an Error event that
-// names the limit and its flag, and the connection stays open. They are sent
-// in Hello.Limits (protocol.go), beside the ranges of the page's controls.
+// Limits are the limits that let a classroom lean on one server. Each is a
+// flag of `descent serve`; a command that would pass one gets an Error event
+// (code "limit") that names the limit and its flag, and the connection stays
+// open. They are sent in Hello.Limits, beside the ranges of the page's
+// controls.
+type Limits struct {
+	MaxEpochs      int     // epochs of one run (--max-epochs)
+	MaxQueued      int     // runs waiting for a slot (--max-queued)
+	MaxRunsPerConn int     // unfinished runs one page may start (--max-runs-per-conn)
+	MaxParams      int     // weights and biases of a network (--max-params)
+	MaxTrajSteps   int     // steps of a trajectory (--max-traj-steps)
+	MaxMessage     int     // bytes of a command frame (--max-message)
+	MaxRate        float64 // commands a second (--max-rate)
+	RateBurst      int     // commands at once
+	MaxConns       int     // open websockets (--max-conns)
+}
 
 // Defaults of the configurable limits (Config.Limits).
 const (
@@ -29,9 +43,9 @@ const (
 	// DefaultMaxParams bounds a network's weights and biases: 4 M float64s are
 	// 32 MB, and an optimizer such as Adam keeps two more copies.
 	DefaultMaxParams = 4_000_000
-	// DefaultMaxMessage bounds a command frame in bytes (MaxCommandBytes); a
-	// drawing may take MaxPredictBytes.
-	DefaultMaxMessage = MaxCommandBytes
+	// DefaultMaxMessage bounds a command frame in bytes; a drawing may take
+	// protocol.MaxPredictBytes.
+	DefaultMaxMessage = protocol.MaxCommandBytes
 	// DefaultMaxRate is the commands a page may send a second on average; the
 	// page sends at most 20 drawings a second.
 	DefaultMaxRate = 50
@@ -58,7 +72,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxQueued, DefaultMaxQueued)
 	def(&l.MaxRunsPerConn, DefaultMaxRunsPerConn)
 	def(&l.MaxParams, DefaultMaxParams)
-	def(&l.MaxTrajSteps, MaxTrajSteps)
+	def(&l.MaxTrajSteps, protocol.MaxTrajSteps)
 	def(&l.MaxMessage, DefaultMaxMessage)
 	def(&l.RateBurst, DefaultRateBurst)
 	def(&l.MaxConns, DefaultMaxConns)
@@ -85,15 +99,7 @@ func (l Limits) Check() error {
 	return nil
 }
 
-// limited adds the flag that sets a limit to an error's allowed range.
-func limited(err error, flag string) error {
-	if fe, ok := err.(*FieldError); ok {
-		fe.Allowed += " (" + flag + ")"
-	}
-	return err
-}
-
-// The validator's limits: those of the server, or the defaults.
+// lim returns the validator's limits: those of the server, or the defaults.
 func (v validator) lim() Limits {
 	if v.limits == nil {
 		return Limits{}.withDefaults()
@@ -104,15 +110,15 @@ func (v validator) lim() Limits {
 // frameLimit is the largest frame allowed for a command type: a drawing
 // may take MaxPredictBytes.
 func (v validator) frameLimit(typ string) int {
-	if typ == CmdPredict {
-		return max(MaxPredictBytes, v.lim().MaxMessage)
+	if typ == protocol.CmdPredict {
+		return max(protocol.MaxPredictBytes, v.lim().MaxMessage)
 	}
 	return v.lim().MaxMessage
 }
 
 // readLimit is the largest frame that is read and answered; larger ones up
 // to hardLimit are discarded with an error.
-func (v validator) readLimit() int { return max(MaxPredictBytes, v.lim().MaxMessage) }
+func (v validator) readLimit() int { return max(protocol.MaxPredictBytes, v.lim().MaxMessage) }
 
 // hardLimit is the frame size that closes the connection.
 func (v validator) hardLimit() int64 { return max(maxMessageSize, 2*int64(v.readLimit())) }
@@ -128,13 +134,13 @@ func Params(a mnist.Arch) int {
 }
 
 // checkSize refuses a network with more than MaxParams parameters.
-func (l Limits) checkSize(field string, rc RunConfig) error {
+func (l Limits) checkSize(field string, rc protocol.RunConfig) error {
 	arch := mnist.DefaultConfig().Arch
 	if rc.Arch != nil {
 		arch = *rc.Arch
 	}
 	if n := Params(arch); n > l.MaxParams {
-		return fieldErr(field, fmt.Sprintf("at most %d parameters (--max-params)", l.MaxParams),
+		return protocol.Refuse(protocol.CodeLimit, field, fmt.Sprintf("at most %d parameters (--max-params)", l.MaxParams),
 			"the network %v has %d parameters; use fewer or smaller hidden layers", arch.Hidden, n)
 	}
 	return nil
@@ -160,7 +166,7 @@ func (g *gate) leave() { g.conns.Add(-1) }
 
 // connLimits is a connection's share of the limits; only its reader uses it.
 type connLimits struct {
-	started []*Run // runs this page started, unfinished when last looked
+	started []*runs.Live // runs this page started, unfinished when last looked
 
 	tokens     float64   // the rate's token bucket
 	last       time.Time // when tokens was last filled
@@ -205,78 +211,51 @@ func (c *conn) admit() bool {
 	}
 	if now.Sub(cl.warned) >= time.Second {
 		cl.warned = now
-		c.send(Error{Type: EvError, Allowed: fmt.Sprintf("at most %g messages a second, %d at once (--max-rate)", l.MaxRate, l.RateBurst),
+		c.send(protocol.Error{Type: protocol.EvError, Code: protocol.CodeRate,
+			Allowed: fmt.Sprintf("at most %g messages a second, %d at once (--max-rate)", l.MaxRate, l.RateBurst),
 			Message: "too many messages: some were dropped"})
 	}
 	return false
 }
 
-// vet returns the error that refuses a parsed command, if any: the role's
-// first (access.go), then the parser's, then the limits'.
-func (c *conn) vet(typ string, cmd any, err error) error {
-	if c.role == RoleWatch && controlCommands[typ] {
-		return errWatchOnly(typ)
-	}
-	if err != nil {
-		return err
-	}
-	switch cmd := cmd.(type) {
-	case *Start:
-		return c.s.limits.checkSize("config.arch.hidden", cmd.Config)
-	case *Sweep:
-		return c.s.limits.checkSize("base.arch.hidden", cmd.Base)
-	}
-	return nil
-}
-
 // createRuns creates runs unless they would pass MaxQueued or
 // MaxRunsPerConn.
-func (c *conn) createRuns(cfgs []mnist.Config, labels []string) ([]*Run, error) {
+func (c *conn) createRuns(cfgs []mnist.Config, labels []string) ([]*runs.Live, error) {
 	g, l := &c.s.gate, c.s.limits
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	live := c.lim.started[:0]
 	for _, r := range c.lim.started {
-		if !r.finished() {
+		if !r.Finished() {
 			live = append(live, r)
 		}
 	}
 	clear(c.lim.started[len(live):])
 	c.lim.started = live
 	if len(live)+len(cfgs) > l.MaxRunsPerConn {
-		return nil, fieldErr("", fmt.Sprintf("at most %d unfinished runs per page (--max-runs-per-conn)", l.MaxRunsPerConn),
+		return nil, protocol.Refuse(protocol.CodeLimit, "", fmt.Sprintf("at most %d unfinished runs per page (--max-runs-per-conn)", l.MaxRunsPerConn),
 			"this page has %d runs queued or training, too many for %d more; wait for one to end or stop one", len(live), len(cfgs))
 	}
-	unfinished := 0
-	for _, r := range c.s.runs.list() {
-		if !r.finished() {
-			unfinished++
-		}
-	}
-	if queued := unfinished + len(cfgs) - c.s.cfg.Concurrent; queued > l.MaxQueued {
-		return nil, fieldErr("", fmt.Sprintf("at most %d runs queued (--max-queued) behind %d training (--max-runs)", l.MaxQueued, c.s.cfg.Concurrent),
+	unfinished, slots := c.s.runs.Unfinished(), c.s.runs.Concurrent()
+	if queued := unfinished + len(cfgs) - slots; queued > l.MaxQueued {
+		return nil, protocol.Refuse(protocol.CodeLimit, "", fmt.Sprintf("at most %d runs queued (--max-queued) behind %d training (--max-runs)", l.MaxQueued, slots),
 			"%d runs are queued or training, too many for %d more; wait for one to end or stop one", unfinished, len(cfgs))
 	}
-	runs, err := c.s.runs.create(cfgs, labels)
+	made, err := c.s.runs.Create(cfgs, labels)
 	if err == nil {
-		c.lim.started = append(c.lim.started, runs...)
+		c.lim.started = append(c.lim.started, made...)
 	}
-	return runs, err
+	return made, err
 }
 
-// helloLimits are the limits sent in hello.
-func (s *Server) helloLimits(trainN int) Limits {
-	l := s.limits
-	l.MaxBatch = max(min(mnist.MaxBatch, trainN), 1)
-	l.MaxHiddenUnits, l.MaxHiddenLayers, l.MaxLR = mnist.MaxHiddenUnits, mnist.MaxHiddenLayers, mnist.MaxLR
-	l.MaxSteps, l.MaxSweep, l.MaxRuns, l.Concurrent = MaxSteps, MaxSweep, MaxKeptRuns, s.cfg.Concurrent
-	l.MaxSeed, l.MaxEvalLimit, l.TrainSize, l.HistoryPoints = MaxSeed, 10000, trainN, HistoryPoints
-	return l
-}
-
-// surfaceLimits are the surface explorer's limits sent in hello.
-func (s *Server) surfaceLimits() SurfaceLimits {
-	l := surfaceLimits()
-	l.MaxSteps = s.limits.MaxTrajSteps
-	return l
+// helloLimits are the limits sent in hello: the server's, and the ranges of
+// the page's controls.
+func (s *Server) helloLimits() protocol.Limits {
+	l, trainN := s.limits, s.validator.trainN
+	return protocol.Limits{MaxEpochs: l.MaxEpochs, MaxBatch: max(min(mnist.MaxBatch, trainN), 1),
+		MaxHiddenUnits: mnist.MaxHiddenUnits, MaxHiddenLayers: mnist.MaxHiddenLayers, MaxLR: mnist.MaxLR,
+		MaxSteps: protocol.MaxSteps, MaxSweep: protocol.MaxSweep, MaxRuns: runs.MaxKept, Concurrent: s.runs.Concurrent(),
+		MaxSeed: protocol.MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: protocol.HistoryPoints,
+		MaxQueued: l.MaxQueued, MaxRunsPerConn: l.MaxRunsPerConn, MaxParams: l.MaxParams, MaxTrajSteps: l.MaxTrajSteps,
+		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/protocol"
 )
 
 // refusal sends cmd and returns the error that answers it, failing unless
@@ -18,7 +19,7 @@ func (c *client) refusal(req int, cmd map[string]any, flag string) event {
 	cmd["req"] = req
 	c.send(cmd)
 	ev := c.until("answer", func(ev event) bool { return ev["req"] == float64(req) })
-	if ev["type"] != EvError || !strings.Contains(ev["allowed"].(string), flag) {
+	if ev["type"] != protocol.EvError || !strings.Contains(ev["allowed"].(string), flag) {
 		c.t.Fatalf("%s: %v, want an error naming %s", cmd["type"], ev, flag)
 	}
 	return ev
@@ -58,7 +59,7 @@ func TestLimitsRefuseCommands(t *testing.T) {
 	c.refusal(4, trajCmd(4, "rosenbrock", []float64{-1.5, 2}, 101, nil, "adam"), "--max-traj-steps")
 	c.refusal(5, map[string]any{"type": "list", "pad": strings.Repeat("x", 1100)}, "--max-message")
 	c.send(predictCmd(6, "", 140, 140, bar())) // 26 KB: a drawing may pass --max-message
-	if ev := c.answer(6); ev["type"] == EvError && strings.Contains(ev["allowed"].(string), "--max-message") {
+	if ev := c.answer(6); ev["type"] == protocol.EvError && strings.Contains(ev["allowed"].(string), "--max-message") {
 		t.Errorf("a 140×140 drawing: %v, want it let through", ev)
 	}
 	c.send(trajCmd(7, "rosenbrock", []float64{-1.5, 2}, 100, nil, "adam"))
@@ -83,7 +84,7 @@ func TestLimitsRuns(t *testing.T) {
 	b.refusal(5, map[string]any{"type": "start", "config": longConfig()}, "--max-queued")
 	b.refusal(6, map[string]any{"type": "sweep", "base": longConfig(), "variants": []map[string]any{{"lr": 0.1}, {"lr": 0.2}}}, "--max-runs-per-conn")
 	a.send(map[string]any{"type": "stop", "req": 7, "run": ra})
-	a.until("stopped", statusOf(ra, StatusStopped))
+	a.until("stopped", statusOf(ra, protocol.StatusStopped))
 	b.start(8, longConfig()) // room again
 }
 
@@ -99,11 +100,11 @@ func TestLimitsRate(t *testing.T) {
 	answered, errs := 0, 0
 	c.until("runs", func(ev event) bool {
 		switch {
-		case ev["type"] == EvRuns && ev["req"] == 100.0:
+		case ev["type"] == protocol.EvRuns && ev["req"] == 100.0:
 			return true
-		case ev["type"] == EvRuns:
+		case ev["type"] == protocol.EvRuns:
 			answered++
-		case ev["type"] == EvError:
+		case ev["type"] == protocol.EvError:
 			errs++
 			if !strings.Contains(ev["allowed"].(string), "--max-rate") {
 				t.Errorf("rate error %v, want it to name --max-rate", ev)

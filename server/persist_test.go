@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/protocol"
+	"descent/server/runs"
 	"descent/server/store"
 )
 
@@ -76,7 +79,7 @@ func storeID(t *testing.T, id string) int64 {
 func (c *client) listed(id string) map[string]any {
 	c.t.Helper()
 	c.send(map[string]any{"type": "list", "req": 77})
-	ev := c.until("runs", func(ev event) bool { return ev["type"] == EvRuns && ev["req"] == float64(77) })
+	ev := c.until("runs", func(ev event) bool { return ev["type"] == protocol.EvRuns && ev["req"] == float64(77) })
 	for _, r := range ev["runs"].([]any) {
 		if r := r.(map[string]any); r["id"] == id {
 			return r
@@ -94,7 +97,7 @@ func TestPersistRunAndRestart(t *testing.T) {
 	cfg := smallConfig(3)
 	cfg["batch"] = 2 // 800 steps an epoch: the history must be down-sampled
 	id := c.start(1, cfg)
-	done := c.until("run done", statusOf(id, StatusDone))["run"].(map[string]any)
+	done := c.until("run done", statusOf(id, protocol.StatusDone))["run"].(map[string]any)
 	if err := a.st.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +118,7 @@ func TestPersistRunAndRestart(t *testing.T) {
 	b := startStored(t, dir, nil)
 	c = dial(t, b.ts)
 	got := c.listed(id)
-	if got["status"] != StatusDone || got["progress"] != float64(2400) || got["totalSteps"] != float64(2400) {
+	if got["status"] != protocol.StatusDone || got["progress"] != float64(2400) || got["totalSteps"] != float64(2400) {
 		t.Errorf("after a restart: %v, want done at 2400 of 2400 steps", got)
 	}
 	res, want := got["result"].(map[string]any), done["result"].(map[string]any)
@@ -123,11 +126,11 @@ func TestPersistRunAndRestart(t *testing.T) {
 		t.Errorf("after a restart the result is %v, want %v", res, want)
 	}
 	c.send(map[string]any{"type": "subscribe", "req": 3, "run": id})
-	h := c.until("history", isType(EvHistory))
+	h := c.until("history", isType(protocol.EvHistory))
 	hs := h["steps"].(map[string]any)
 	step, loss := hs["step"].([]any), hs["loss"].([]any)
-	if n := len(step); n > HistoryPoints || n < HistoryPoints/2 || step[n-1] != float64(2400) || len(loss) != n {
-		t.Errorf("history of %d points (last step %v, %d losses), want at most %d ending at 2400", n, step[n-1], len(loss), HistoryPoints)
+	if n := len(step); n > protocol.HistoryPoints || n < protocol.HistoryPoints/2 || step[n-1] != float64(2400) || len(loss) != n {
+		t.Errorf("history of %d points (last step %v, %d losses), want at most %d ending at 2400", n, step[n-1], len(loss), protocol.HistoryPoints)
 	}
 	he := h["epochs"].([]any)
 	if len(he) != 3 || he[2].(map[string]any)["testAccuracy"] != res["testAccuracy"] ||
@@ -135,7 +138,7 @@ func TestPersistRunAndRestart(t *testing.T) {
 		t.Errorf("history epochs %v, want 3 ending at accuracy %v with 10 predictions", he, res["testAccuracy"])
 	}
 	c.send(map[string]any{"type": "subscribe", "req": 4, "run": id, "from": 2000})
-	h = c.until("history from 2000", isType(EvHistory))
+	h = c.until("history from 2000", isType(protocol.EvHistory))
 	if s := h["steps"].(map[string]any)["step"].([]any); len(s) == 0 || s[0].(float64) <= 2000 {
 		t.Errorf("history from step 2000 starts at %v", s[:min(len(s), 1)])
 	}
@@ -151,11 +154,11 @@ func TestPersistRunAndRestart(t *testing.T) {
 
 	// The stored model answers drawings.
 	c.send(predictCmd(5, id, 140, 140, bar()))
-	if ev := c.answer(5); ev["type"] != EvPrediction || ev["epoch"] != float64(3) || len(ev["probs"].([]any)) != 10 {
+	if ev := c.answer(5); ev["type"] != protocol.EvPrediction || ev["epoch"] != float64(3) || len(ev["probs"].([]any)) != 10 {
 		t.Errorf("predict with run %s after a restart: %v, want a prediction by epoch 3", id, ev)
 	}
 	c.send(predictCmd(6, "", 140, 140, bar()))
-	if ev := c.answer(6); ev["type"] != EvPrediction || ev["run"] != id {
+	if ev := c.answer(6); ev["type"] != protocol.EvPrediction || ev["run"] != id {
 		t.Errorf("predict with the best run after a restart: %v, want run %s", ev, id)
 	}
 }
@@ -177,14 +180,14 @@ func TestPersistMarksInterrupted(t *testing.T) {
 
 	s := startStored(t, dir, nil)
 	c := dial(t, s.ts)
-	got := c.listed(runID(run.ID))
-	if got["status"] != StatusInterrupted || !strings.HasPrefix(got["statusText"].(string), "interrupted in epoch 1") ||
+	got := c.listed(storeRunID(run.ID))
+	if got["status"] != protocol.StatusInterrupted || !strings.HasPrefix(got["statusText"].(string), "interrupted in epoch 1") ||
 		got["label"] != "left running" {
 		t.Errorf("a run left running: %v, want interrupted in epoch 1, label kept", got)
 	}
 	// Without a checkpoint a restart starts from the beginning.
-	c.send(map[string]any{"type": "restart", "run": runID(run.ID)})
-	c.until("restarted run done", statusOf(runID(run.ID), StatusDone))
+	c.send(map[string]any{"type": "restart", "run": storeRunID(run.ID)})
+	c.until("restarted run done", statusOf(storeRunID(run.ID), protocol.StatusDone))
 }
 
 // TestRestartEqualsUninterrupted runs A for 3 epochs, and B, the same
@@ -195,14 +198,14 @@ func TestRestartEqualsUninterrupted(t *testing.T) {
 	a := startStored(t, t.TempDir(), nil)
 	ca := dial(t, a.ts)
 	idA := ca.start(1, smallConfig(3))
-	want := ca.until("A done", statusOf(idA, StatusDone))["run"].(map[string]any)["result"].(map[string]any)
+	want := ca.until("A done", statusOf(idA, protocol.StatusDone))["run"].(map[string]any)["result"].(map[string]any)
 
 	dir := t.TempDir()
 	paused := make(chan struct{})
 	b := startStored(t, dir, func(s *Server) {
-		s.runs.keep.afterEpoch = func(r *Run, epoch int) {
+		s.runs.AfterEpoch = func(r *runs.Live, epoch int) {
 			if epoch == 1 {
-				r.trainer.Pause() // takes effect before the next step
+				r.Trainer().Pause() // takes effect before the next step
 				close(paused)
 			}
 		}
@@ -214,21 +217,21 @@ func TestRestartEqualsUninterrupted(t *testing.T) {
 
 	b2 := startStored(t, dir, nil)
 	cb = dial(t, b2.ts)
-	if got := cb.listed(idB); got["status"] != StatusInterrupted || got["progress"] != float64(100) {
+	if got := cb.listed(idB); got["status"] != protocol.StatusInterrupted || got["progress"] != float64(100) {
 		t.Fatalf("B after the shutdown: %v, want interrupted after epoch 1 (100 steps)", got)
 	}
 	cb.send(map[string]any{"type": "restart", "req": 2, "run": idB})
 	res := cb.until("B done", func(ev event) bool {
-		if ev["type"] == EvError {
+		if ev["type"] == protocol.EvError {
 			t.Fatalf("restart refused: %v", ev)
 		}
-		return statusOf(idB, StatusDone)(ev)
+		return statusOf(idB, protocol.StatusDone)(ev)
 	})["run"].(map[string]any)["result"].(map[string]any)
 	if res["testAccuracy"] != want["testAccuracy"] || res["testLoss"] != want["testLoss"] || res["steps"] != want["steps"] {
 		t.Errorf("restarted B ends with %v, uninterrupted A with %v", res, want)
 	}
 	cb.send(map[string]any{"type": "subscribe", "run": idB})
-	h := cb.until("history", isType(EvHistory))
+	h := cb.until("history", isType(protocol.EvHistory))
 	if s := h["steps"].(map[string]any)["step"].([]any); len(s) != 300 || s[0] != float64(1) || s[299] != float64(300) {
 		t.Errorf("B's history after the restart has %d steps", len(s))
 	}
@@ -242,7 +245,7 @@ func TestRestartEqualsUninterrupted(t *testing.T) {
 		t.Errorf("B has %d steps in the store, want 300", len(steps))
 	}
 	cb.send(map[string]any{"type": "restart", "req": 3, "run": idB})
-	if ev := cb.until("error", isType(EvError)); ev["field"] != "run" {
+	if ev := cb.until("error", isType(protocol.EvError)); ev["field"] != "run" {
 		t.Errorf("restarting a finished run: %v, want an error on run", ev)
 	}
 }
@@ -253,16 +256,16 @@ func TestRenameAndDelete(t *testing.T) {
 	a := startStored(t, dir, nil)
 	c := dial(t, a.ts)
 	id := c.start(1, smallConfig(1))
-	c.until("done", statusOf(id, StatusDone))
-	for _, bad := range []string{"", "   ", strings.Repeat("é", MaxName+1)} {
+	c.until("done", statusOf(id, protocol.StatusDone))
+	for _, bad := range []string{"", "   ", strings.Repeat("é", protocol.MaxName+1)} {
 		c.send(map[string]any{"type": "rename", "req": 2, "run": id, "name": bad})
-		if ev := c.until("error", isType(EvError)); ev["field"] != "name" {
+		if ev := c.until("error", isType(protocol.EvError)); ev["field"] != "name" {
 			t.Errorf("rename to %q: %v, want an error on name", bad, ev)
 		}
 	}
 	c.send(map[string]any{"type": "rename", "run": id, "name": "α = 0.1"})
 	c.until("renamed", func(ev event) bool {
-		return ev["type"] == EvStatus && ev["run"].(map[string]any)["label"] == "α = 0.1"
+		return ev["type"] == protocol.EvStatus && ev["run"].(map[string]any)["label"] == "α = 0.1"
 	})
 	a.stop()
 
@@ -272,7 +275,7 @@ func TestRenameAndDelete(t *testing.T) {
 		t.Errorf("after a restart the label is %v", got["label"])
 	}
 	c.send(map[string]any{"type": "delete", "run": id})
-	c.until("deleted", isType(EvDeleted))
+	c.until("deleted", isType(protocol.EvDeleted))
 	if _, err := b.st.GetRun(ctx, storeID(t, id)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the deleted run in the store: %v, want ErrNotFound", err)
 	}
@@ -285,9 +288,9 @@ func TestStoreFailureStopsRun(t *testing.T) {
 	c := dial(t, a.ts)
 	id := c.start(1, smallConfig(100))
 	c.send(map[string]any{"type": "subscribe", "run": id})
-	c.until("steps", isType(EvSteps))
+	c.until("steps", isType(protocol.EvSteps))
 	a.st.Close()
-	ev := c.until("stopped", statusOf(id, StatusStopped))
+	ev := c.until("stopped", statusOf(id, protocol.StatusStopped))
 	if msg, _ := ev["run"].(map[string]any)["error"].(string); !strings.Contains(msg, "store: closed") {
 		t.Errorf("a run whose store failed: error %q, want the store's", msg)
 	}
@@ -298,26 +301,26 @@ func TestStoreFailureStopsRun(t *testing.T) {
 func TestRestartAfterLastEpoch(t *testing.T) {
 	dir := t.TempDir()
 	a := startStored(t, dir, func(s *Server) {
-		s.runs.keep.afterEpoch = func(r *Run, epoch int) {
+		s.runs.AfterEpoch = func(r *runs.Live, epoch int) {
 			if epoch == 2 { // the process "dies" after the epoch was kept
-				r.m.keep.st.Flush(context.Background())
-				r.m.keep.st.Close()
+				s.cfg.Store.Flush(context.Background())
+				s.cfg.Store.Close()
 			}
 		}
 	})
 	c := dial(t, a.ts)
 	id := c.start(1, smallConfig(2))
-	c.until("the run's end", statusOf(id, StatusDone))
+	c.until("the run's end", statusOf(id, protocol.StatusDone))
 	a.stop()
 
 	b := startStored(t, dir, nil)
 	c = dial(t, b.ts)
-	if got := c.listed(id); got["status"] != StatusInterrupted {
+	if got := c.listed(id); got["status"] != protocol.StatusInterrupted {
 		t.Fatalf("a run that died before its end: %v, want interrupted", got)
 	}
 	epochs, _ := b.st.Epochs(context.Background(), storeID(t, id))
 	c.send(map[string]any{"type": "restart", "run": id})
-	res := c.until("done", statusOf(id, StatusDone))["run"].(map[string]any)["result"].(map[string]any)
+	res := c.until("done", statusOf(id, protocol.StatusDone))["run"].(map[string]any)["result"].(map[string]any)
 	if len(epochs) != 2 || res["epochs"] != float64(2) || res["testAccuracy"] != epochs[1].TestAccuracy {
 		t.Errorf("restarted after its last epoch: %v, want epoch 2's result %+v", res, epochs)
 	}
@@ -333,11 +336,11 @@ func TestPersistSweep(t *testing.T) {
 		"variants": []map[string]any{{"lr": 0.01}, {"lr": 0.1}}})
 	var ids []string
 	for len(ids) < 2 {
-		ev := c.until("runCreated", func(ev event) bool { return ev["type"] == EvRunCreated && ev["req"] == float64(1) })
+		ev := c.until("runCreated", func(ev event) bool { return ev["type"] == protocol.EvRunCreated && ev["req"] == float64(1) })
 		ids = append(ids, ev["run"].(map[string]any)["id"].(string))
 	}
 	for _, id := range ids {
-		c.until("done", statusOf(id, StatusDone))
+		c.until("done", statusOf(id, protocol.StatusDone))
 	}
 	a.stop()
 
@@ -347,9 +350,9 @@ func TestPersistSweep(t *testing.T) {
 		t.Fatalf("stored sweeps %+v (%v), want one lr sweep of 2 runs", sweeps, err)
 	}
 	c = dial(t, b.ts)
-	want := sweepID(sweeps[0].ID)
+	want := storeSweepID(sweeps[0].ID)
 	for _, id := range ids {
-		if got := c.listed(id); got["sweep"] != want || got["status"] != StatusDone {
+		if got := c.listed(id); got["sweep"] != want || got["status"] != protocol.StatusDone {
 			t.Errorf("after a restart run %s is %v, want done in sweep %s", id, got, want)
 		}
 	}
@@ -361,32 +364,38 @@ func TestPersistKeepsEvictedRuns(t *testing.T) {
 	a := startStored(t, t.TempDir(), nil)
 	cfg := mnist.DefaultConfig()
 	cfg.Arch.Hidden, cfg.Batch, cfg.Epochs = []int{8}, 64, 1
-	for len(a.s.runs.list()) < MaxKeptRuns {
-		cfgs := make([]mnist.Config, min(12, MaxKeptRuns-len(a.s.runs.list())))
+	for len(a.s.runs.List()) < runs.MaxKept {
+		cfgs := make([]mnist.Config, min(12, runs.MaxKept-len(a.s.runs.List())))
 		for i := range cfgs {
 			cfgs[i] = cfg
 		}
-		runs, err := a.s.runs.create(cfgs, make([]string, len(cfgs)))
+		made, err := a.s.runs.Create(cfgs, make([]string, len(cfgs)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range runs {
-			for !r.finished() {
+		for _, r := range made {
+			for !r.Finished() {
 				time.Sleep(5 * time.Millisecond)
 			}
 		}
 	}
-	if _, err := a.s.runs.create([]mnist.Config{cfg}, []string{""}); err != nil {
+	if _, err := a.s.runs.Create([]mnist.Config{cfg}, []string{""}); err != nil {
 		t.Fatal(err)
 	}
-	list := a.s.runs.list()
-	if len(list) != MaxKeptRuns+1 || list[0].id != "r1" || list[0].trainer != nil || list[1].trainer == nil {
-		t.Fatalf("after %d runs: %d listed, the first %s (trainer %v)", MaxKeptRuns+1, len(list), list[0].id, list[0].trainer != nil)
+	list := a.s.runs.List()
+	_, firstStored := list[0].(*runs.Stored)
+	_, secondLive := list[1].(*runs.Live)
+	if len(list) != runs.MaxKept+1 || list[0].ID() != "r1" || !firstStored || !secondLive {
+		t.Fatalf("after %d runs: %d listed, the first %s (stored %v)", runs.MaxKept+1, len(list), list[0].ID(), firstStored)
 	}
 	c := dial(t, a.ts)
 	c.send(map[string]any{"type": "subscribe", "run": "r1"})
-	h := c.until("history", isType(EvHistory))
-	if s := h["steps"].(map[string]any)["step"].([]any); len(s) != 25 || h["run"].(map[string]any)["status"] != StatusDone {
+	h := c.until("history", isType(protocol.EvHistory))
+	if s := h["steps"].(map[string]any)["step"].([]any); len(s) != 25 || h["run"].(map[string]any)["status"] != protocol.StatusDone {
 		t.Errorf("history of the evicted run: %d steps, run %v; want 25 steps, done", len(s), h["run"])
 	}
 }
+
+// storeRunID and storeSweepID are the page's ids of a stored run and sweep.
+func storeRunID(id int64) string   { return fmt.Sprintf("r%d", id) }
+func storeSweepID(id int64) string { return fmt.Sprintf("s%d", id) }

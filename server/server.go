@@ -1,6 +1,11 @@
 // Package server is Descent's live page: an HTTP server that serves the page
-// embedded from web/ and streams training runs to it over websockets. The
-// protocol is in protocol.go.
+// embedded from web/ and streams training runs to it over websockets. It
+// holds the routes, access and limits, the pages' connections and their hub,
+// and the one table of commands (commands.go); the rooms below it hold the
+// rest: runs (the run manager), export (figures and data files), traj (the
+// surface explorer), draw (the drawing panel), protocol (the messages on the
+// wire), steps (the step columns and their one thinning rule), store (the
+// run store) and figures (gonum/plot).
 package server
 
 import (
@@ -14,7 +19,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +27,12 @@ import (
 
 	"descent/mnist"
 	"descent/optim"
+	"descent/server/draw"
+	"descent/server/export"
+	"descent/server/protocol"
+	"descent/server/runs"
 	"descent/server/store"
+	"descent/server/traj"
 	"descent/web"
 )
 
@@ -40,13 +49,14 @@ type Config struct {
 	// Models are saved networks that answer drawings beside the runs, by
 	// name (LoadModels); may be nil.
 	Models map[string]*mnist.Model
-	// Store keeps every run, its steps, epochs and checkpoints (persist.go);
-	// if nil, runs live in memory only. Call Restore after New.
+	// Store keeps every run, its steps, epochs and checkpoints; if nil, runs
+	// live in memory only. Call Restore after New.
 	Store *store.Store
-	// Access holds the tokens that a page needs (access.go); zero leaves the
-	// server open, as on loopback.
+	// Access holds the tokens that a page needs; zero leaves the server
+	// open, as on loopback.
 	Access Access
-	// Limits are the limits of limits.go; zero fields take their defaults.
+	// Limits are the limits a classroom leans on; zero fields take their
+	// defaults.
 	Limits Limits
 }
 
@@ -56,42 +66,42 @@ type Server struct {
 	cfg       Config
 	mux       *http.ServeMux
 	log       *slog.Logger
-	runs      *manager
+	runs      *runs.Manager
 	hub       *hub
 	validator validator
 	upgrader  websocket.Upgrader
 	page      fs.FS
 	instance  string // random, sent in hello
-	surfaces  *surfaceCache
-	models    map[string]*savedModel // Config.Models (models.go)
-	exports   chan struct{}          // one token per export being made (export.go)
-	limits    Limits                 // Config.Limits with defaults (limits.go)
-	gate      gate                   // the open websockets; runs are checked and created under its lock
-	floodFor  time.Duration          // how long a page may flood before it is closed
-	etags     etags                  // of the page's files (static.go)
+	surfaces  *traj.Surfaces
+	models    *draw.Models
+	exports   *export.Handler
+	limits    Limits        // Config.Limits with defaults
+	gate      gate          // the open websockets; runs are checked and created under its lock
+	floodFor  time.Duration // how long a page may flood before it is closed
+	etags     etags         // of the page's files (static.go)
 }
+
+// LoadModels reads every model file (*.descent) in dir, for Config.Models.
+func LoadModels(dir string) (map[string]*mnist.Model, error) { return draw.LoadModels(dir) }
 
 // New returns a server whose runs train on cfg's datasets. Call Close (or
 // let Serve return) to stop its runs.
 func New(cfg Config) *Server {
-	if cfg.Concurrent <= 0 {
-		cfg.Concurrent = runtime.NumCPU()
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	reserveProcs(cfg.Concurrent) // pages first (priority.go)
 	if cfg.Page == nil {
 		cfg.Page = web.Dist()
 	}
 	h := newHub()
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page,
-		runs: newManager(cfg.Train, cfg.Test, cfg.Concurrent, cfg.Logger, h.wake)}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page}
+	s.runs = runs.New(runs.Config{Train: cfg.Train, Test: cfg.Test, Concurrent: cfg.Concurrent,
+		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake})
+	runs.ReserveProcs(s.runs.Concurrent()) // pages first
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
-	s.surfaces = newSurfaceCache()
-	s.models = savedModels(cfg.Models)
-	s.exports = make(chan struct{}, MaxExports)
-	s.runs.keep.st = cfg.Store
+	s.surfaces = traj.NewSurfaces()
+	s.models = draw.NewModels(cfg.Models)
+	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
@@ -102,15 +112,20 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// Restore loads the runs kept in the store, marking those that a previous
+// server left alive as interrupted. Call it once, after New and before
+// Serve. Without Config.Store it does nothing.
+func (s *Server) Restore(ctx context.Context) error { return s.runs.Restore(ctx) }
+
 // routes registers every route, in one place.
 func (s *Server) routes() {
 	s.mux.HandleFunc("GET /ws", s.handleSocket)
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /api/runs", s.handleRuns)
-	s.mux.HandleFunc("GET /api/surface", s.handleSurface)
-	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.handleExportData) // export.go
-	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.handleExportFile)
-	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.handleExportTrajectory)
+	s.mux.Handle("GET /api/surface", s.surfaces)
+	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.exports.ServeData)
+	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.exports.ServeFile)
+	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 
@@ -119,7 +134,7 @@ func (s *Server) routes() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/healthz" {
 		var ok bool
-		if r, ok = s.authorize(w, r); !ok { // access.go
+		if r, ok = s.authorize(w, r); !ok {
 			return
 		}
 	}
@@ -151,7 +166,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close stops every run and closes every websocket, and waits for them.
 func (s *Server) Close() {
-	s.runs.close()
+	s.runs.Close()
 	s.hub.close()
 }
 
@@ -159,16 +174,16 @@ func (s *Server) Close() {
 func (s *Server) Connections() int { return s.hub.count() }
 
 // hello is the first event of every connection.
-func (s *Server) hello() Hello {
-	trainN := s.validator.trainN
-	return Hello{Type: EvHello, Version: ProtocolVersion, Instance: s.instance, Optimizers: optim.Specs(), Schedules: optim.ScheduleSpecs(),
-		Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(), Samples: s.runs.samples, Runs: s.runs.infos(),
-		Limits: s.helloLimits(trainN), Functions: optim.Functions(), Surface: s.surfaceLimits(), Models: s.modelInfos()}
+func (s *Server) hello(role string) protocol.Hello {
+	return protocol.Hello{Type: protocol.EvHello, Version: protocol.Version, Instance: s.instance, Optimizers: optim.Specs(),
+		Schedules: optim.ScheduleSpecs(), Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(),
+		Samples: s.runs.Samples(), Runs: s.runs.Infos(), Limits: s.helloLimits(), Functions: optim.Functions(),
+		Surface: traj.Limits(s.limits.MaxTrajSteps), Models: s.models.Infos(), Role: role}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.
 func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
-	if !s.gate.enter(s.limits.MaxConns) { // limits.go
+	if !s.gate.enter(s.limits.MaxConns) {
 		http.Error(w, fmt.Sprintf("server: %d connections are open, the most allowed (--max-conns); try again later", s.limits.MaxConns),
 			http.StatusServiceUnavailable)
 		return
@@ -178,8 +193,7 @@ func (s *Server) handleSocket(w http.ResponseWriter, r *http.Request) {
 		s.gate.leave()
 		return // the upgrader has answered with an HTTP error
 	}
-	c := newConn(s, ws)
-	c.role = roleOf(r.Context())
+	c := newConn(s, ws, roleOf(r.Context()))
 	if !s.hub.add(c) {
 		s.gate.leave()
 		ws.Close()
@@ -212,7 +226,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // handleRuns lists the runs as JSON, for scripts.
 func (s *Server) handleRuns(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(Runs{Type: EvRuns, Runs: s.runs.infos()})
+	_ = json.NewEncoder(w).Encode(protocol.Runs{Type: protocol.EvRuns, Runs: s.runs.Infos()})
 }
 
 // handlePage serves the built page, or says how to build it.
@@ -222,7 +236,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/assets/") {
-		s.serveStatic(w, r) // static.go
+		s.serveStatic(w, r)
 		return
 	}
 	http.NotFound(w, r)

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"descent/server/protocol"
+	"descent/server/runs"
 )
 
 func TestHandlers(t *testing.T) {
@@ -67,28 +70,28 @@ func TestSocketRunLifecycle(t *testing.T) {
 	c := dial(t, ts)
 	id := c.start(1, smallConfig(1000)) // far longer than the test; stopped at its end
 	c.send(map[string]any{"type": "subscribe", "run": id, "weights": true})
-	h := c.until("history", isType(EvHistory))
+	h := c.until("history", isType(protocol.EvHistory))
 	if h["run"].(map[string]any)["id"] != id {
 		t.Fatalf("history of %v, want %s", h["run"], id)
 	}
-	steps := c.until("steps", isType(EvSteps))
+	steps := c.until("steps", isType(protocol.EvSteps))
 	if n := len(steps["loss"].([]any)); n == 0 || steps["run"] != id {
 		t.Fatalf("steps event with %d losses for %v", n, steps["run"])
 	}
-	c.until("weights", isType(EvWeights))
+	c.until("weights", isType(protocol.EvWeights))
 	c.send(map[string]any{"type": "pause", "run": id})
-	c.until("paused", statusOf(id, StatusPaused))
+	c.until("paused", statusOf(id, protocol.StatusPaused))
 	c.send(map[string]any{"type": "resume", "run": id})
-	c.until("running", statusOf(id, StatusRunning))
-	c.until("more steps", isType(EvSteps))
+	c.until("running", statusOf(id, protocol.StatusRunning))
+	c.until("more steps", isType(protocol.EvSteps))
 	c.send(map[string]any{"type": "stop", "run": id})
-	c.until("stopped", statusOf(id, StatusStopped))
+	c.until("stopped", statusOf(id, protocol.StatusStopped))
 	c.send(map[string]any{"type": "stop", "req": 9, "run": id})
-	if ev := c.until("error", isType(EvError)); ev["field"] != "run" || ev["req"] != float64(9) {
+	if ev := c.until("error", isType(protocol.EvError)); ev["field"] != "run" || ev["req"] != float64(9) {
 		t.Errorf("stopping a stopped run: %v, want an error on field run", ev)
 	}
 	c.send(map[string]any{"type": "delete", "run": id})
-	c.until("deleted", isType(EvDeleted))
+	c.until("deleted", isType(protocol.EvDeleted))
 }
 
 // TestSocketErrorsKeepConnection sends each kind of bad command over a socket
@@ -109,17 +112,17 @@ func TestSocketErrorsKeepConnection(t *testing.T) {
 	}
 	for i, b := range bad {
 		c.sendRaw(b.frame)
-		ev := c.until("error", isType(EvError))
+		ev := c.until("error", isType(protocol.EvError))
 		if ev["field"] != b.field && !(b.field == "" && ev["field"] == nil) {
 			t.Errorf("command %d (%.60s): error on field %v (%v), want %q", i, b.frame, ev["field"], ev["message"], b.field)
 		}
 	}
 	c.send(map[string]any{"type": "list", "req": 5})
-	runs := c.until("runs", isType(EvRuns))
+	runs := c.until("runs", isType(protocol.EvRuns))
 	if len(runs["runs"].([]any)) != 1 {
 		t.Errorf("list after errors: %v", runs)
 	}
-	c.until("run done", statusOf(id, StatusDone))
+	c.until("run done", statusOf(id, protocol.StatusDone))
 }
 
 // TestSweepSharesInitialWeights checks that runs of a sweep differ only in
@@ -137,11 +140,11 @@ func TestSweepSharesInitialWeights(t *testing.T) {
 	ended := map[string]bool{}
 	c.until("every run created and ended", func(ev event) bool {
 		switch ev["type"] {
-		case EvRunCreated:
+		case protocol.EvRunCreated:
 			ids = append(ids, ev["run"].(map[string]any)["id"].(string))
-		case EvStatus:
+		case protocol.EvStatus:
 			r := ev["run"].(map[string]any)
-			if st := r["status"]; st == StatusDone || st == StatusDiverged {
+			if st := r["status"]; st == protocol.StatusDone || st == protocol.StatusDiverged {
 				ended[r["id"].(string)] = true
 			}
 		}
@@ -150,7 +153,7 @@ func TestSweepSharesInitialWeights(t *testing.T) {
 	first := map[string]float64{}
 	for _, id := range ids {
 		c.send(map[string]any{"type": "subscribe", "run": id})
-		h := c.until("history", isType(EvHistory))
+		h := c.until("history", isType(protocol.EvHistory))
 		first[id] = h["steps"].(map[string]any)["loss"].([]any)[0].(float64)
 	}
 	if first[ids[0]] != first[ids[1]] || first[ids[1]] != first[ids[2]] {
@@ -168,9 +171,9 @@ func TestSlowClientDoesNotSlowTraining(t *testing.T) {
 	cfg := smallConfig(40)
 	cfg["arch"] = map[string]any{"hidden": []int{100}, "activation": "sigmoid"}
 	seconds := func(id string) float64 {
-		c.until("done", statusOf(id, StatusDone))
-		r, _ := s.runs.get(id)
-		return r.info().Result.Seconds
+		c.until("done", statusOf(id, protocol.StatusDone))
+		r, _ := s.runs.Get(id)
+		return r.Info().Result.Seconds
 	}
 	alone := seconds(c.start(1, cfg))
 	id := c.start(2, cfg)
@@ -197,18 +200,18 @@ func TestTwoClientsWatchOneRun(t *testing.T) {
 	for name, c := range map[string]*client{"a": a, "b": b} {
 		last := 0.0
 		c.until("last step", func(ev event) bool {
-			if ev["type"] == EvHistory {
+			if ev["type"] == protocol.EvHistory {
 				if s := ev["steps"].(map[string]any)["step"].([]any); len(s) > 0 {
 					last = s[len(s)-1].(float64)
 				}
 			}
-			if ev["type"] == EvSteps {
+			if ev["type"] == protocol.EvSteps {
 				s := ev["step"].([]any)
 				last = s[len(s)-1].(float64)
 			}
 			return last == 3*125
 		})
-		c.until("epoch 3", func(ev event) bool { return ev["type"] == EvEpoch && ev["epoch"] == 3.0 })
+		c.until("epoch 3", func(ev event) bool { return ev["type"] == protocol.EvEpoch && ev["epoch"] == 3.0 })
 		t.Logf("page %s saw every step and epoch", name)
 	}
 }
@@ -226,9 +229,9 @@ func TestManyClientsLeaveNoGoroutines(t *testing.T) {
 	for i := range 20 {
 		c := dial(t, ts)
 		c.send(map[string]any{"type": "subscribe", "run": ids[i%3], "weights": i%2 == 0})
-		c.until("history", isType(EvHistory))
+		c.until("history", isType(protocol.EvHistory))
 		if i%3 == 0 {
-			c.until("steps", isType(EvSteps))
+			c.until("steps", isType(protocol.EvSteps))
 		}
 		c.ws.Close()
 	}
@@ -274,8 +277,8 @@ func TestServeStopsGracefully(t *testing.T) {
 	c.next() // hello
 	id := c.start(1, smallConfig(1000))
 	c.send(map[string]any{"type": "subscribe", "run": id})
-	c.until("steps", isType(EvSteps))
-	r, _ := s.runs.get(id)
+	c.until("steps", isType(protocol.EvSteps))
+	r, _ := s.runs.Get(id)
 	cancel()
 	select {
 	case err := <-served:
@@ -285,7 +288,7 @@ func TestServeStopsGracefully(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Serve did not return within 10 s of cancellation")
 	}
-	if st := r.info().Status; st != StatusStopped {
+	if st := r.Info().Status; st != protocol.StatusStopped {
 		t.Errorf("run status after shutdown = %s, want stopped", st)
 	}
 	ws.Close()
@@ -305,20 +308,20 @@ func TestOldRunsMakeRoom(t *testing.T) {
 	cfg := smallConfig(1)
 	cfg["batch"] = 64
 	var first string
-	for i := range MaxKeptRuns + 1 {
+	for i := range runs.MaxKept + 1 {
 		id := c.start(i+1, cfg)
 		if i == 0 {
 			first = id
 		}
-		r, _ := s.runs.get(id)
-		for !r.finished() {
+		r, _ := s.runs.Get(id)
+		for !r.Finished() {
 			time.Sleep(time.Millisecond)
 		}
 	}
-	if n := len(s.runs.list()); n != MaxKeptRuns {
-		t.Errorf("%d runs kept, want %d", n, MaxKeptRuns)
+	if n := len(s.runs.List()); n != runs.MaxKept {
+		t.Errorf("%d runs kept, want %d", n, runs.MaxKept)
 	}
-	if _, err := s.runs.get(first); err == nil {
+	if _, err := s.runs.Get(first); err == nil {
 		t.Errorf("the oldest run %s is still kept", first)
 	}
 }
@@ -329,9 +332,9 @@ func TestResubscribeFrom(t *testing.T) {
 	_, ts := newTestServer(t, 1600, 1)
 	c := dial(t, ts)
 	id := c.start(1, smallConfig(1)) // 100 steps
-	c.until("done", statusOf(id, StatusDone))
+	c.until("done", statusOf(id, protocol.StatusDone))
 	c.send(map[string]any{"type": "subscribe", "run": id, "from": 60})
-	h := c.until("history", isType(EvHistory))
+	h := c.until("history", isType(protocol.EvHistory))
 	steps := h["steps"].(map[string]any)["step"].([]any)
 	if h["from"] != 60.0 || len(steps) != 40 || steps[0] != 61.0 {
 		t.Errorf("history from 60: from %v, %d steps starting at %v; want 40 steps from 61", h["from"], len(steps), steps[0])

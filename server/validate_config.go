@@ -7,12 +7,13 @@ import (
 
 	"descent/mnist"
 	"descent/optim"
+	"descent/server/protocol"
 )
 
 // config checks a RunConfig field by field and returns the mnist.Config it
 // describes. name turns a field ("lr", "hyper.beta1") into the path that an
 // error reports ("config.lr", "variants[2].lr").
-func (v validator) config(rc RunConfig, name func(string) string) (mnist.Config, error) {
+func (v validator) config(rc protocol.RunConfig, name func(string) string) (mnist.Config, error) {
 	cfg := mnist.DefaultConfig()
 	if rc.Arch != nil {
 		if err := checkArch(*rc.Arch, name); err != nil {
@@ -28,11 +29,11 @@ func (v validator) config(rc RunConfig, name func(string) string) (mnist.Config,
 	if cfg.Hyper, err = checkHyper(spec, rc.Hyper, name); err != nil {
 		return cfg, err
 	}
-	if cfg.Batch, err = rangeInt(name("batch"), rc.Batch, 1, mnist.MaxBatch); err != nil {
+	if cfg.Batch, err = protocol.Int(name("batch"), rc.Batch, 1, mnist.MaxBatch); err != nil {
 		return cfg, err
 	}
-	if cfg.Epochs, err = rangeInt(name("epochs"), rc.Epochs, 1, v.lim().MaxEpochs); err != nil {
-		return cfg, limited(err, "--max-epochs")
+	if cfg.Epochs, err = protocol.Int(name("epochs"), rc.Epochs, 1, v.lim().MaxEpochs); err != nil {
+		return cfg, protocol.Limited(err, "--max-epochs", rc.Epochs != nil && *rc.Epochs > v.lim().MaxEpochs)
 	}
 	if err := v.checkSteps(cfg.Batch, cfg.Epochs, name("epochs")); err != nil {
 		return cfg, err
@@ -41,13 +42,14 @@ func (v validator) config(rc RunConfig, name func(string) string) (mnist.Config,
 		return cfg, err
 	}
 	if rc.Seed != nil {
-		if *rc.Seed > MaxSeed {
-			return cfg, fieldErr(name("seed"), fmt.Sprintf("an integer from 0 to %d", uint64(MaxSeed)), "%d is too large", *rc.Seed)
+		if *rc.Seed > protocol.MaxSeed {
+			return cfg, protocol.Refuse(protocol.CodeOutOfRange, name("seed"), fmt.Sprintf("an integer from 0 to %d", uint64(protocol.MaxSeed)),
+				"%d is too large", *rc.Seed).With(*rc.Seed)
 		}
 		cfg.Seed = *rc.Seed
 	}
 	if rc.EvalLimit < 0 || rc.EvalLimit > 10000 {
-		return cfg, fieldErr(name("evalLimit"), "0 (all) to 10000", "%d is out of range", rc.EvalLimit)
+		return cfg, protocol.OutOfRange(name("evalLimit"), "0 (all) to 10000", rc.EvalLimit)
 	}
 	cfg.EvalLimit = rc.EvalLimit
 	if rc.Schedule != nil {
@@ -57,21 +59,22 @@ func (v validator) config(rc RunConfig, name func(string) string) (mnist.Config,
 		cfg.Schedule = *rc.Schedule
 	}
 	if err := cfg.Validate(); err != nil { // a last guard: mnist's own rules
-		return cfg, fieldErr(strings.TrimSuffix(name(""), "."), "", "%v", err)
+		return cfg, protocol.Refuse(protocol.CodeInvalid, strings.TrimSuffix(name(""), "."), "", "%v", err)
 	}
 	if _, err := optim.New[float32](cfg.Optimizer, cfg.Hyper); err != nil { // cross-field rules
-		return cfg, fieldErr(name("hyper"), "", "%v", err)
+		return cfg, protocol.Refuse(protocol.CodeInvalid, name("hyper"), "", "%v", err)
 	}
 	return cfg, nil
 }
 
 func checkArch(a mnist.Arch, name func(string) string) error {
 	if len(a.Hidden) < 1 || len(a.Hidden) > mnist.MaxHiddenLayers {
-		return fieldErr(name("arch.hidden"), fmt.Sprintf("1 to %d layers", mnist.MaxHiddenLayers), "%d layers", len(a.Hidden))
+		return protocol.Refuse(protocol.CodeOutOfRange, name("arch.hidden"), fmt.Sprintf("1 to %d layers", mnist.MaxHiddenLayers),
+			"%d layers", len(a.Hidden)).With(len(a.Hidden))
 	}
 	for i, h := range a.Hidden {
 		if h < 1 || h > mnist.MaxHiddenUnits {
-			return fieldErr(name(fmt.Sprintf("arch.hidden[%d]", i)), fmt.Sprintf("1 to %d units", mnist.MaxHiddenUnits), "%d is out of range", h)
+			return protocol.OutOfRange(name(fmt.Sprintf("arch.hidden[%d]", i)), fmt.Sprintf("1 to %d units", mnist.MaxHiddenUnits), h)
 		}
 	}
 	acts := make([]string, 0, 3)
@@ -81,7 +84,7 @@ func checkArch(a mnist.Arch, name func(string) string) error {
 		}
 		acts = append(acts, string(x))
 	}
-	return fieldErr(name("arch.activation"), strings.Join(acts, ", "), "unknown activation %q", a.Activation)
+	return protocol.Refuse(protocol.CodeUnknown, name("arch.activation"), strings.Join(acts, ", "), "unknown activation %q", a.Activation).With(a.Activation)
 }
 
 // networkOptimizer looks up a first-order method by name.
@@ -94,14 +97,14 @@ func networkOptimizer(p *string, field string) (optim.Spec, error) {
 	}
 	allowed := strings.Join(names, ", ")
 	if p == nil {
-		return optim.Spec{}, fieldErr(field, allowed, "missing")
+		return optim.Spec{}, protocol.Missing(field, allowed)
 	}
 	spec, ok := optim.Lookup(*p)
 	if !ok {
-		return spec, fieldErr(field, allowed, "unknown optimizer %q", *p)
+		return spec, protocol.Refuse(protocol.CodeUnknown, field, allowed, "unknown optimizer %q", *p).With(*p)
 	}
 	if !spec.Network {
-		return spec, fieldErr(field, allowed, "%s cannot train the network: %s", spec.Title, spec.WhyNotNetwork)
+		return spec, protocol.Refuse(protocol.CodeInvalid, field, allowed, "%s cannot train the network: %s", spec.Title, spec.WhyNotNetwork).With(*p)
 	}
 	return spec, nil
 }
@@ -125,14 +128,15 @@ func checkHyper(spec optim.Spec, hp map[string]float64, name func(string) string
 		field, val := name("hyper."+k), hp[k]
 		p, ok := findParam(spec.Params, k)
 		if !ok || k == "lr" {
-			return nil, fieldErr(field, "one of "+strings.Join(known, ", ")+" (the rate is config lr)", "unknown hyperparameter for %s", spec.Name)
+			return nil, protocol.Refuse(protocol.CodeUnknown, field, "one of "+strings.Join(known, ", ")+" (the rate is config lr)",
+				"unknown hyperparameter for %s", spec.Name)
 		}
 		if err := p.Check(spec.Name, val); err != nil {
 			allowed := p.Range()
 			if p.Bool {
 				allowed = "0 or 1"
 			}
-			return nil, fieldErr(field, allowed, "%g is out of range", val)
+			return nil, protocol.OutOfRange(field, allowed, val)
 		}
 		out[k] = val
 	}
@@ -151,15 +155,15 @@ func findParam(params []optim.Param, name string) (optim.Param, bool) {
 // checkSteps bounds epochs × ⌈N/batch⌉.
 func (v validator) checkSteps(batch, epochs int, field string) error {
 	per := (v.trainN + batch - 1) / batch
-	if per > 0 && per*epochs > MaxSteps {
-		return fieldErr(field, fmt.Sprintf("1 to %d at batch %d (at most %d steps)", max(MaxSteps/per, 1), batch, MaxSteps),
-			"%d epochs are %d steps", epochs, per*epochs)
+	if per > 0 && per*epochs > protocol.MaxSteps {
+		return protocol.Refuse(protocol.CodeOutOfRange, field, fmt.Sprintf("1 to %d at batch %d (at most %d steps)", max(protocol.MaxSteps/per, 1), batch, protocol.MaxSteps),
+			"%d epochs are %d steps", epochs, per*epochs).With(epochs)
 	}
 	return nil
 }
 
 // checkRates sets lr, or for an LR range test lrMin and lrMax.
-func checkRates(cfg *mnist.Config, rc RunConfig, name func(string) string) error {
+func checkRates(cfg *mnist.Config, rc protocol.RunConfig, name func(string) string) error {
 	lrAllowed := fmt.Sprintf("(0, %g]", float64(mnist.MaxLR))
 	if rc.LRRange {
 		lo, hi := rc.LRMin, rc.LRMax
@@ -169,20 +173,20 @@ func checkRates(cfg *mnist.Config, rc RunConfig, name func(string) string) error
 		if hi == 0 {
 			hi = 10
 		}
-		if !finite(lo) || lo <= 0 || lo > mnist.MaxLR {
-			return fieldErr(name("lrMin"), lrAllowed, "%g is out of range", lo)
+		if !protocol.Finite(lo) || lo <= 0 || lo > mnist.MaxLR {
+			return protocol.OutOfRange(name("lrMin"), lrAllowed, lo)
 		}
-		if !finite(hi) || hi <= lo || hi > mnist.MaxLR {
-			return fieldErr(name("lrMax"), fmt.Sprintf("(lrMin, %g]", float64(mnist.MaxLR)), "%g is out of range", hi)
+		if !protocol.Finite(hi) || hi <= lo || hi > mnist.MaxLR {
+			return protocol.OutOfRange(name("lrMax"), fmt.Sprintf("(lrMin, %g]", float64(mnist.MaxLR)), hi)
 		}
 		cfg.LRRange, cfg.LRMin, cfg.LRMax, cfg.LR = true, lo, hi, lo
 		return nil
 	}
 	if rc.LR == nil {
-		return fieldErr(name("lr"), lrAllowed, "missing")
+		return protocol.Missing(name("lr"), lrAllowed)
 	}
-	if lr := *rc.LR; !finite(lr) || lr <= 0 || lr > mnist.MaxLR {
-		return fieldErr(name("lr"), lrAllowed, "%g is out of range", lr)
+	if lr := *rc.LR; !protocol.Finite(lr) || lr <= 0 || lr > mnist.MaxLR {
+		return protocol.OutOfRange(name("lr"), lrAllowed, lr)
 	}
 	cfg.LR = *rc.LR
 	return nil
@@ -199,13 +203,13 @@ func checkSchedule(s optim.Schedule, name func(string) string) error {
 			"etaMin": s.EtaMin, "warmupSteps": float64(s.WarmupSteps), "startFactor": s.StartFactor}
 		for _, p := range sp.Params {
 			if err := p.Check("schedule", vals[p.Name]); err != nil {
-				return fieldErr(name("schedule."+p.Name), p.Range(), "%g is out of range", vals[p.Name])
+				return protocol.OutOfRange(name("schedule."+p.Name), p.Range(), vals[p.Name])
 			}
 		}
 		if err := s.Validate(); err != nil {
-			return fieldErr(name("schedule"), "", "%v", err)
+			return protocol.Refuse(protocol.CodeInvalid, name("schedule"), "", "%v", err)
 		}
 		return nil
 	}
-	return fieldErr(name("schedule.kind"), strings.Join(kinds, ", "), "unknown schedule %q", s.Kind)
+	return protocol.Refuse(protocol.CodeUnknown, name("schedule.kind"), strings.Join(kinds, ", "), "unknown schedule %q", s.Kind).With(s.Kind)
 }

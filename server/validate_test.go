@@ -3,10 +3,18 @@ package server
 import (
 	"strings"
 	"testing"
+
+	"descent/server/protocol"
 )
 
+// testParser is a server that parses commands as a real one does, with
+// the default limits, for 60,000 training images.
+func testParser() *Server {
+	return &Server{validator: validator{trainN: 60000}, limits: Limits{}.withDefaults()}
+}
+
 func TestParseRefusesBadCommands(t *testing.T) {
-	v := validator{trainN: 60000}
+	s := testParser()
 	good := `"optimizer":"sgd","lr":0.1,"batch":64,"epochs":2`
 	cases := []struct {
 		name, frame, field, allowed string
@@ -42,25 +50,42 @@ func TestParseRefusesBadCommands(t *testing.T) {
 		{"sweep empty", `{"type":"sweep","base":{` + good + `},"variants":[]}`, "variants", "1 to 12"},
 		{"sweep variant lr", `{"type":"sweep","base":{` + good + `},"variants":[{"lr":0.1},{"lr":0}]}`, "variants[1].lr", "(0, 1000]"},
 		{"sweep base batch", `{"type":"sweep","base":{"optimizer":"sgd","epochs":1},"variants":[{"lr":0.1}]}`, "base.batch", "1 to 60000"},
-		{"oversized", `{"type":"list","pad":"` + strings.Repeat("x", MaxCommandBytes) + `"}`, "", "at most 16384 bytes"},
+		{"oversized", `{"type":"list","pad":"` + strings.Repeat("x", protocol.MaxCommandBytes) + `"}`, "", "at most 16384 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, _, err := v.parse([]byte(tc.frame))
-			fe, ok := err.(*FieldError)
+			_, _, _, _, err := s.parse([]byte(tc.frame), RoleControl)
+			fe, ok := err.(*protocol.FieldError)
 			if !ok {
 				t.Fatalf("parse(%.80s) = %v, want a *FieldError", tc.frame, err)
 			}
-			if fe.Field != tc.field || !strings.Contains(fe.Allowed, tc.allowed) {
-				t.Errorf("parse(%.80s): field %q allowed %q (%s), want field %q allowed containing %q",
-					tc.frame, fe.Field, fe.Allowed, fe.Message, tc.field, tc.allowed)
+			if fe.Field != tc.field || !strings.Contains(fe.Allowed, tc.allowed) || fe.Code != refusalCodes[tc.name] {
+				t.Errorf("parse(%.80s): %s field %q allowed %q (%s), want %s field %q allowed containing %q",
+					tc.frame, fe.Code, fe.Field, fe.Allowed, fe.Message, refusalCodes[tc.name], tc.field, tc.allowed)
 			}
 		})
 	}
 }
 
+// refusalCodes are the codes of TestParseRefusesBadCommands' cases, by
+// which the page says them in its language.
+var refusalCodes = map[string]string{
+	"not JSON": protocol.CodeInvalid, "missing type": protocol.CodeMissing, "type not a string": protocol.CodeBadType,
+	"unknown type": protocol.CodeUnknown, "unknown field": protocol.CodeUnknown, "missing run": protocol.CodeMissing,
+	"run of wrong type": protocol.CodeBadType, "missing lr": protocol.CodeMissing, "lr as string": protocol.CodeBadType,
+	"lr overflows": protocol.CodeOutOfRange, "lr negative": protocol.CodeOutOfRange, "batch fractional": protocol.CodeBadType,
+	"batch too big": protocol.CodeOutOfRange, "epochs zero": protocol.CodeOutOfRange, "too many steps": protocol.CodeOutOfRange,
+	"unknown optimizer": protocol.CodeUnknown, "surface-only optimizer": protocol.CodeInvalid,
+	"hyper out of range": protocol.CodeOutOfRange, "hyper unknown": protocol.CodeUnknown, "hyper repeats lr": protocol.CodeUnknown,
+	"nesterov without momentum": protocol.CodeInvalid, "hidden too wide": protocol.CodeOutOfRange,
+	"activation unknown": protocol.CodeUnknown, "seed too large": protocol.CodeOutOfRange, "schedule unknown": protocol.CodeUnknown,
+	"schedule gamma": protocol.CodeOutOfRange, "lr range max below min": protocol.CodeOutOfRange, "label too long": protocol.CodeTooLarge,
+	"sweep empty": protocol.CodeOutOfRange, "sweep variant lr": protocol.CodeOutOfRange, "sweep base batch": protocol.CodeMissing,
+	"oversized": protocol.CodeTooLarge,
+}
+
 func TestParseAcceptsGoodCommands(t *testing.T) {
-	v := validator{trainN: 60000}
+	s := testParser()
 	cases := []string{
 		`{"type":"list","req":4}`,
 		`{"type":"pause","run":"r1"}`,
@@ -71,33 +96,8 @@ func TestParseAcceptsGoodCommands(t *testing.T) {
 		`{"type":"sweep","base":{"optimizer":"sgd","batch":64,"epochs":1},"variants":[{"lr":0.01},{"lr":0.1},{"optimizer":"adam","lr":0.001},{"lr":0.1,"batch":1}]}`,
 	}
 	for _, frame := range cases {
-		if _, _, _, err := v.parse([]byte(frame)); err != nil {
+		if _, _, _, _, err := s.parse([]byte(frame), RoleControl); err != nil {
 			t.Errorf("parse(%s) = %v", frame, err)
 		}
-	}
-}
-
-func TestSeriesPointsKeepExtremes(t *testing.T) {
-	var s series
-	for i := range 10_000 {
-		loss := float32(1)
-		if i == 4321 {
-			loss = 50 // a spike that decimation must keep
-		}
-		s.add(stepRec{loss: loss, lr: float32(i)})
-	}
-	p := s.points("r1", 0, s.len(), HistoryPoints)
-	if len(p.Step) > HistoryPoints || p.Step[len(p.Step)-1] != 10_000 {
-		t.Fatalf("%d points ending at step %d, want ≤ %d ending at 10000", len(p.Step), p.Step[len(p.Step)-1], HistoryPoints)
-	}
-	var peak float32
-	for _, v := range p.LossMax {
-		peak = max(peak, v)
-	}
-	if peak != 50 {
-		t.Errorf("max loss after merging = %g, want the spike 50", peak)
-	}
-	if full := s.points("r1", 100, 200, HistoryPoints); len(full.Step) != 100 || full.LossMin != nil || full.Step[0] != 101 {
-		t.Errorf("100 steps gave %d points (lossMin %v, first step %d), want every step unmerged from 101", len(full.Step), full.LossMin != nil, full.Step[0])
 	}
 }

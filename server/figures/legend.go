@@ -68,6 +68,10 @@ type Series struct {
 	X, Y       []float64
 	Diverged   bool
 	DivergedAt int
+	// Lo and Hi, when set, are the lowest and highest Y that each point
+	// stands for (a thinned curve: package steps' rule); the loss figure
+	// draws them as a band, so that spikes stay visible.
+	Lo, Hi []float64
 }
 
 // check returns an error unless s has as many X as Y values.

@@ -38,6 +38,10 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 		return f, nil
 	}
 	rawLine.Color = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x50}
+	if b := band(raw); b != nil {
+		b.Color = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x30}
+		f.Plot.Add(b)
+	}
 	sm := Series{X: raw.X, Y: Smooth(raw.Y, smoothing)}
 	smLine, err := plotter.NewLine(sm.finite())
 	if err != nil {
@@ -50,6 +54,33 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 	f.Plot.Legend.Top = true
 	f.boxLegend()
 	return f, nil
+}
+
+// band is the area between s.Lo and s.Hi up to the first point that is not
+// finite, or nil when s has no band.
+func band(s Series) *plotter.Polygon {
+	if len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X) {
+		return nil
+	}
+	var lo, hi plotter.XYs
+	for i, x := range s.X {
+		if !isFinite(s.Lo[i]) || !isFinite(s.Hi[i]) {
+			break
+		}
+		lo, hi = append(lo, plotter.XY{X: x, Y: s.Lo[i]}), append(hi, plotter.XY{X: x, Y: s.Hi[i]})
+	}
+	if len(lo) < 2 {
+		return nil
+	}
+	for i := len(hi) - 1; i >= 0; i-- {
+		lo = append(lo, hi[i])
+	}
+	p, err := plotter.NewPolygon(lo)
+	if err != nil {
+		return nil
+	}
+	p.LineStyle.Width = 0
+	return p
 }
 
 // AccuracyFigure plots test accuracy (in %) against the epoch, one line

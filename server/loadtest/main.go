@@ -33,6 +33,7 @@ import (
 
 	"descent/mnist"
 	"descent/server"
+	"descent/server/protocol"
 )
 
 // Bounds, so that a typo cannot turn the load generator into a flood.
@@ -218,9 +219,9 @@ func startRuns(wsURL string, runs int) ([]string, *websocket.Conn, error) {
 			return nil, nil, err
 		}
 		switch {
-		case ev.Type == server.EvError:
+		case ev.Type == protocol.EvError:
 			return nil, nil, errors.New("start refused: " + ev.Message)
-		case ev.Type == server.EvRunCreated && ev.Req > 0:
+		case ev.Type == protocol.EvRunCreated && ev.Req > 0:
 			ids = append(ids, ev.Run.ID)
 		}
 	}
@@ -244,7 +245,7 @@ func dial(wsURL string) (*websocket.Conn, error) {
 		return nil, err
 	}
 	var hello struct{ Type string }
-	if err := ws.ReadJSON(&hello); err != nil || hello.Type != server.EvHello {
+	if err := ws.ReadJSON(&hello); err != nil || hello.Type != protocol.EvHello {
 		ws.Close()
 		return nil, fmt.Errorf("no hello: %v", err)
 	}
@@ -292,14 +293,14 @@ func client(wsURL string, ids []string, end time.Time, st *stats) error {
 			delete(sent, ev.Req)
 			mu.Unlock()
 			switch ev.Type {
-			case server.EvError:
+			case protocol.EvError:
 				st.errs.Add(1)
 				slog.Warn("error event", "event", string(b))
-			case server.EvPrediction:
+			case protocol.EvPrediction:
 				if ok {
 					st.add(&st.predict, time.Since(at))
 				}
-			case server.EvTrajCreated:
+			case protocol.EvTrajCreated:
 				if ok {
 					st.add(&st.traj, time.Since(at))
 				}

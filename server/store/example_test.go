@@ -43,9 +43,9 @@ func Example() {
 	s.Finish(ctx, run.ID, mnist.Result{Status: mnist.StatusDone, Epochs: 1, Steps: 938})
 
 	got, _ := s.GetRun(ctx, run.ID)
-	curve, _ := s.StepsDownsampled(ctx, run.ID, 100)
+	curve, _ := s.StepColumns(ctx, run.ID, 100)
 	fmt.Printf("%s: %s, %d steps, best accuracy %.2f%%, curve of %d points\n",
-		got.Name, got.Status, got.Steps, 100*got.BestAccuracy, len(curve))
+		got.Name, got.Status, got.Steps, 100*got.BestAccuracy, curve.Len())
 	// Output:
 	// sgd α=0.1 batch 64: done, 938 steps, best accuracy 91.23%, curve of 94 points
 }

@@ -1,14 +1,13 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"descent/mnist"
+	"descent/server/steps"
 )
 
 // Steps returns up to limit of a run's steps from fromStep on, in order; limit
@@ -22,75 +21,77 @@ func (s *Store) Steps(ctx context.Context, runID int64, fromStep, limit int) ([]
 		" FROM steps WHERE run_id = ? AND step >= ? ORDER BY step LIMIT ?", runID, fromStep, limit)
 }
 
-// StepsDownsampled returns at most maxPoints of a run's steps (4 at least)
-// that draw the same loss curve as all of them: the steps are cut into
-// (maxPoints-2)/2 equal buckets, and from each the steps of lowest and of
-// highest loss are kept, with the run's first and last steps, in order. Spikes
-// survive, which an average or every k-th step would smooth away, and so does
-// a diverged run's last, non-finite step. The other metrics are those of the
-// chosen steps. A run with at most maxPoints steps is returned whole.
-//
-// Each bucket is two range scans of the primary key, so the cost is two reads
-// of the run's rows inside SQLite and two small queries per bucket, about half
-// a second for a million steps (17 epochs at batch 1); handing every row to Go
-// instead takes several seconds. Cache the result for a finished run.
-func (s *Store) StepsDownsampled(ctx context.Context, runID int64, maxPoints int) ([]mnist.StepEvent, error) {
-	maxPoints = max(maxPoints, 4)
-	var first, last, n sql.NullInt64
-	err := s.rdb.QueryRowContext(ctx, "SELECT min(step), max(step), count(*) FROM steps WHERE run_id = ?", runID).
-		Scan(&first, &last, &n)
+// StepColumns returns a run's steps in columns, every one when maxPoints is
+// 0 or they fit, else thinned to at most maxPoints points by package steps'
+// rule: groups of steps.Group(last step, maxPoints) consecutive steps, each
+// with its mean loss, gradient norm and update ratio, its lowest and highest
+// loss (a step that is not finite makes all three not finite, so a
+// divergence shows), and its last rate and throughput, at its last step.
+// The groups are made inside SQLite, one pass over the run's rows, about
+// half a second for a million steps (17 epochs at batch 1); handing every
+// row to Go instead takes several seconds. Cache the result for a finished
+// run. Values are float32, the precision the page shows, so that a run reads
+// the same whether it is live or stored.
+func (s *Store) StepColumns(ctx context.Context, runID int64, maxPoints int) (steps.Columns, error) {
+	var last sql.NullInt64
+	var n int
+	err := s.rdb.QueryRowContext(ctx, "SELECT max(step), count(*) FROM steps WHERE run_id = ?", runID).Scan(&last, &n)
 	if err != nil {
-		return nil, explain(err, "reading", s.path)
+		return steps.Columns{}, explain(err, "reading", s.path)
 	}
-	if n.Int64 <= int64(maxPoints) {
-		return s.Steps(ctx, runID, 0, 0)
-	}
-	perEpoch, err := s.stepsPerEpoch(ctx, runID)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // one snapshot for every bucket
-	if err != nil {
-		return nil, explain(err, "reading", s.path)
-	}
-	defer tx.Rollback()
-	buckets := int64(maxPoints-2) / 2
-	width := (last.Int64 - first.Int64 + buckets) / buckets // ⌈span/buckets⌉
-	// SQLite takes the bare columns of a min() or max() query from the row
-	// that holds the extreme, which is what picks the whole step.
-	var extremes []*sql.Stmt
-	for _, agg := range []string{"min(loss)", "max(loss)"} {
-		st, err := tx.PrepareContext(ctx, "SELECT "+fmt.Sprintf(stepColumns, agg)+
-			" FROM steps WHERE run_id = ? AND step >= ? AND step < ?")
+	if steps.Group(n, maxPoints) == 1 {
+		evs, err := s.Steps(ctx, runID, 0, 0)
 		if err != nil {
-			return nil, explain(err, "reading", s.path)
+			return steps.Columns{}, err
 		}
-		defer st.Close()
-		extremes = append(extremes, st)
+		out := steps.Make(len(evs), false)
+		for _, e := range evs {
+			out.Add(e.Step, point(e))
+		}
+		return out, nil
 	}
-	list, err := scanSteps(tx.QueryContext(ctx, "SELECT "+fmt.Sprintf(stepColumns, "loss")+
-		" FROM steps WHERE run_id = ? AND step IN (?, ?)", runID, first.Int64, last.Int64))
+	g := steps.Group(int(last.Int64), maxPoints)
+	rows, err := s.rdb.QueryContext(ctx, groupedSteps, runID, g)
 	if err != nil {
-		return nil, explain(err, "reading", s.path)
+		return steps.Columns{}, explain(err, "reading", s.path)
 	}
-	for lo := first.Int64; lo <= last.Int64; lo += width {
-		for _, st := range extremes {
-			e, ok, err := scanStep(st.QueryRowContext(ctx, runID, lo, lo+width))
-			if err != nil {
-				return nil, explain(err, "reading", s.path)
-			}
-			if ok {
-				list = append(list, e)
-			}
+	defer rows.Close()
+	out := steps.Make(maxPoints, true)
+	for rows.Next() {
+		var step int
+		var f [7]sql.NullFloat64
+		if err := rows.Scan(&step, &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]); err != nil {
+			return steps.Columns{}, explain(err, "reading", s.path)
 		}
+		out.Add(step, steps.Point{Loss: f32(f[0]), GradNorm: f32(f[3]), UpdateRatio: f32(f[4]), LR: f32(f[5]), SamplesPerSec: f32(f[6])})
+		out.LossMin, out.LossMax = append(out.LossMin, f32(f[1])), append(out.LossMax, f32(f[2]))
 	}
-	slices.SortFunc(list, func(a, b mnist.StepEvent) int { return cmp.Compare(a.Step, b.Step) })
-	list = slices.CompactFunc(list, func(a, b mnist.StepEvent) bool { return a.Step == b.Step })
-	for i := range list {
-		list[i].StepsPerEpoch = perEpoch
+	if err := rows.Err(); err != nil {
+		return steps.Columns{}, explain(err, "reading", s.path)
 	}
-	return list, nil
+	return out, nil
 }
+
+// groupedSteps makes the groups of StepColumns: ?1 is the run, ?2 the steps
+// per group. A NaN loss is stored as NULL, which makes its group's loss
+// NULL (NaN) too.
+const groupedSteps = `WITH g AS (
+	SELECT max(step) AS last,
+		CASE WHEN count(loss) < count(*) THEN NULL ELSE avg(loss) END AS loss,
+		CASE WHEN count(loss) < count(*) THEN NULL ELSE min(loss) END AS lo,
+		CASE WHEN count(loss) < count(*) THEN NULL ELSE max(loss) END AS hi,
+		avg(grad_norm) AS gn, avg(update_ratio) AS ur
+	FROM steps WHERE run_id = ?1 GROUP BY (step - 1) / ?2)
+SELECT g.last, g.loss, g.lo, g.hi, g.gn, g.ur, s.lr, s.samples_per_sec
+FROM g JOIN steps s ON s.run_id = ?1 AND s.step = g.last ORDER BY g.last`
+
+// point is a step's metrics as the page shows them.
+func point(e mnist.StepEvent) steps.Point {
+	return steps.Point{Loss: float32(e.Loss), GradNorm: float32(e.GradNorm), UpdateRatio: float32(e.UpdateRatio),
+		LR: float32(e.LR), SamplesPerSec: float32(e.SamplesPerSec)}
+}
+
+func f32(f sql.NullFloat64) float32 { return float32(orNaN(f)) }
 
 // stepColumns are a step row's columns, with the loss's left to fill in.
 const stepColumns = "step, epoch, batch, %s, grad_norm, update_ratio, lr, samples_per_sec"

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"testing"
 
 	"descent/mnist"
+	"descent/server/steps"
 )
 
 // openTest opens a store in a fresh folder, closed when the test ends.
@@ -190,11 +192,15 @@ func TestMetricsRoundTrip(t *testing.T) {
 	}
 }
 
-func TestStepsDownsampled(t *testing.T) {
+// TestStepColumns thins a stored run by the rule that live runs follow
+// (package steps): the same groups, means and extremes as steps.Thin on the
+// same steps, the spike kept as a group's highest, the NaN last step kept.
+func TestStepColumns(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	run := newRun(t, s, Run{})
 	const n = 10000
+	var live steps.Columns
 	for k := 1; k <= n; k++ {
 		e := stepEvent(k)
 		if k == 4321 {
@@ -204,33 +210,37 @@ func TestStepsDownsampled(t *testing.T) {
 			e.Loss = math.NaN()
 		}
 		s.AddStep(run.ID, e)
+		live.Add(k, point(e))
 	}
 	if err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	pts, err := s.StepsDownsampled(ctx, run.ID, 200)
+	got, err := s.StepColumns(ctx, run.ID, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pts) > 200 || len(pts) < 150 {
-		t.Fatalf("StepsDownsampled(200) returned %d points", len(pts))
+	want := live.Thin(200)
+	if got.Len() != want.Len() || got.Len() > 200 {
+		t.Fatalf("StepColumns(200) returned %d points, steps.Thin %d", got.Len(), want.Len())
 	}
-	has := map[int]bool{}
-	for i, p := range pts {
-		has[p.Step] = true
-		if i > 0 && p.Step <= pts[i-1].Step {
-			t.Fatalf("points out of order at %d: step %d after %d", i, p.Step, pts[i-1].Step)
+	near := func(a, b float32) bool {
+		return a == b || math.Abs(float64(a-b)) <= 1e-6*math.Abs(float64(b)) || (a != a && b != b)
+	}
+	for i := range got.Len() {
+		if got.Step[i] != want.Step[i] || !near(got.Loss[i], want.Loss[i]) || !near(got.LossMin[i], want.LossMin[i]) ||
+			!near(got.LossMax[i], want.LossMax[i]) || !near(got.GradNorm[i], want.GradNorm[i]) || got.LR[i] != want.LR[i] {
+			t.Fatalf("point %d: step %d loss %g [%g, %g] ‖∇J‖ %g; the rule gives step %d loss %g [%g, %g] ‖∇J‖ %g", i,
+				got.Step[i], got.Loss[i], got.LossMin[i], got.LossMax[i], got.GradNorm[i],
+				want.Step[i], want.Loss[i], want.LossMin[i], want.LossMax[i], want.GradNorm[i])
 		}
-		if p != stepEvent(p.Step) && p.Step != 4321 && p.Step != n {
-			t.Fatalf("point %+v is not step %d as written", p, p.Step)
-		}
 	}
-	if !has[1] || !has[4321] || !has[n] || !math.IsNaN(pts[len(pts)-1].Loss) {
-		t.Errorf("down-sampled curve lost the first step, the spike at 4321 or the NaN last step")
+	last := got.Len() - 1
+	if got.Step[last] != n || !math.IsNaN(float64(got.Loss[last])) || slices.Max(got.LossMax[:last]) != 50 {
+		t.Errorf("the curve lost its NaN last step or the spike at 4321")
 	}
-	all, _ := s.StepsDownsampled(ctx, run.ID, n)
-	if len(all) != n {
-		t.Errorf("StepsDownsampled(%d) of %d steps = %d points, want all", n, n, len(all))
+	all, _ := s.StepColumns(ctx, run.ID, 0)
+	if all.Len() != n || all.LossMin != nil || all.Loss[9] != float32(2.3/10.0) {
+		t.Errorf("StepColumns(0) of %d steps = %d points, want every step whole", n, all.Len())
 	}
 }
 

@@ -1,0 +1,22 @@
+// Package protocol is the websocket protocol between Descent's page and its
+// server, version Version: one Go type per message, with the names that the
+// page (web/src/protocol.js) and the tests use.
+//
+// Every frame is one JSON object with a "type" field. The page sends
+// commands; the server sends events. Field names are the ones of
+// mnist.Config, mnist.StepEvent and mnist.EpochEvent, so that the page, a
+// script reading `descent train --json`, and the tests read the same names.
+// Accuracy is a fraction in [0, 1]; the page shows percent.
+//
+// A command may carry "req", a number the page chooses; the events that
+// answer it (runCreated, history, prediction, trajCreated, error) carry the
+// same "req" back.
+//
+// The messages are grouped by what they serve: runs.go (training runs:
+// start, sweep, the run commands, subscribe, and the run events), hello.go
+// (the first event and the limits it carries), draw.go (the drawing panel),
+// surface.go (the surface explorer) and errors.go (refusals).
+package protocol
+
+// Version is sent in hello. It changes when a message changes shape.
+const Version = 1

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package runs
+
+// setNice does nothing where threads have no priority of their own that an
+// unprivileged process may lower.
+func setNice(int) {}
