@@ -175,7 +175,7 @@ func runOf(ev map[string]any) map[string]any {
 	return r
 }
 
-// TestServeCrash is issue 7's crash test: train in a real descent serve,
+// TestServeCrash is the run store's crash test: train in a real descent serve,
 // kill -9 it in the middle of an epoch, and start it again on the same
 // store: every epoch that finished is there with its checkpoint, the store
 // passes integrity_check, and the interrupted run restarts from its last

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 )
 
@@ -27,7 +26,7 @@ func newServerWith(t testing.TB, trainN, concurrent int, cfg Config) (*Server, *
 	if cfg.Page == nil {
 		cfg.Page = testPage
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg.Logger = fake.Quiet()
 	s := New(cfg)
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -15,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 	"descent/server/runs"
 )
@@ -59,7 +58,7 @@ func TestFanoutBenchmark(t *testing.T) {
 // and returns the total steps per second of training.
 func benchRound(t *testing.T, train, test *mnist.Dataset, nruns, pages int, lat *[]time.Duration) float64 {
 	s := New(Config{Train: train, Test: test, Concurrent: nruns, Page: testPage,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	s.runs.Trace = true
 	ts := httptest.NewServer(s)
 	defer ts.Close()

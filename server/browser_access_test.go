@@ -1,14 +1,13 @@
 package server_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"descent/server"
+	"descent/server/internal/fake"
 )
 
 // TestBrowserWatchLink opens the students' link and then the teacher's in
@@ -18,7 +17,7 @@ func TestBrowserWatchLink(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1, Access: server.Access{Token: "teacher-1234", WatchToken: "student-1234"},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

@@ -2,14 +2,13 @@ package server_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"descent/server"
+	"descent/server/internal/fake"
 )
 
 // TestBrowserBatchChoice picks each of the Train view's batch sizes in turn,
@@ -20,7 +19,7 @@ func TestBrowserBatchChoice(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"descent/mnist"
 	"descent/server"
+	"descent/server/internal/fake"
 )
 
 // fetchAll is JavaScript that fetches every link of the open download menus
@@ -34,7 +34,7 @@ func TestBrowserDownloads(t *testing.T) {
 	train = &mnist.Dataset{Images: train.Images[:3000*mnist.InputSize], Labels: train.Labels[:3000], N: 3000}
 	test = &mnist.Dataset{Images: test.Images[:1000*mnist.InputSize], Labels: test.Labels[:1000], N: 1000}
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
 	"net/http/httptest"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"descent/server"
+	"descent/server/internal/fake"
 )
 
 // TestBrowserDraw drives the Draw view in chromium: it trains a quick model
@@ -23,7 +22,7 @@ func TestBrowserDraw(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

@@ -3,8 +3,6 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"testing"
 
@@ -12,6 +10,7 @@ import (
 
 	"descent/mnist"
 	"descent/server"
+	"descent/server/internal/fake"
 	"descent/server/store"
 )
 
@@ -31,7 +30,7 @@ func TestBrowserRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2, Store: st,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	if err := srv.Restore(ctx); err != nil {
 		t.Fatal(err)
 	}

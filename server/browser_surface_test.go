@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
 	"net/http/httptest"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"descent/optim"
 	"descent/server"
 	"descent/server/figures"
+	"descent/server/internal/fake"
 )
 
 // TestBrowserSurface drives the surface explorer in chromium: Rosenbrock is
@@ -27,7 +26,7 @@ func TestBrowserSurface(t *testing.T) {
 	needBrowser(t)
 	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
 	srv := server.New(server.Config{Train: tiny, Test: tiny, Concurrent: 1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

@@ -3,9 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -16,6 +14,7 @@ import (
 
 	"descent/mnist"
 	"descent/server"
+	"descent/server/internal/fake"
 	"descent/web"
 )
 
@@ -29,7 +28,7 @@ func TestBrowser(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 	defer srv.Close()

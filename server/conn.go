@@ -53,7 +53,7 @@ type conn struct {
 
 	draw  draw.Slot  // the drawing waiting for a prediction
 	trajs *traj.Sets // the surface explorer's trajectory sets
-	lim   connLimits // reader-owned: its rate and its runs (limits.go)
+	lim   connLimits // reader-owned: its rate and its runs
 }
 
 func newConn(s *Server, ws *websocket.Conn, role string) *conn {

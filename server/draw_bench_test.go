@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"runtime"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 )
 
@@ -30,7 +29,7 @@ func TestPredictBenchmark(t *testing.T) {
 		t.Fatalf("%v (run `make data`)", err)
 	}
 	s := New(Config{Train: train, Test: test, Concurrent: 4, Page: testPage,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	defer s.Close()

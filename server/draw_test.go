@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/base64"
-	"io"
-	"log/slog"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 )
 
@@ -210,7 +209,7 @@ func TestPredictSavedModel(t *testing.T) {
 		t.Fatalf("LoadModels: %d models, %v", len(models), err)
 	}
 	s := New(Config{Train: synthData(100, 1), Test: synthData(100, 2), Concurrent: 1, Page: testPage, Models: models,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
 	defer s.Close()

@@ -2,9 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
-	"math/rand/v2"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -13,23 +10,13 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"descent/mnist"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 )
 
 // synthData is a small random data set: tests of the protocol need steps,
 // not accuracy.
-func synthData(n int, seed uint64) *mnist.Dataset {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	d := &mnist.Dataset{Images: make([]uint8, n*mnist.InputSize), Labels: make([]uint8, n), N: n}
-	for i := range d.Images {
-		d.Images[i] = uint8(rng.IntN(256))
-	}
-	for i := range d.Labels {
-		d.Labels[i] = uint8(rng.IntN(10))
-	}
-	return d
-}
+var synthData = fake.Data
 
 var testPage = fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Descent</title>")}}
 
@@ -37,7 +24,7 @@ var testPage = fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>D
 func newTestServer(t testing.TB, trainN, concurrent int) (*Server, *httptest.Server) {
 	t.Helper()
 	s := New(Config{Train: synthData(trainN, 1), Test: synthData(200, 2), Concurrent: concurrent,
-		Page: testPage, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Page: testPage, Logger: fake.Quiet()})
 	ts := httptest.NewServer(s)
 	t.Cleanup(func() {
 		s.Close()

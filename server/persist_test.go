@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/store"
@@ -43,7 +42,7 @@ func startStored(t *testing.T, dir string, setup func(*Server)) *storedServer {
 		t.Fatal(err)
 	}
 	s := New(Config{Train: persistTrain, Test: persistTest, Concurrent: 2, Page: testPage,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: st})
+		Logger: fake.Quiet(), Store: st})
 	if setup != nil {
 		setup(s)
 	}

@@ -78,7 +78,7 @@ type Server struct {
 	limits    Limits        // Config.Limits with defaults
 	gate      gate          // the open websockets; runs are checked and created under its lock
 	floodFor  time.Duration // how long a page may flood before it is closed
-	etags     etags         // of the page's files (static.go)
+	etags     etags         // of the page's files
 }
 
 // LoadModels reads every model file (*.descent) in dir, for Config.Models.

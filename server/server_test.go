@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +13,14 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 	"descent/server/runs"
 )
 
 func TestHandlers(t *testing.T) {
 	built, _ := newTestServer(t, 100, 1)
-	unbuilt := New(Config{Train: synthData(10, 1), Page: fstest.MapFS{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	unbuilt := New(Config{Train: synthData(10, 1), Page: fstest.MapFS{}, Logger: fake.Quiet()})
 	t.Cleanup(unbuilt.Close)
 	cases := []struct {
 		name   string
@@ -221,7 +220,7 @@ func TestTwoClientsWatchOneRun(t *testing.T) {
 func TestManyClientsLeaveNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
 	s := New(Config{Train: synthData(20000, 1), Test: synthData(100, 2), Concurrent: 2, Page: testPage,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ts := httptest.NewServer(s)
 	owner := dial(t, ts)
 	// Runs far longer than the test, so that they train while pages come and go.
@@ -261,7 +260,7 @@ func TestManyClientsLeaveNoGoroutines(t *testing.T) {
 func TestServeStopsGracefully(t *testing.T) {
 	before := runtime.NumGoroutine()
 	s := New(Config{Train: synthData(2000, 1), Test: synthData(100, 2), Concurrent: 1, Page: testPage,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Logger: fake.Quiet()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/optim"
+	"descent/server/internal/fake"
 	"descent/server/protocol"
 )
 
@@ -198,7 +197,7 @@ func TestTrajSlowPage(t *testing.T) {
 // TestTrajLeaveNoGoroutines closes pages with playing and paused sets.
 func TestTrajLeaveNoGoroutines(t *testing.T) {
 	before := runtime.NumGoroutine()
-	s := New(Config{Train: synthData(100, 1), Test: synthData(50, 2), Concurrent: 1, Page: testPage, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s := New(Config{Train: synthData(100, 1), Test: synthData(50, 2), Concurrent: 1, Page: testPage, Logger: fake.Quiet()})
 	ts := httptest.NewServer(s)
 	for i := range 5 {
 		c := dial(t, ts)

@@ -19,9 +19,9 @@ type Hello struct {
 	Limits      Limits               `json:"limits"`
 	Samples     Samples              `json:"samples"`
 	Runs        []RunInfo            `json:"runs"`
-	Functions   []optim.Function     `json:"functions"` // the surface explorer's (surface.go)
+	Functions   []optim.Function     `json:"functions"` // the surface explorer's
 	Surface     SurfaceLimits        `json:"surface"`
-	Models      []ModelInfo          `json:"models"` // saved models that answer drawings (draw.go)
+	Models      []ModelInfo          `json:"models"` // saved models that answer drawings
 	Role        string               `json:"role"`   // RoleControl, or RoleWatch for a watch-only link
 }
 

@@ -32,7 +32,7 @@ type Live struct {
 	wbuf        []float32 // training goroutine only
 
 	answer answerer  // the weights that answer drawings, and their predictors
-	st     liveStore // its side of the run store (persist.go)
+	st     liveStore // its side of the run store
 }
 
 func newLive(id, sweep, label string, t *mnist.Trainer, m *Manager) *Live {

@@ -175,7 +175,7 @@ func (m *Manager) execute(r *Live) {
 		return
 	}
 	defer func() { <-m.slots }()
-	lowerPriority() // pages first (priority.go)
+	lowerPriority() // pages first
 	r.setState(protocol.StatusRunning)
 	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
 	res, err := r.trainer.Run(r.ctx, r.hooks())
