@@ -88,7 +88,7 @@ func benchRound(t *testing.T, train, test *mnist.Dataset, nruns, pages int, lat 
 		conns[i] = ws
 	}
 	start := time.Now()
-	made, err := s.runs.Create(cfgs, make([]string, nruns))
+	made, err := s.runs.Create(cfgs, make([]string, nruns), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,8 @@ var commandTable = []commandSpec{
 	{protocol.CmdDelete, true, false, runCommand(func(c *conn, _ int64, id string) error { return c.s.runs.Remove(id) })},
 	{protocol.CmdRestart, true, false, runCommand(func(c *conn, _ int64, id string) error { return c.s.runs.Restart(id) })},
 	{protocol.CmdRename, true, false, entry[protocol.Rename, protocol.Rename]{checkRenameCmd, doRename}},
+	{protocol.CmdPace, true, false, entry[protocol.PaceCommand, protocol.PaceCommand]{checkPace, doPace}},
+	{protocol.CmdWeightsAt, false, false, entry[protocol.WeightsAt, protocol.WeightsAt]{checkWeightsAt, doWeightsAt}},
 	{protocol.CmdSubscribe, false, false, entry[protocol.Subscribe, protocol.Subscribe]{checkSubscribe, doSubscribe}},
 	{protocol.CmdUnsubscribe, false, false, runCommand(doUnsubscribe)},
 	{protocol.CmdList, false, false, entry[protocol.List, struct{}]{checkNothing[protocol.List], doList}},
@@ -137,10 +139,11 @@ func (c *conn) sendError(typ string, req int64, err error) {
 	c.send(fe.Event(typ, req))
 }
 
-// newRuns are the validated runs of a start or a sweep.
+// newRuns are the validated runs of a start or a sweep, and their pace.
 type newRuns struct {
-	cfgs   []mnist.Config
-	labels []string
+	cfgs         []mnist.Config
+	labels       []string
+	epochSeconds float64
 }
 
 func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
@@ -151,7 +154,11 @@ func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
 	if err == nil {
 		err = s.limits.checkSize("config.arch.hidden", w.Config)
 	}
-	return newRuns{cfgs: []mnist.Config{cfg}, labels: []string{w.Label}}, err
+	n := newRuns{cfgs: []mnist.Config{cfg}, labels: []string{w.Label}}
+	if err == nil {
+		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	return n, err
 }
 
 func checkSweep(s *Server, w *protocol.Sweep) (newRuns, error) {
@@ -159,17 +166,72 @@ func checkSweep(s *Server, w *protocol.Sweep) (newRuns, error) {
 	if err == nil {
 		err = s.limits.checkSize("base.arch.hidden", w.Base)
 	}
-	labels := make([]string, len(w.Variants))
+	n := newRuns{cfgs: cfgs, labels: make([]string, len(w.Variants))}
 	for i, v := range w.Variants {
-		labels[i] = v.Label
+		n.labels[i] = v.Label
 	}
-	return newRuns{cfgs: cfgs, labels: labels}, err
+	if err == nil {
+		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	return n, err
+}
+
+// checkPaceOf returns a start's pace: as fast as it goes when missing.
+func checkPaceOf(p *protocol.Pace) (float64, error) {
+	if p == nil {
+		return 0, nil
+	}
+	return p.EpochSeconds, checkEpochSeconds("pace.epochSeconds", p.EpochSeconds)
+}
+
+func checkEpochSeconds(field string, s float64) error {
+	if !protocol.Finite(s) || s < 0 || s > protocol.MaxEpochSeconds {
+		return protocol.OutOfRange(field, fmt.Sprintf("seconds an epoch from 0 (as fast as it goes) to %d", protocol.MaxEpochSeconds), s)
+	}
+	return nil
+}
+
+func checkPace(_ *Server, w *protocol.PaceCommand) (protocol.PaceCommand, error) {
+	if err := checkRunID(w.Run); err != nil {
+		return *w, err
+	}
+	return *w, checkEpochSeconds("epochSeconds", w.EpochSeconds)
+}
+
+func doPace(c *conn, _ int64, w protocol.PaceCommand) error {
+	r, err := c.s.runs.Live(w.Run)
+	if err != nil {
+		return err
+	}
+	return r.SetPace(w.EpochSeconds)
+}
+
+func checkWeightsAt(_ *Server, w *protocol.WeightsAt) (protocol.WeightsAt, error) {
+	if w.Step < 0 {
+		return *w, protocol.OutOfRange("step", "a step number ≥ 0", w.Step)
+	}
+	return *w, checkRunID(w.Run)
+}
+
+// doWeightsAt reads the weights on the reader (a stored run's from the
+// disk) and hands the answer to the writer.
+func doWeightsAt(c *conn, req int64, w protocol.WeightsAt) error {
+	r, err := c.s.runs.Get(w.Run)
+	if err != nil {
+		return err
+	}
+	b, err := r.WeightsAt(context.Background(), req, w.Step)
+	if err != nil {
+		return err
+	}
+	c.enqueue(func() error { return c.writeBytes(b) })
+	return nil
 }
 
 // doCreate starts runs, within the page's and the queue's limits, and
 // answers with one RunCreated each.
 func doCreate(c *conn, req int64, n newRuns) error {
-	made, err := c.createRuns(n.cfgs, n.labels)
+	made, err := c.createRuns(n)
 	if err != nil {
 		return err
 	}

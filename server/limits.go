@@ -220,7 +220,7 @@ func (c *conn) admit() bool {
 
 // createRuns creates runs unless they would pass MaxQueued or
 // MaxRunsPerConn.
-func (c *conn) createRuns(cfgs []mnist.Config, labels []string) ([]*runs.Live, error) {
+func (c *conn) createRuns(n newRuns) ([]*runs.Live, error) {
 	g, l := &c.s.gate, c.s.limits
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -232,16 +232,16 @@ func (c *conn) createRuns(cfgs []mnist.Config, labels []string) ([]*runs.Live, e
 	}
 	clear(c.lim.started[len(live):])
 	c.lim.started = live
-	if len(live)+len(cfgs) > l.MaxRunsPerConn {
+	if len(live)+len(n.cfgs) > l.MaxRunsPerConn {
 		return nil, protocol.Refuse(protocol.CodeLimit, "", fmt.Sprintf("at most %d unfinished runs per page (--max-runs-per-conn)", l.MaxRunsPerConn),
-			"this page has %d runs queued or training, too many for %d more; wait for one to end or stop one", len(live), len(cfgs))
+			"this page has %d runs queued or training, too many for %d more; wait for one to end or stop one", len(live), len(n.cfgs))
 	}
 	unfinished, slots := c.s.runs.Unfinished(), c.s.runs.Concurrent()
-	if queued := unfinished + len(cfgs) - slots; queued > l.MaxQueued {
+	if queued := unfinished + len(n.cfgs) - slots; queued > l.MaxQueued {
 		return nil, protocol.Refuse(protocol.CodeLimit, "", fmt.Sprintf("at most %d runs queued (--max-queued) behind %d training (--max-runs)", l.MaxQueued, slots),
-			"%d runs are queued or training, too many for %d more; wait for one to end or stop one", unfinished, len(cfgs))
+			"%d runs are queued or training, too many for %d more; wait for one to end or stop one", unfinished, len(n.cfgs))
 	}
-	made, err := c.s.runs.Create(cfgs, labels)
+	made, err := c.s.runs.Create(n.cfgs, n.labels, n.epochSeconds)
 	if err == nil {
 		c.lim.started = append(c.lim.started, made...)
 	}

@@ -368,7 +368,7 @@ func TestPersistKeepsEvictedRuns(t *testing.T) {
 		for i := range cfgs {
 			cfgs[i] = cfg
 		}
-		made, err := a.s.runs.Create(cfgs, make([]string, len(cfgs)))
+		made, err := a.s.runs.Create(cfgs, make([]string, len(cfgs)), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -378,7 +378,7 @@ func TestPersistKeepsEvictedRuns(t *testing.T) {
 			}
 		}
 	}
-	if _, err := a.s.runs.Create([]mnist.Config{cfg}, []string{""}); err != nil {
+	if _, err := a.s.runs.Create([]mnist.Config{cfg}, []string{""}, 0); err != nil {
 		t.Fatal(err)
 	}
 	list := a.s.runs.List()

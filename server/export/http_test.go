@@ -42,7 +42,7 @@ func finishedSweep(t *testing.T, m *runs.Manager) []*runs.Live {
 		c.Arch.Hidden, c.Batch, c.Epochs, c.LR = []int{4}, 32, 2, lr
 		cfgs = append(cfgs, c)
 	}
-	made, err := m.Create(cfgs, []string{"α=0.5", "α=0.05"})
+	made, err := m.Create(cfgs, []string{"α=0.5", "α=0.05"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,8 @@ const (
 	CmdList        = "list"        // List
 	CmdRestart     = "restart"     // RunCommand: continue an interrupted run
 	CmdRename      = "rename"      // Rename
+	CmdPace        = "pace"        // PaceCommand: change a run's pace
+	CmdWeightsAt   = "weightsAt"   // WeightsAt: a run's weights at a past step
 )
 
 // Event types of training runs, sent by the server.
@@ -67,7 +69,46 @@ type Start struct {
 	Req    int64     `json:"req,omitempty"`
 	Label  string    `json:"label,omitempty"` // shown in legends; at most MaxLabel characters
 	Config RunConfig `json:"config"`
+	Pace   *Pace     `json:"pace,omitempty"` // as fast as it goes when missing
 }
+
+// Pace is how fast a run trains, so that a class can watch it: an epoch in
+// about EpochSeconds seconds (0: as fast as it goes), from 0 to
+// MaxEpochSeconds. The server sleeps between steps to keep it; no result
+// changes, only the time it takes (and samplesPerSec).
+type Pace struct {
+	EpochSeconds float64 `json:"epochSeconds"`
+}
+
+// MaxEpochSeconds bounds a run's pace.
+const MaxEpochSeconds = 3600
+
+// PaceCommand changes a live run's pace.
+//
+//	{"type":"pace","run":"r3","epochSeconds":10}
+type PaceCommand struct {
+	Type         string  `json:"type"`
+	Req          int64   `json:"req,omitempty"`
+	Run          string  `json:"run"`
+	EpochSeconds float64 `json:"epochSeconds"`
+}
+
+// WeightsAt asks for a run's first-layer weights as they were at step Step,
+// to replay a run: the answer is a Weights event with the kept snapshot
+// nearest at or before it (its step says which), and Req. A live run keeps
+// snapshots spread over its whole length (at most KeptWeights), a stored run
+// those of its epoch ends.
+//
+//	{"type":"weightsAt","req":9,"run":"r3","step":450}
+type WeightsAt struct {
+	Type string `json:"type"`
+	Req  int64  `json:"req,omitempty"`
+	Run  string `json:"run"`
+	Step int    `json:"step"`
+}
+
+// KeptWeights bounds the weight snapshots a live run keeps for replay.
+const KeptWeights = 32
 
 // RunConfig is mnist.Config on the wire. optimizer, lr (unless lrRange),
 // batch and epochs are required; arch defaults to 784-100-10 sigmoid, seed to
@@ -100,6 +141,7 @@ type Sweep struct {
 	Req      int64     `json:"req,omitempty"`
 	Base     RunConfig `json:"base"`
 	Variants []Variant `json:"variants"` // 1 to MaxSweep
+	Pace     *Pace     `json:"pace,omitempty"` // of every run
 }
 
 // Variant is one run of a sweep: the fields that differ from the base.
@@ -201,6 +243,7 @@ type RunInfo struct {
 	Paused        bool          `json:"paused,omitempty"` // also while still queued
 	Result        *mnist.Result `json:"result,omitempty"`
 	Error         string        `json:"error,omitempty"`
+	Pace          Pace          `json:"pace"`
 }
 
 // Run statuses. Paused is a running run waiting on Resume; interrupted is a
@@ -287,6 +330,7 @@ type History struct {
 // over the row, so 128 is zero, 255 the row's largest positive weight.
 type Weights struct {
 	Type   string    `json:"type"`
+	Req    int64     `json:"req,omitempty"` // answering WeightsAt
 	Run    string    `json:"run"`
 	Step   int       `json:"step"`
 	Units  int       `json:"units"`  // rows sent: the first min(hidden, MaxWeightUnits)

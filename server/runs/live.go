@@ -30,6 +30,8 @@ type Live struct {
 	weights     atomic.Pointer[prepared[protocol.Weights]]
 	lastWeights time.Time // training goroutine only
 	wbuf        []float32 // training goroutine only
+	replay      snapshots // kept for WeightsAt
+	pace        pacer
 
 	answer answerer  // the weights that answer drawings, and their predictors
 	st     liveStore // its side of the run store
@@ -63,6 +65,7 @@ func (r *Live) onStep(ev mnist.StepEvent) {
 		r.lastWeights = now
 		r.captureWeights(ev.Step)
 	}
+	r.pace.step(r.ctx, ev.StepsPerEpoch)
 }
 
 func (r *Live) onEpoch(ev mnist.EpochEvent) {
@@ -86,6 +89,7 @@ func (r *Live) captureWeights(step int) {
 	r.wbuf = r.trainer.FirstLayer(r.wbuf)
 	if p, err := prepare(weightImages(r.id, step, r.wbuf)); err == nil {
 		r.weights.Store(p)
+		r.replay.add(p)
 	}
 }
 
@@ -139,6 +143,20 @@ func (r *Live) finish(res mnist.Result, err error) {
 	r.m.changed()
 }
 
+// SetPace changes how fast the run trains: an epoch in about epochSeconds
+// (0: as fast as it goes). It may be set before the run starts.
+func (r *Live) SetPace(epochSeconds float64) error {
+	if r.Finished() {
+		return r.endedErr(r.Info().StatusText)
+	}
+	r.pace.set(epochSeconds)
+	r.mu.Lock()
+	r.version++
+	r.mu.Unlock()
+	r.m.changed()
+	return nil
+}
+
 // Pause, Resume and Stop act on an unfinished run.
 func (r *Live) Pause() error  { return r.control(r.trainer.Pause) }
 func (r *Live) Resume() error { return r.control(r.trainer.Resume) }
@@ -182,6 +200,7 @@ func (r *Live) Info() protocol.RunInfo {
 	in := r.base.info()
 	in.StepsPerEpoch, in.TotalSteps, in.Progress = t.StepsPerEpoch(), t.TotalSteps(), t.Progress()
 	in.Paused = r.result == nil && t.Paused()
+	in.Pace.EpochSeconds, _ = r.pace.get()
 	if r.state == protocol.StatusRunning && in.Paused {
 		in.Status, in.StatusText = protocol.StatusPaused, protocol.StatusPaused
 	}

@@ -102,9 +102,10 @@ func samplesOf(test *mnist.Dataset, n int) protocol.Samples {
 	return s
 }
 
-// Create makes one run per config and starts them. Runs of one call share a
-// sweep id when there is more than one.
-func (m *Manager) Create(cfgs []mnist.Config, labels []string) ([]*Live, error) {
+// Create makes one run per config and starts them, each at the pace of an
+// epoch in about epochSeconds (0: as fast as it goes). Runs of one call
+// share a sweep id when there is more than one.
+func (m *Manager) Create(cfgs []mnist.Config, labels []string, epochSeconds float64) ([]*Live, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ctx.Err() != nil {
@@ -128,6 +129,7 @@ func (m *Manager) Create(cfgs []mnist.Config, labels []string) ([]*Live, error) 
 		return nil, err
 	}
 	for _, r := range runs {
+		r.pace.set(epochSeconds)
 		m.runs = append(m.runs, r)
 		m.wg.Add(1)
 		go m.execute(r)

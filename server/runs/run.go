@@ -37,6 +37,9 @@ type Run interface {
 	// Snapshot returns the weights that answer drawings and exports: those
 	// after the last finished epoch, or the initial weights before the first.
 	Snapshot(ctx context.Context) (Snapshot, error)
+	// WeightsAt returns the Weights event, answering req, of the first
+	// layer kept nearest at or before step, for replay.
+	WeightsAt(ctx context.Context, req int64, step int) ([]byte, error)
 
 	core() *base
 }

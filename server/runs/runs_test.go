@@ -55,7 +55,7 @@ func (f *frames) write(b []byte) error {
 // that reach it.
 func TestLiveSubscription(t *testing.T) {
 	m := newManager(t, nil)
-	made, err := m.Create([]mnist.Config{smallConfig(3, 0.1)}, []string{"watched"})
+	made, err := m.Create([]mnist.Config{smallConfig(3, 0.1)}, []string{"watched"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestStoredRunAfterRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newManager(t, st)
-	made, err := m.Create([]mnist.Config{smallConfig(2, 0.1)}, []string{"kept"})
+	made, err := m.Create([]mnist.Config{smallConfig(2, 0.1)}, []string{"kept"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestAnswering(t *testing.T) {
 	if _, err := m.Answering(""); err == nil {
 		t.Fatal("no run, yet an answer")
 	}
-	made, err := m.Create([]mnist.Config{smallConfig(1, 0.001), smallConfig(1, 0.5), smallConfig(1, 900)}, make([]string, 3))
+	made, err := m.Create([]mnist.Config{smallConfig(1, 0.001), smallConfig(1, 0.5), smallConfig(1, 900)}, make([]string, 3), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
