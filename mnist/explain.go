@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // TopClass, given as a class or a label, stands for the class that the
@@ -43,7 +44,7 @@ func (e *Explainer) Use(m *Model) error {
 	if m == e.model {
 		return nil
 	}
-	if m.Arch.String() != e.net.Arch.String() || len(m.Params) != len(e.net.Params) {
+	if !sameArch(m.Arch, e.net.Arch) || len(m.Params) != len(e.net.Params) {
 		ne, err := NewExplainer(m)
 		if err != nil {
 			return err
@@ -125,6 +126,10 @@ func (e *Explainer) layerValues() []LayerValues {
 		in = e.p.a[l]
 	}
 	return out
+}
+
+func sameArch(a, b Arch) bool {
+	return a.Activation == b.Activation && slices.Equal(a.Hidden, b.Hidden)
 }
 
 func checkImage(img []uint8) error {
