@@ -102,9 +102,9 @@ func saliency(w io.Writer, ex *mnist.Explanation) {
 func layers(w io.Writer, ex *mnist.Explanation) error {
 	fmt.Fprintf(w, "layers (Euclidean norms; δ = ∂J/∂z = ∂J/∂b, ∂J/∂W = δaᵀ):\n")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  layer\tshape\tσ\t‖z‖\t‖a‖\t‖δ‖\t‖∂J/∂W‖\t")
+	fmt.Fprintln(tw, "  layer\tshape\tσ\t‖z‖\t‖a‖\t‖δ‖\t‖∂J/∂W‖")
 	for l, lv := range ex.Layers {
-		fmt.Fprintf(tw, "  %d\t%d→%d\t%s\t%.4g\t%.4g\t%.4g\t%.4g\t\n", l+1, lv.In, lv.Out, lv.Activation,
+		fmt.Fprintf(tw, "  %d\t%d→%d\t%s\t%.4g\t%.4g\t%.4g\t%.4g\n", l+1, lv.In, lv.Out, lv.Activation,
 			norm32(lv.Z), norm32(lv.A), norm32(lv.Delta), lv.GradWNorm)
 	}
 	return tw.Flush()

@@ -89,16 +89,37 @@ func (e *Explainer) Explain(img []uint8, class, label int) (*Explanation, error)
 		backwardPass(e.net, e.gc, e.p, class)
 		gc = e.gc
 	}
-	if !finite(e.g.loss) || !finite(probs[top]) {
-		return nil, fmt.Errorf("mnist: the network's answer on this image is not finite (%s); its weights have blown up", e.net.Arch)
-	}
 	ex := &Explanation{Arch: e.net.Arch, Input: append(Grey(nil), img...), Probs: append([]float64(nil), probs...),
 		Top: top, Class: class, Label: label, Loss: e.g.loss, Saliency: make([]float32, InputSize)}
 	for i, v := range gc.gx {
 		ex.Saliency[i] = float32(-v / Std) // ∂ log p_C/∂u = −∂J_C/∂x · ∂x/∂u
 	}
 	ex.Layers = e.layerValues()
+	if !ex.finite() {
+		return nil, fmt.Errorf("mnist: the network's answer on this image is not finite (%s); its weights have blown up", e.net.Arch)
+	}
 	return ex, nil
+}
+
+// finite reports whether every number of ex is finite, as JSON needs.
+func (ex *Explanation) finite() bool {
+	ok := finite(ex.Loss) && allFinite(ex.Saliency)
+	for _, p := range ex.Probs {
+		ok = ok && finite(p)
+	}
+	for _, lv := range ex.Layers {
+		ok = ok && finite(lv.GradWNorm) && allFinite(lv.Z) && allFinite(lv.A) && allFinite(lv.Slope) && allFinite(lv.GradA) && allFinite(lv.Delta)
+	}
+	return ok
+}
+
+func allFinite(v []float32) bool {
+	for _, x := range v {
+		if !finite(float64(x)) {
+			return false
+		}
+	}
+	return true
 }
 
 // load normalises img into the pass's input, as training's table does.

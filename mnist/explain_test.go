@@ -27,11 +27,13 @@ func testModel(t testing.TB, arch Arch, seed uint64, scale float32) *Model {
 }
 
 // explainArchs are the shapes every derivative is checked on: each
-// activation with one and with two hidden layers.
+// activation with one, two and four hidden layers.
 func explainArchs() []Arch {
 	var archs []Arch
 	for _, act := range Activations() {
-		archs = append(archs, Arch{Hidden: []int{5}, Activation: act}, Arch{Hidden: []int{4, 3}, Activation: act})
+		archs = append(archs, Arch{Hidden: []int{5}, Activation: act}, Arch{Hidden: []int{4, 3}, Activation: act},
+			Arch{Hidden: []int{6, 5, 4, 3}, Activation: act}) // MaxHiddenLayers
+
 	}
 	return archs
 }
@@ -319,4 +321,26 @@ func TestSignedBytes(t *testing.T) {
 	if sal := ex.SaliencyImage(); sal.Rows != 28 || sal.Cols != 28 || len(sal.Pixels) != 784 {
 		t.Errorf("saliency image %d×%d", sal.Rows, sal.Cols)
 	}
+}
+
+// FuzzGreyJSON checks that Grey's decoder never panics, accepts only levels
+// 0 to 255, and reads back what its encoder writes.
+func FuzzGreyJSON(f *testing.F) {
+	for _, s := range []string{`[0,255,17]`, `[]`, `null`, `[256]`, `"AAAA"`, `[1e2]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var g Grey
+		if json.Unmarshal(data, &g) != nil {
+			return
+		}
+		raw, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Grey
+		if err := json.Unmarshal(raw, &back); err != nil || !slices.Equal(back, g) || (back == nil) != (g == nil) {
+			t.Fatalf("%s → %v → %s → %v (%v)", data, g, raw, back, err)
+		}
+	})
 }

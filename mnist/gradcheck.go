@@ -60,8 +60,13 @@ func (e *Explainer) CheckGradient(img []uint8, label, n int, seed uint64) (*Grad
 	}
 	gc := &GradCheck{Label: label, Loss: e.g.loss, Step: FDStep}
 	gc.Checks = e.compare(picks, label, backprop, FDStep)
+	ok := finite(gc.Loss)
 	for _, c := range gc.Checks {
 		gc.MaxRelError = max(gc.MaxRelError, c.RelError)
+		ok = ok && finite(c.Backprop) && finite(c.Numeric)
+	}
+	if !ok || !finite(gc.MaxRelError) {
+		return nil, fmt.Errorf("mnist: the loss on this image is not finite (%s); its weights have blown up", e.net.Arch)
 	}
 	return gc, nil
 }

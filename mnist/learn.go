@@ -26,7 +26,8 @@ type Learner struct {
 	eval   *Dataset // the first EvalImages test images, a view of the set
 	one    Dataset  // the example, as a dataset of one image
 	steps  int
-	broken error // set when a step made the weights non-finite; Reset clears it
+	broken error  // set when a step made the weights non-finite; Reset clears it
+	model  *Model // the current weights as a Model, made on demand; nil after a step
 
 	acc, testLoss         float64 // of the current weights on eval
 	origAcc, origTestLoss float64 // of the original weights
@@ -103,6 +104,7 @@ func (l *Learner) Step(img []uint8, label int, lr float64) (*LearnResult, error)
 	res.LossBefore, _ = l.net.Loss(&l.one, []int32{0})
 	res.ProbsBefore = l.probs()
 	l.opt.SetLR(lr)
+	l.model = nil
 	n := l.opt.StepMeasured(l.net.Params, l.net.Grads)
 	res.GradNorm, res.DeltaNorm, res.UpdateRatio = math.Sqrt(n.Grad), math.Sqrt(n.Delta), n.Ratio()
 	if !finite(res.LossBefore) || !finite(n.Grad) || !finite(n.Theta) || !finite(n.Delta) {
@@ -119,6 +121,10 @@ func (l *Learner) Step(img []uint8, label int, lr float64) (*LearnResult, error)
 		res.EvalImages = l.eval.N
 	}
 	res.AccuracyAfter, res.TestLossAfter = l.acc, l.testLoss
+	if !finite(res.LossAfter) || !finite(res.TestLossAfter) || !finite(res.ProbsAfter[res.TopAfter]) {
+		l.broken = fmt.Errorf("mnist: after the step at lr = %g the network's outputs overflow; Reset the copy", lr)
+		return nil, l.broken
+	}
 	return res, nil
 }
 
@@ -144,6 +150,7 @@ func (l *Learner) probs() []float64 {
 func (l *Learner) Reset() {
 	copy(l.net.Params, l.orig.Params)
 	l.opt.Reset()
+	l.model = nil
 	l.steps, l.broken = 0, nil
 	l.acc, l.testLoss = l.origAcc, l.origTestLoss
 }
@@ -154,12 +161,16 @@ func (l *Learner) Steps() int { return l.steps }
 // Original returns the model that the copy was made from.
 func (l *Learner) Original() *Model { return l.orig }
 
-// Model returns the copy's current weights as a new Model, which can be
-// saved or explained. It keeps the original's metadata, without its test
-// accuracy, which the steps have changed.
+// Model returns the copy's current weights as a Model, which can be saved or
+// explained (Explainer.Use). It is made once per step and never modified, so
+// asking again before the next Step or Reset returns the same pointer. It
+// keeps the original's metadata, without its test accuracy, which the steps
+// have changed.
 func (l *Learner) Model() *Model {
-	m := l.net.Model()
-	m.Meta = l.orig.Meta
-	m.Meta.TestAccuracy = 0
-	return m
+	if l.model == nil {
+		l.model = l.net.Model()
+		l.model.Meta = l.orig.Meta
+		l.model.Meta.TestAccuracy = 0
+	}
+	return l.model
 }

@@ -147,6 +147,15 @@ func TestLearnResetAndOriginal(t *testing.T) {
 	if err != nil || sameBits(saved.Params, l.net.Params) >= 0 || saved.Meta.Optimizer != "sgd" || saved.Meta.TestAccuracy != 0 {
 		t.Errorf("saved copy: %v, meta %+v; want the copy's weights, the original's meta without its accuracy", err, saved.Meta)
 	}
+	kept := l.Model()
+	held := slices.Clone(kept.Params)
+	if l.Model() != kept {
+		t.Error("Model made a second copy without a step between")
+	}
+	l.Step(img, 2, 0.01)
+	if l.Model() == kept || sameBits(kept.Params, held) >= 0 {
+		t.Error("a step changed a Model already handed out, or Model did not follow the step")
+	}
 }
 
 func TestLearnRefusesBadInput(t *testing.T) {
