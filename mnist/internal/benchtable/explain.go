@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -19,13 +20,16 @@ import (
 // 140×140 drawing preprocessed, the forward pass, the backward pass for the
 // top class and the saliency; a learn step is one optimizer step on one
 // example with the accuracy on mnist.EvalImages test images after it.
-// Goals: explain well under 1 ms (the server's p99 goal is 20 ms over
-// loopback), a learn step under 50 ms.
-const (
-	explainGoal = time.Millisecond
-	learnGoal   = 50 * time.Millisecond
-	busyRuns    = 4
+// Goals, for the busy column: an explanation's median well under 1 ms and its
+// p99 under the server's 20 ms (a drawing's answer over loopback, issue 15),
+// a learn step's p99 under 50 ms.
+var (
+	explainGoal = goal{p50: time.Millisecond, p99: 20 * time.Millisecond}
+	learnGoal   = goal{p99: 50 * time.Millisecond}
 )
+
+// busyRuns are the training runs of the busy column, as in the server's goal.
+const busyRuns = 4
 
 // explainTable prints the p50 and p99 of an explanation and of a learn step
 // for three shapes, idle and busy, each measured for about budget.
@@ -33,7 +37,8 @@ func explainTable(train, test *mnist.Dataset, budget time.Duration) {
 	runtime.GOMAXPROCS(runtime.NumCPU())
 	archs := []mnist.Arch{mnist.DefaultArch(), {Hidden: []int{1024}, Activation: mnist.Sigmoid},
 		{Hidden: []int{256, 128}, Activation: mnist.ReLU}}
-	fmt.Printf("\nexplain and learn (p50 / p99; busy = %d default runs training on %d cores):\n", busyRuns, runtime.NumCPU())
+	fmt.Printf("\nexplain and learn (p50 / p99; busy = %d default runs training on %d cores; load average %s):\n",
+		busyRuns, runtime.NumCPU(), loadAverage())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "network\texplain idle\texplain busy\tgoal\tlearn idle\tlearn busy\tgoal\t")
 	for _, arch := range archs {
@@ -54,6 +59,19 @@ func explainTable(train, test *mnist.Dataset, budget time.Duration) {
 			le[0], le[1], verdict(le[1], learnGoal))
 	}
 	tw.Flush()
+}
+
+// loadAverage is the machine's 1-minute load average, which says how idle
+// "idle" was.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	if f := strings.Fields(string(raw)); len(f) > 0 {
+		return f[0]
+	}
+	return "unknown"
 }
 
 // background starts busyRuns training runs when busy and returns their stop.
@@ -139,10 +157,17 @@ func latencies(budget time.Duration, f func()) quant {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3g ms", float64(d)/float64(time.Millisecond)) }
 
-// verdict compares the busy p99 with the goal.
-func verdict(busy quant, goal time.Duration) string {
-	if busy.p99 <= goal {
-		return "< " + ms(goal) + " ok"
+// goal bounds the median (when not 0) and the 99th percentile.
+type goal quant
+
+// verdict compares the busy latencies with the goal.
+func verdict(busy quant, g goal) string {
+	text, ok := "p99 < "+ms(g.p99), busy.p99 <= g.p99
+	if g.p50 > 0 {
+		text, ok = "p50 < "+ms(g.p50)+", "+text, ok && busy.p50 <= g.p50
 	}
-	return "< " + ms(goal) + " OVER"
+	if ok {
+		return text + " ok"
+	}
+	return text + " OVER"
 }
