@@ -34,6 +34,7 @@ var commands = []struct {
 	{"trajectory", command{"run optimizers on a 2-D test function and print their iterates", runTrajectory}},
 	{"runs", command{"list the saved runs and sweeps", runRuns}},
 	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
+	{"explain", command{"show a saved model's derivatives on one image: layers, δ, saliency", runExplain}},
 }
 
 // lookup returns the command called name.
