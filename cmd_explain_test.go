@@ -217,16 +217,8 @@ func TestExplainImage(t *testing.T) {
 // TestExplainTrainedModel explains test image 0 (a 7) with a model trained
 // for one epoch by descent train, on the real MNIST.
 func TestExplainTrainedModel(t *testing.T) {
-	dir := filepath.Join("data", "mnist")
-	if _, err := os.Stat(dir); err != nil && os.Getenv("CI") == "" {
-		t.Skip("no MNIST data; run make data")
-	}
-	model := filepath.Join(t.TempDir(), "m.descent")
-	var out, errb bytes.Buffer
-	if code := dispatch([]string{"train", "--epochs", "1", "--json", "--out", model, "--data", dir}, &out, &errb); code != 0 {
-		t.Fatalf("train: exit code %d: %s", code, errb.String())
-	}
-	got := runExplainJSON(t, "--model", model, "--test-index", "0", "--data", dir)
+	model, _ := trainModel(t, "--epochs", "1")
+	got := runExplainJSON(t, "--model", model, "--test-index", "0", "--data", mnistDir(t))
 	if got.Top != 7 || got.Probs[7] < 0.9 || *got.TestLabel != 7 {
 		t.Errorf("test image 0: top %d p₇ %.3f, want 7 with p₇ ≥ 0.9", got.Top, got.Probs[7])
 	}

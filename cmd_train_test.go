@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,22 +71,14 @@ func TestTrainHelpExplainsFlags(t *testing.T) {
 // as a user would with `descent train --epochs 1 --json`, and checks what it
 // prints and saves.
 func TestTrainEndToEnd(t *testing.T) {
-	dir := filepath.Join("data", "mnist")
-	if _, err := os.Stat(dir); err != nil && os.Getenv("CI") == "" {
-		t.Skip("no MNIST data; run make data")
-	}
-	model := filepath.Join(t.TempDir(), "m.descent")
-	var out, errb bytes.Buffer
-	if code := dispatch([]string{"train", "--epochs", "1", "--json", "--out", model, "--data", dir}, &out, &errb); code != 0 {
-		t.Fatalf("exit code %d; stderr: %s", code, errb.String())
-	}
+	model, out := trainModel(t, "--epochs", "1")
 	counts := map[string]int{}
 	var final struct {
 		TestAccuracy float64 `json:"testAccuracy"`
 		Predicted    []int   `json:"predicted"`
 		Actual       []int   `json:"actual"`
 	}
-	sc := bufio.NewScanner(&out)
+	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		var ev struct {
 			Type string  `json:"type"`

@@ -1,6 +1,7 @@
 package mnist
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -25,7 +26,7 @@ func TestCheckGradientTinyOnCorrect(t *testing.T) {
 					t.Fatal(err)
 				}
 				if gc.MaxRelError > 1e-8 {
-					worst := slices.MaxFunc(gc.Checks, func(a, b WeightCheck) int { return cmpF(a.RelError, b.RelError) })
+					worst := slices.MaxFunc(gc.Checks, func(a, b WeightCheck) int { return cmp.Compare(a.RelError, b.RelError) })
 					t.Errorf("largest relative error %.3g at %+v, want ≤ 1e-8", gc.MaxRelError, worst)
 				}
 				seen := map[int]bool{}
@@ -49,16 +50,6 @@ func TestCheckGradientTinyOnCorrect(t *testing.T) {
 			})
 		}
 	}
-}
-
-func cmpF(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func to64(v []float32) []float64 {

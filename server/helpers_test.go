@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -132,4 +133,18 @@ func decode(t testing.TB, b []byte, v any) {
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// noGoroutinesLeft waits up to 5 s for the goroutines to fall back to
+// before, and fails with their stacks when they do not.
+func noGoroutinesLeft(t *testing.T, before int, when string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	t.Errorf("%d goroutines %s, %d before:\n%s", runtime.NumGoroutine(), when, before, buf[:runtime.Stack(buf, true)])
 }

@@ -215,14 +215,7 @@ func TestTrajLeaveNoGoroutines(t *testing.T) {
 	}
 	s.Close()
 	ts.Close()
-	for time.Now().Before(deadline.Add(5 * time.Second)) {
-		if runtime.NumGoroutine() <= before {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	buf := make([]byte, 1<<16)
-	t.Errorf("%d goroutines after the pages left, %d before:\n%s", runtime.NumGoroutine(), before, buf[:runtime.Stack(buf, true)])
+	noGoroutinesLeft(t, before, "after the pages left")
 }
 
 // TestTrajNewtonShowsHessian: Newton on the saddle x² − y² carries H, its

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -223,23 +224,13 @@ func sortByRate(runs []RunData, ss []figures.Series) []figures.Series {
 		idx[i] = i
 	}
 	slices.SortStableFunc(idx, func(a, b int) int {
-		return cmpFloat(runs[a].Config.LR, runs[b].Config.LR)
+		return cmp.Compare(runs[a].Config.LR, runs[b].Config.LR)
 	})
 	out := make([]figures.Series, len(ss))
 	for i, k := range idx {
 		out[i] = ss[k]
 	}
 	return out
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // lossSeries is a run's loss against the step, thinned to maxFigurePoints

@@ -49,9 +49,14 @@ func NewHandler(src RunSource, log *slog.Logger) *Handler {
 	return &Handler{src: src, log: log, turns: make(chan struct{}, MaxExports)}
 }
 
-// turn waits for a turn to make an export and returns its release, or
-// false when the request ended first.
-func (s *Handler) turn(r *http.Request) (func(), bool) {
+// begin answers a request refused with err, or else waits for a turn to
+// make its export and returns the turn's release; ok is false when the
+// request was answered or ended first.
+func (s *Handler) begin(w http.ResponseWriter, r *http.Request, err error) (release func(), ok bool) {
+	if err != nil {
+		exportError(w, err)
+		return nil, false
+	}
 	select {
 	case s.turns <- struct{}{}:
 		return func() { <-s.turns }, true
@@ -60,29 +65,32 @@ func (s *Handler) turn(r *http.Request) (func(), bool) {
 	}
 }
 
+// exportWhat reads whether a request is for a run or a sweep.
+func exportWhat(r *http.Request) (string, error) {
+	what := r.PathValue("what")
+	if what != "run" && what != "sweep" {
+		return what, fmt.Errorf("server: unknown export %q; want /api/export/run/… or /api/export/sweep/…: %w", what, errNotFound)
+	}
+	return what, nil
+}
+
 // idPattern is what a run or sweep id may look like.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // ServeData answers GET /api/export/{run|sweep}/{file}: the runs as
 // CSV or JSON, written one run at a time.
 func (s *Handler) ServeData(w http.ResponseWriter, r *http.Request) {
-	what := r.PathValue("what")
-	if what != "run" && what != "sweep" {
-		exportError(w, fmt.Errorf("server: unknown export %q; want /api/export/run/… or /api/export/sweep/…: %w", what, errNotFound))
-		return
-	}
+	what, err := exportWhat(r)
 	id, ext, ok := splitFile(r.PathValue("file"))
-	if !ok || !idPattern.MatchString(id) || (ext != "csv" && ext != "json") {
-		exportError(w, fmt.Errorf("server: want /api/export/%s/ID.csv or ID.json, got %q", what, r.PathValue("file")))
-		return
+	if err == nil && (!ok || !idPattern.MatchString(id) || (ext != "csv" && ext != "json")) {
+		err = fmt.Errorf("server: want /api/export/%s/ID.csv or ID.json, got %q", what, r.PathValue("file"))
 	}
-	release, ok := s.turn(r)
+	release, ok := s.begin(w, r, err)
 	if !ok {
 		return
 	}
 	defer release()
 	src, ctx, ids := s.src, r.Context(), []string{id}
-	var err error
 	if what == "sweep" {
 		if ids, err = src.SweepRuns(ctx, id); err != nil {
 			exportError(w, err)
@@ -125,11 +133,12 @@ func (s *Handler) ServeData(w http.ResponseWriter, r *http.Request) {
 // ServeFile answers GET /api/export/{run|sweep}/{id}/{file}: a
 // figure, or a run's model.
 func (s *Handler) ServeFile(w http.ResponseWriter, r *http.Request) {
-	what, id := r.PathValue("what"), r.PathValue("id")
-	if what != "run" && what != "sweep" {
-		exportError(w, fmt.Errorf("server: unknown export %q; want /api/export/run/… or /api/export/sweep/…: %w", what, errNotFound))
+	what, err := exportWhat(r)
+	if err != nil {
+		exportError(w, err)
 		return
 	}
+	id := r.PathValue("id")
 	kind, ext, ok := splitFile(r.PathValue("file"))
 	if !idPattern.MatchString(id) || !ok {
 		exportError(w, fmt.Errorf("server: want /api/export/%s/ID/KIND.png or .svg, got %q", what, r.URL.Path))
@@ -149,11 +158,7 @@ func (s *Handler) ServeFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o, err := figureOptions(r)
-	if err != nil {
-		exportError(w, err)
-		return
-	}
-	release, ok := s.turn(r)
+	release, ok := s.begin(w, r, err)
 	if !ok {
 		return
 	}

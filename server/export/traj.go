@@ -55,11 +55,7 @@ func (s *Handler) ServeTrajectory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fn, trajs, err := req.check()
-	if err != nil {
-		exportError(w, err)
-		return
-	}
-	release, ok := s.turn(r)
+	release, ok := s.begin(w, r, err)
 	if !ok {
 		return
 	}

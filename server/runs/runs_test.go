@@ -194,9 +194,3 @@ func TestAnswering(t *testing.T) {
 		t.Errorf("answering %v (%v), want %s", got, err, best.ID())
 	}
 }
-
-func TestStatusInterruptedIsTheStores(t *testing.T) {
-	if protocol.StatusInterrupted != store.StatusInterrupted {
-		t.Errorf("protocol says %q, the store %q", protocol.StatusInterrupted, store.StatusInterrupted)
-	}
-}

@@ -10,20 +10,17 @@ import (
 	"time"
 
 	"descent/mnist"
+	"descent/server/protocol"
 )
 
-// The statuses of a run. A run is queued until it starts, running or paused
-// while its trainer lives, and then done, stopped, diverged or interrupted.
-// Interrupted means the process ended while the run was alive; such a run can
-// be resumed from its last checkpoint.
+// The statuses of a run, the protocol's. A run is queued until it starts,
+// running or paused while its trainer lives, and then done, stopped,
+// diverged or interrupted. Interrupted means the process ended while the run
+// was alive; such a run can be resumed from its last checkpoint.
 const (
-	StatusQueued      = "queued"
-	StatusRunning     = "running"
-	StatusPaused      = "paused"
-	StatusDone        = mnist.StatusDone
-	StatusStopped     = mnist.StatusStopped
-	StatusDiverged    = mnist.StatusDiverged
-	StatusInterrupted = "interrupted"
+	StatusQueued, StatusRunning, StatusPaused = protocol.StatusQueued, protocol.StatusRunning, protocol.StatusPaused
+	StatusDone, StatusStopped, StatusDiverged = protocol.StatusDone, protocol.StatusStopped, protocol.StatusDiverged
+	StatusInterrupted                         = protocol.StatusInterrupted
 )
 
 // The kinds of run.
