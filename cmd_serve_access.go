@@ -34,6 +34,7 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.IntVar(&l.MaxMessage, "max-message", server.DefaultMaxMessage, "bytes of one command (a drawing may take 128 KiB)")
 	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
 	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")
+	fs.IntVar(&l.MaxAnalyses, "max-analyses", server.DefaultMaxAnalyses(), "heavy analyses (a Hessian, a loss landscape) at once, below training's priority")
 	return c
 }
 
@@ -43,7 +44,7 @@ func (c *classroom) check() error {
 		return err
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
-		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns} {
+		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses} {
 		if l < 1 {
 			return fmt.Errorf("server: each --max-… flag must be at least 1")
 		}

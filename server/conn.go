@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"sync"
@@ -45,6 +46,9 @@ type conn struct {
 	wake  chan struct{}     // new frames were published
 	done  chan struct{}
 	once  sync.Once
+	// ctx ends when the page goes: the page's analyses stop with it.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	// writer-owned:
 	subs  map[string]runs.Subscription
@@ -60,11 +64,13 @@ func newConn(s *Server, ws *websocket.Conn, role string) *conn {
 	c := &conn{s: s, ws: ws, role: role, queue: make(chan func() error, queueSize), wake: make(chan struct{}, 1),
 		done: make(chan struct{}), subs: map[string]runs.Subscription{}, known: map[string]int64{}, seen: -1}
 	c.trajs = traj.NewSets(c.wakeWriter, c.done, &s.hub.wg)
+	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
 }
 
-// stop ends both goroutines; it may be called more than once.
-func (c *conn) stop() { c.once.Do(func() { close(c.done) }) }
+// stop ends both goroutines and the page's analyses; it may be called more
+// than once.
+func (c *conn) stop() { c.once.Do(func() { close(c.done); c.cancel() }) }
 
 // enqueue hands work to the writer, waiting while the queue is full.
 func (c *conn) enqueue(f func() error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,7 @@ type Limits struct {
 	MaxRate        float64 // commands a second (--max-rate)
 	RateBurst      int     // commands at once
 	MaxConns       int     // open websockets (--max-conns)
+	MaxAnalyses    int     // heavy analyses (a Hessian, a landscape) at once (--max-analyses)
 }
 
 // Defaults of the configurable limits (Config.Limits).
@@ -61,6 +63,10 @@ const (
 	floodFor = 10 * time.Second
 )
 
+// DefaultMaxAnalyses is one analysis at once for every two cores, at least
+// one.
+func DefaultMaxAnalyses() int { return max(1, runtime.NumCPU()/2) }
+
 // withDefaults returns l with each zero limit set to its default.
 func (l Limits) withDefaults() Limits {
 	def := func(p *int, v int) {
@@ -76,6 +82,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxMessage, DefaultMaxMessage)
 	def(&l.RateBurst, DefaultRateBurst)
 	def(&l.MaxConns, DefaultMaxConns)
+	def(&l.MaxAnalyses, DefaultMaxAnalyses())
 	if l.MaxRate <= 0 {
 		l.MaxRate = DefaultMaxRate
 	}
@@ -93,7 +100,7 @@ func (l Limits) Check() error {
 		return fmt.Errorf("server: --max-message %d is out of range (allowed: 1 to %d bytes)", l.MaxMessage, maxMessageCeiling)
 	case l.MaxTrajSteps < 0 || l.MaxTrajSteps > 10_000_000:
 		return fmt.Errorf("server: --max-traj-steps %d is out of range (allowed: 1 to 10000000)", l.MaxTrajSteps)
-	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0:
+	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0 || l.MaxAnalyses < 0:
 		return fmt.Errorf("server: limits must be positive")
 	}
 	return nil
@@ -257,5 +264,5 @@ func (s *Server) helloLimits() protocol.Limits {
 		MaxSteps: protocol.MaxSteps, MaxSweep: protocol.MaxSweep, MaxRuns: runs.MaxKept, Concurrent: s.runs.Concurrent(),
 		MaxSeed: protocol.MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: protocol.HistoryPoints,
 		MaxQueued: l.MaxQueued, MaxRunsPerConn: l.MaxRunsPerConn, MaxParams: l.MaxParams, MaxTrajSteps: l.MaxTrajSteps,
-		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns}
+		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses}
 }

@@ -27,8 +27,10 @@ import (
 
 	"descent/mnist"
 	"descent/optim"
+	"descent/server/analysis"
 	"descent/server/draw"
 	"descent/server/export"
+	"descent/server/internal/priority"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/store"
@@ -75,10 +77,11 @@ type Server struct {
 	surfaces  *traj.Surfaces
 	models    *draw.Models
 	exports   *export.Handler
-	limits    Limits        // Config.Limits with defaults
-	gate      gate          // the open websockets; runs are checked and created under its lock
-	floodFor  time.Duration // how long a page may flood before it is closed
-	etags     etags         // of the page's files
+	analyses  *analysis.Scheduler // the pages' heavy requests, --max-analyses at once
+	limits    Limits              // Config.Limits with defaults
+	gate      gate                // the open websockets; runs are checked and created under its lock
+	floodFor  time.Duration       // how long a page may flood before it is closed
+	etags     etags               // of the page's files
 }
 
 // LoadModels reads every model file (*.descent) in dir, for Config.Models.
@@ -97,12 +100,13 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page}
 	s.runs = runs.New(runs.Config{Train: cfg.Train, Test: cfg.Test, Concurrent: cfg.Concurrent,
 		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake})
-	runs.ReserveProcs(s.runs.Concurrent()) // pages first
+	priority.ReserveProcs(s.runs.Concurrent()) // pages first
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = traj.NewSurfaces()
 	s.models = draw.NewModels(cfg.Models)
 	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
+	s.analyses = analysis.New(s.limits.MaxAnalyses)
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
@@ -164,10 +168,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// Close stops every run and closes every websocket, and waits for them.
+// Close stops every run and analysis, closes every websocket, and waits
+// for them.
 func (s *Server) Close() {
 	s.runs.Close()
 	s.hub.close()
+	s.analyses.Close()
 }
 
 // Connections returns the number of open websockets.

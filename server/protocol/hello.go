@@ -56,6 +56,7 @@ type Limits struct {
 	MaxRate        float64 `json:"maxRate"`        // commands a second (--max-rate)
 	RateBurst      int     `json:"rateBurst"`      // commands at once
 	MaxConns       int     `json:"maxConns"`       // open websockets (--max-conns)
+	MaxAnalyses    int     `json:"maxAnalyses"`    // heavy analyses at once (--max-analyses)
 }
 
 // Samples are the first test images, whose predictions each Epoch event

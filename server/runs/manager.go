@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"descent/mnist"
+	"descent/server/internal/priority"
 	"descent/server/protocol"
 	"descent/server/store"
 )
@@ -177,7 +178,7 @@ func (m *Manager) execute(r *Live) {
 		return
 	}
 	defer func() { <-m.slots }()
-	lowerPriority() // pages first
+	priority.Lower(priority.Training) // pages first
 	r.setState(protocol.StatusRunning)
 	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
 	res, err := r.trainer.Run(r.ctx, r.hooks())

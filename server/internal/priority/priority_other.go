@@ -1,6 +1,6 @@
 //go:build !linux
 
-package runs
+package priority
 
 // setNice does nothing where threads have no priority of their own that an
 // unprivileged process may lower.

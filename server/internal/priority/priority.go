@@ -1,4 +1,5 @@
-package runs
+// Package priority keeps the pages quick while the cores train and analyse.
+package priority
 
 import "runtime"
 
@@ -11,14 +12,19 @@ import "runtime"
 //   - spare Ps: GOMAXPROCS is at least the training runs plus pageProcs, so
 //     that a page's goroutine always finds a P and the kernel shares the cores;
 //   - a training goroutine keeps its own thread at a lower priority (nice
-//     trainingNice, Linux), so the kernel runs a page's thread first.
+//     Training, Linux), so the kernel runs a page's thread first; heavy
+//     analyses of a page (a Hessian, a loss landscape) run lower still
+//     (Analysis), so that they never slow training.
 
 const (
 	// pageProcs are the Ps kept for everything but training.
 	pageProcs = 2
-	// trainingNice is the niceness of a training thread: 10 gives it about a
+	// Training is the niceness of a training thread: 10 gives it about a
 	// tenth of the weight of a normal thread when both want a core.
-	trainingNice = 10
+	Training = 10
+	// Analysis is the niceness of an analysis's thread: about a tenth of a
+	// training thread's weight.
+	Analysis = 19
 )
 
 // ReserveProcs raises GOMAXPROCS so that concurrent training runs leave
@@ -29,10 +35,10 @@ func ReserveProcs(concurrent int) {
 	}
 }
 
-// lowerPriority moves the calling goroutine to its own thread at a lower
-// priority, for good: the thread ends with the goroutine, since an
-// unprivileged process cannot raise a thread's priority back.
-func lowerPriority() {
+// Lower moves the calling goroutine to its own thread at niceness nice, for
+// good: the thread ends with the goroutine, since an unprivileged process
+// cannot raise a thread's priority back.
+func Lower(nice int) {
 	runtime.LockOSThread()
-	setNice(trainingNice)
+	setNice(nice)
 }
