@@ -235,23 +235,40 @@ func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b
 
 // Points evaluates the network at each point (a, b) of the plane on every
 // image of every probe set, and returns, per point and per set, the mean
-// loss and the accuracy: the hover value of a page, or a chart's points.
+// loss and the accuracy: a page's hover value, or a chart's points. Points
+// that share b share one pass over the images.
 func (s *Slicer[T]) Points(ctx context.Context, pts [][2]float64) ([][][2]float64, error) {
-	w := s.newWork(1)
+	w := s.newWork(len(pts))
 	out := make([][][2]float64, len(pts))
-	for k, p := range pts {
+	for k := range out {
 		out[k] = make([][2]float64, len(s.sets))
+	}
+	byB := map[float64][]int{}
+	var bs []float64
+	for k, p := range pts {
+		if _, ok := byB[p[1]]; !ok {
+			bs = append(bs, p[1])
+		}
+		byB[p[1]] = append(byB[p[1]], k)
+	}
+	for _, b := range bs {
+		ks := byB[b]
+		as := make([]float64, len(ks))
+		for n, k := range ks {
+			as[n] = pts[k][0]
+		}
 		for si, pr := range s.sets {
-			var sum float64
-			var correct int
+			sum, correct := make([]float64, len(ks)), make([]int, len(ks))
 			to := (pr.n + s.rows - 1) / s.rows
-			err := s.extend(ctx, w, pr, p[1], []float64{p[0]}, []int{0}, to, func(_ int, l float64, c, _ int) {
-				sum, correct = sum+l, correct+c
+			err := s.extend(ctx, w, pr, b, as, make([]int, len(ks)), to, func(n int, l float64, c, _ int) {
+				sum[n], correct[n] = sum[n]+l, correct[n]+c
 			})
 			if err != nil {
 				return out, err
 			}
-			out[k][si] = [2]float64{sum / float64(pr.n), float64(correct) / float64(pr.n)}
+			for n, k := range ks {
+				out[k][si] = [2]float64{sum[n] / float64(pr.n), float64(correct[n]) / float64(pr.n)}
+			}
 		}
 	}
 	return out, nil

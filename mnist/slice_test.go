@@ -68,14 +68,6 @@ func TestRandomPlaneIsFilterNormalized(t *testing.T) {
 	}
 }
 
-func dot(x, y []float64) float64 {
-	var s float64
-	for i := range x {
-		s += x[i] * y[i]
-	}
-	return s
-}
-
 // TestSliceCenterIsTheLoss: at a = b = 0 the slice is the network's own loss
 // and accuracy on the probe set, to 1e-9 in float64.
 func TestSliceCenterIsTheLoss(t *testing.T) {
@@ -238,4 +230,40 @@ func TestSliceRefusesBadInput(t *testing.T) {
 		}
 	}
 	_ = m
+}
+
+// TestLineEndsAreTheModels: t = 0 and t = 1 of the line are θ₀'s and θ₁'s
+// own loss and accuracy, on the training and on the test images, and every
+// t is the plain network at (1 − t)·θ₀ + t·θ₁.
+func TestLineEndsAreTheModels(t *testing.T) {
+	train, test := randomData(400, 2), randomData(150, 3)
+	arch := Arch{Hidden: []int{7}, Activation: Sigmoid}
+	n0, _ := NewNet[float32](arch, 1)
+	n1, _ := NewNet[float32](arch, 2)
+	c, err := Line(context.Background(), arch, n0.Params, n1.Params, Probe{train, 400}, Probe{test, 150}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.T) != 41 || c.T[10] != 0 || c.T[30] != 1 || c.T[0] != -0.5 || c.T[40] != 1.5 {
+		t.Fatalf("t = %v", c.T)
+	}
+	p, _ := LinePlane(arch, n0.Params, n1.Params)
+	for _, k := range []int{0, 10, 23, 30, 40} {
+		for _, set := range []struct {
+			d         *Dataset
+			n         int
+			loss, acc []float64
+		}{{train, 400, c.TrainLoss, c.TrainAccuracy}, {test, 150, c.TestLoss, c.TestAccuracy}} {
+			want, acc := plainLoss(t, p, set.d, set.n, c.T[k], 0)
+			if math.Abs(set.loss[k]-want) > 2e-5*want || math.Abs(set.acc[k]-acc) > 1.5/float64(set.n) {
+				t.Errorf("t = %g on %d images: loss %g (accuracy %g), plain %g (%g)", c.T[k], set.n, set.loss[k], set.acc[k], want, acc)
+			}
+		}
+	}
+	for k, m := range map[int]*Net[float32]{10: n0, 30: n1} {
+		want, acc, _ := m.Evaluate(test, 150)
+		if math.Abs(c.TestLoss[k]-want) > 2e-5*want || math.Abs(c.TestAccuracy[k]-acc) > 1.5/150 {
+			t.Errorf("t = %g: test loss %g (accuracy %g), the model's own %g (%g)", c.T[k], c.TestLoss[k], c.TestAccuracy[k], want, acc)
+		}
+	}
 }
