@@ -185,16 +185,17 @@ func (p *Path) size() int {
 }
 
 // RecordPath returns a step hook that adds the weights after each kept step
-// to p and hands each new snapshot to then (when not nil): a run store's
-// AddPathPoint, say. It runs on the training goroutine between steps, where
-// the weights may be read; a step that is not kept costs one check.
-func (t *Trainer) RecordPath(p *Path, then func(*Snapshot)) func(StepEvent) {
+// to p and hands each new snapshot, with the path's interval after it, to
+// then (when not nil): a run store's AddPathPoint, say. It runs on the
+// training goroutine between steps, where the weights may be read; a step
+// that is not kept costs one check. Call it from the run's Step hook.
+func (t *Trainer) RecordPath(p *Path, then func(s *Snapshot, every int)) func(StepEvent) {
 	return func(ev StepEvent) {
 		if !p.Due(ev.Step) {
 			return
 		}
 		if s := p.Add(ev.Step, t.net.Params); s != nil && then != nil {
-			then(s)
+			then(s, p.Every())
 		}
 	}
 }
