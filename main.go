@@ -34,6 +34,7 @@ var commands = []struct {
 	{"trajectory", command{"run optimizers on a 2-D test function and print their iterates", runTrajectory}},
 	{"runs", command{"list the saved runs and sweeps", runRuns}},
 	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
+	{"landscape", command{"the loss over a 2-D slice of a model's weights, with a run's path on it", runLandscape}},
 }
 
 // lookup returns the command called name.

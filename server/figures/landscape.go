@@ -50,9 +50,11 @@ type LandscapePath struct {
 const landscapeCells = 300
 
 // landscapeWords are the figure's own words.
-var landscapeWords = map[string]struct{ title, a, b, current, faded string }{
-	"en": {"Loss landscape", "a", "b", "current weights", "the path fades where it leaves the plane"},
-	"ko": {"손실 지형", "a", "b", "현재 가중치", "경로가 평면을 벗어난 곳은 흐리게 그렸습니다"},
+var landscapeWords = map[string]struct{ title, a, b, current, faded, scale, log string }{
+	"en": {"Loss landscape", "a", "b", "current weights", "the path fades where it leaves the plane",
+		"loss from %.4g (dark) to %.4g (light)", ", log-spaced contours"},
+	"ko": {"손실 지형", "a", "b", "현재 가중치", "경로가 평면을 벗어난 곳은 흐리게 그렸습니다",
+		"손실 %.4g(어두움)에서 %.4g(밝음)까지", ", 로그 간격 등고선"},
 }
 
 // LandscapeFigure draws the slice as the surface explorer draws a 2-D
@@ -103,6 +105,11 @@ func LandscapeFigure(ls Landscape, m Meta) (*Figure, error) {
 	f.Plot.Legend.Left = true
 	f.Plot.Legend.ThumbnailWidth = vg.Points(14)
 	f.boxLegend()
+	scale := fmt.Sprintf(words.scale, fd.min, fd.max)
+	if fd.t.log {
+		scale += words.log
+	}
+	f.Caption = joinCaption(f.Caption, f.label(scale))
 	if faded {
 		f.Caption = joinCaption(f.Caption, f.label(words.faded))
 	}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+
+	"descent/mnist"
+	"descent/server/figures"
+)
+
+// jnum is a number in the JSON output, null when it is not finite (a loss
+// that overflowed far from the centre).
+type jnum float64
+
+func (v jnum) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(v), 'g', -1, 64), nil
+}
+
+func jgrid(g [][]float64) [][]jnum {
+	out := make([][]jnum, len(g))
+	for j, row := range g {
+		out[j] = make([]jnum, len(row))
+		for i, v := range row {
+			out[j][i] = jnum(v)
+		}
+	}
+	return out
+}
+
+// landscapeJSON is what --json prints. "path" is [[a, b, step], …] and
+// "offPlane" each path point's distance from the plane, ‖θ − c − a·X − b·Y‖;
+// "explained" the share of the path that lies along each direction.
+type landscapeJSON struct {
+	Plane          string    `json:"plane"`
+	A              []float64 `json:"a"`
+	B              []float64 `json:"b"`
+	Loss           [][]jnum  `json:"loss"`
+	Accuracy       [][]jnum  `json:"accuracy"`
+	TestLoss       [][]jnum  `json:"testLoss,omitempty"`
+	Center         jnum      `json:"center"`
+	CenterAccuracy jnum      `json:"centerAccuracy"`
+	Examples       int       `json:"examples"`
+	TestExamples   int       `json:"testExamples,omitempty"`
+	Seconds        float64   `json:"seconds"`
+	Path           [][3]jnum `json:"path,omitempty"`
+	OffPlane       []jnum    `json:"offPlane,omitempty"`
+	Explained      []float64 `json:"explained,omitempty"`
+}
+
+// write prints the slice as JSON or as a summary.
+func (job *landscapeJob) write(f *landscapeFlags, w io.Writer) error {
+	sl := job.slice
+	if !f.json {
+		return job.summary(f, w)
+	}
+	out := landscapeJSON{Plane: f.plane, A: sl.A, B: sl.B, Loss: jgrid(sl.Loss), Accuracy: jgrid(sl.Accuracy),
+		Center: jnum(sl.Center), CenterAccuracy: jnum(sl.CenterAccuracy), Examples: sl.Examples, Seconds: sl.Seconds}
+	if sl.TestLoss != nil {
+		out.TestLoss, out.TestExamples = jgrid(sl.TestLoss), sl.TestExamples
+	}
+	if job.proj != nil {
+		for _, p := range job.proj.Tracks[0] {
+			out.Path = append(out.Path, [3]jnum{jnum(p.A), jnum(p.B), jnum(p.Step)})
+			out.OffPlane = append(out.OffPlane, jnum(p.Dist))
+		}
+		out.Explained = job.proj.Explained[0][:]
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(out)
+}
+
+// summary prints the slice's centre, lowest and highest points.
+func (job *landscapeJob) summary(f *landscapeFlags, w io.Writer) error {
+	sl := job.slice
+	d := job.domain
+	fmt.Fprintf(w, "Loss landscape of %s (%s) on a %s plane: %d×%d over [%.3g, %.3g] × [%.3g, %.3g], %d training images\n",
+		job.plane.Arch, job.source, f.plane, f.grid, f.grid, d[0], d[1], d[2], d[3], sl.Examples)
+	lo, hi := [3]float64{math.Inf(1)}, [3]float64{math.Inf(-1)}
+	for j, row := range sl.Loss {
+		for i, v := range row {
+			if v < lo[0] {
+				lo = [3]float64{v, sl.A[i], sl.B[j]}
+			}
+			if v > hi[0] {
+				hi = [3]float64{v, sl.A[i], sl.B[j]}
+			}
+		}
+	}
+	fmt.Fprintf(w, "centre L(θ) = %.4f (accuracy %.2f %%); lowest %.4f at (%.3g, %.3g); highest %.4g at (%.3g, %.3g)\n",
+		sl.Center, 100*sl.CenterAccuracy, lo[0], lo[1], lo[2], hi[0], hi[1], hi[2])
+	if sl.TestLoss != nil {
+		fmt.Fprintf(w, "centre on %d test images: %.4f (accuracy %.2f %%)\n", sl.TestExamples, sl.TestCenter, 100*sl.TestCenterAccuracy)
+	}
+	if pr := job.proj; pr != nil {
+		ex := pr.Explained[0]
+		far := 0.0
+		for _, p := range pr.Tracks[0] {
+			if p.Norm > 0 {
+				far = max(far, p.Dist/p.Norm)
+			}
+		}
+		fmt.Fprintf(w, "path: %d points; the plane holds %.1f %% + %.1f %% of it; the farthest point is %.0f %% off the plane\n",
+			len(pr.Tracks[0]), 100*ex[0], 100*ex[1], 100*far)
+	}
+	_, err := fmt.Fprintf(w, "%.2f s\n", sl.Seconds)
+	return err
+}
+
+// figure draws the slice into f.out.
+func (job *landscapeJob) figure(f *landscapeFlags) error {
+	sl := job.slice
+	ls := figures.Landscape{A: sl.A, B: sl.B, Loss: sl.Loss}
+	ko := f.lang == "ko"
+	if job.proj == nil {
+		ls.XLabel, ls.YLabel = "δ (filter-normalised random direction)", "η (filter-normalised random direction)"
+		if ko {
+			ls.XLabel, ls.YLabel = "δ (필터 정규화 무작위 방향)", "η (필터 정규화 무작위 방향)"
+		}
+		ls.Current = [][2]float64{{0, 0}}
+	} else {
+		ex := job.proj.Explained[0]
+		ls.XLabel, ls.YLabel = fmt.Sprintf("PC1 (%.0f %% of the path)", 100*ex[0]), fmt.Sprintf("PC2 (%.0f %%)", 100*ex[1])
+		if ko {
+			ls.XLabel, ls.YLabel = fmt.Sprintf("PC1 (경로의 %.0f %%)", 100*ex[0]), fmt.Sprintf("PC2 (%.0f %%)", 100*ex[1])
+		}
+		ls.Paths = []figures.LandscapePath{pathOnFigure(job.source, job.proj.Tracks[0])}
+		last := job.proj.Tracks[0][len(job.proj.Tracks[0])-1]
+		ls.Current = [][2]float64{{last.A, last.B}}
+	}
+	caption := fmt.Sprintf("%s; %d×%d grid, %d training images", job.caption, f.grid, f.grid, sl.Examples)
+	fig, err := figures.LandscapeFigure(ls, figures.Meta{Lang: f.lang, Caption: caption, CaptionEN: caption})
+	if err != nil {
+		return err
+	}
+	out, err := os.Create(f.out)
+	if err != nil {
+		return err
+	}
+	format := f.format()
+	err = figures.Encode(out, fig, format, figures.DefaultWidth*2, figures.DefaultHeight*2, format == "png")
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// pathOnFigure turns projected points into a figure's path, each point's
+// distance from the plane as a share of its distance from the centre.
+func pathOnFigure(label string, pts []mnist.PathPoint) figures.LandscapePath {
+	p := figures.LandscapePath{Label: label}
+	for _, q := range pts {
+		p.Points = append(p.Points, [2]float64{q.A, q.B})
+		p.Steps = append(p.Steps, q.Step)
+		off := 0.0
+		if q.Norm > 0 {
+			off = q.Dist / q.Norm
+		}
+		p.Off = append(p.Off, off)
+	}
+	return p
+}
