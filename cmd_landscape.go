@@ -21,11 +21,11 @@ import (
 
 // landscapeFlags are the flags of `descent landscape`.
 type landscapeFlags struct {
-	model, run, dir, plane, data, out, lang string
-	examples, testExamples, grid, workers   int
-	rng                                     float64
-	seed                                    uint64
-	json                                    bool
+	model, run, sweep, dir, plane, data, out, lang string
+	examples, testExamples, grid, workers          int
+	rng                                            float64
+	seed                                           uint64
+	json                                           bool
 }
 
 func newLandscapeFlags(stderr io.Writer) (*flag.FlagSet, *landscapeFlags, func() error) {
@@ -35,7 +35,8 @@ func newLandscapeFlags(stderr io.Writer) (*flag.FlagSet, *landscapeFlags, func()
 	f := &landscapeFlags{}
 	fs.StringVar(&f.model, "model", "", "a saved model (descent train --out): the slice around its weights")
 	fs.StringVar(&f.run, "run", "", "id of a stored run (descent runs): its path on the plane of its principal directions")
-	fs.StringVar(&f.dir, "data-dir", def, "folder of the run store, for --run (descent serve's --data-dir)")
+	fs.StringVar(&f.sweep, "sweep", "", "id of a stored sweep: its runs' paths on one plane, the principal directions of them all from their shared θ₀")
+	fs.StringVar(&f.dir, "data-dir", def, "folder of the run store, for --run and --sweep (descent serve's --data-dir)")
 	fs.StringVar(&f.plane, "plane", "", "random (two filter-normalised random directions, for --model) or pca (for --run); default: the one that fits")
 	fs.IntVar(&f.examples, "examples", 10000, "the first N training images that the loss is measured on")
 	fs.IntVar(&f.testExamples, "test-examples", 0, "also measure the loss on the first N test images (0: none)")
@@ -49,7 +50,8 @@ func newLandscapeFlags(stderr io.Writer) (*flag.FlagSet, *landscapeFlags, func()
 	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "goroutines that compute the grid")
 	loadFont := fontFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: descent landscape --model FILE [flags]\n       descent landscape --run ID --data-dir DIR --plane pca [flags]\n\n"+
+		fmt.Fprintln(stderr, "Usage: descent landscape --model FILE [flags]\n       descent landscape --run ID --data-dir DIR --plane pca [flags]\n"+
+			"       descent landscape --sweep ID --data-dir DIR --plane pca [flags]\n\n"+
 			"The network's loss over a 2-D slice of its weights, L(θ + a·δ + b·η) on a grid\n"+
 			"(Li et al. 2018): around a saved model in random filter-normalised directions,\n"+
 			"or around a stored run's last weights on the plane of its path's principal\n"+
@@ -64,21 +66,30 @@ func (f *landscapeFlags) check(rest []string) error {
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected argument %q", rest[0])
 	}
-	if (f.model == "") == (f.run == "") {
-		return errors.New("give one of --model FILE or --run ID")
+	given := 0
+	for _, v := range []string{f.model, f.run, f.sweep} {
+		if v != "" {
+			given++
+		}
+	}
+	if given != 1 {
+		return errors.New("give one of --model FILE, --run ID or --sweep ID")
 	}
 	want := mnist.PlaneRandom
-	if f.run != "" {
+	for name, id := range map[string]string{"run": f.run, "sweep": f.sweep} {
+		if id == "" {
+			continue
+		}
 		want = mnist.PlanePCA
-		if _, err := strconv.ParseInt(f.run, 10, 64); err != nil {
-			return fmt.Errorf("--run %q is not a stored run's number; see `descent runs`", f.run)
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return fmt.Errorf("--%s %q is not a stored %s's number; see `descent runs`", name, id, name)
 		}
 	}
 	if f.plane == "" {
 		f.plane = want
 	}
 	if f.plane != want {
-		return fmt.Errorf("--plane %q: a model's slice is on --plane random, a run's path on --plane pca", f.plane)
+		return fmt.Errorf("--plane %q: a model's slice is on --plane random, a run's or a sweep's paths on --plane pca", f.plane)
 	}
 	if f.examples < 1 || f.examples > mnist.MaxBatch {
 		return fmt.Errorf("--examples %d: want 1 to %d training images", f.examples, mnist.MaxBatch)
@@ -148,10 +159,13 @@ func runLandscape(args []string, stdout, stderr io.Writer) int {
 func landscape(ctx context.Context, f *landscapeFlags, stdout io.Writer) error {
 	var job *landscapeJob
 	var err error
-	if f.model != "" {
+	switch {
+	case f.model != "":
 		job, err = modelJob(f)
-	} else {
+	case f.run != "":
 		job, err = runJob(ctx, f)
+	default:
+		job, err = sweepJob(ctx, f)
 	}
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"descent/mnist"
@@ -16,7 +17,8 @@ type landscapeJob struct {
 	plane   *mnist.Plane
 	domain  [4]float64
 	proj    *mnist.Projection // nil for a random plane
-	source  string            // "model.descent" or "run 12"
+	labels  []string          // each track's run
+	source  string            // "model.descent", "run 12" or "sweep 3"
 	caption string
 	slice   *mnist.Slice
 }
@@ -68,7 +70,7 @@ func runJob(ctx context.Context, f *landscapeFlags) (*landscapeJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	job := &landscapeJob{plane: pr.Plane, domain: pr.Domain(), proj: pr, source: "run " + f.run}
+	job := &landscapeJob{plane: pr.Plane, domain: pr.Domain(), proj: pr, source: "run " + f.run, labels: []string{run.Name}}
 	if f.rng > 0 {
 		job.domain = [4]float64{-f.rng, f.rng, -f.rng, f.rng}
 	}
@@ -101,4 +103,58 @@ func latestWeights(ctx context.Context, st *store.Store, id int64, path *mnist.P
 		return nil, 0, fmt.Errorf("run %d's checkpoint is %s, its path %s", id, m.Arch, path.Arch())
 	}
 	return m.Params, ck.Step, nil
+}
+
+// sweepJob puts a stored sweep's runs on one plane: the principal
+// directions of all their paths from the initial weights they share, each
+// run weighted equally (mnist.PathPlane), centred on those weights.
+func sweepJob(ctx context.Context, f *landscapeFlags) (*landscapeJob, error) {
+	st, err := store.Open(ctx, f.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	id, _ := strconv.ParseInt(f.sweep, 10, 64)
+	sw, err := st.GetSweep(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	job := &landscapeJob{source: "sweep " + f.sweep}
+	var tracks []mnist.Track
+	for _, rid := range sw.RunIDs {
+		run, err := st.GetRun(ctx, rid)
+		if err != nil {
+			return nil, err
+		}
+		path, err := st.Path(ctx, rid)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // a run from before paths were kept
+		}
+		if err != nil {
+			return nil, err
+		}
+		final, step, err := latestWeights(ctx, st, rid, path)
+		if err != nil {
+			return nil, err
+		}
+		if len(tracks) > 0 && !slices.Equal(path.Origin(), tracks[0].Path.Origin()) {
+			return nil, fmt.Errorf("the runs of sweep %d do not start from the same weights (run %d differs)", id, rid)
+		}
+		tracks = append(tracks, mnist.Track{Path: path, Final: final, FinalStep: step})
+		job.labels = append(job.labels, run.Name)
+	}
+	if len(tracks) == 0 {
+		return nil, fmt.Errorf("no run of sweep %d has a path (they were trained before descent kept paths)", id)
+	}
+	pr, err := mnist.PathPlane(tracks[0].Path.Origin(), tracks...)
+	if err != nil {
+		return nil, err
+	}
+	job.plane, job.domain, job.proj = pr.Plane, pr.Domain(), pr
+	if f.rng > 0 {
+		job.domain = [4]float64{-f.rng, f.rng, -f.rng, f.rng}
+	}
+	job.caption = fmt.Sprintf("%s, sweep %d (%s) of %d runs from the same θ₀; one plane for all, PCA of their paths",
+		pr.Plane.Arch, id, sw.Name, len(tracks))
+	return job, nil
 }

@@ -36,22 +36,42 @@ func jgrid(g [][]float64) [][]jnum {
 
 // landscapeJSON is what --json prints. "path" is [[a, b, step], …] and
 // "offPlane" each path point's distance from the plane, ‖θ − c − a·X − b·Y‖;
-// "explained" the share of the path that lies along each direction.
+// "explained" the share of the path that lies along each direction. A
+// sweep has "paths" instead, one per run, and "explained" is their mean.
 type landscapeJSON struct {
-	Plane          string    `json:"plane"`
-	A              []float64 `json:"a"`
-	B              []float64 `json:"b"`
-	Loss           [][]jnum  `json:"loss"`
-	Accuracy       [][]jnum  `json:"accuracy"`
-	TestLoss       [][]jnum  `json:"testLoss,omitempty"`
-	Center         jnum      `json:"center"`
-	CenterAccuracy jnum      `json:"centerAccuracy"`
-	Examples       int       `json:"examples"`
-	TestExamples   int       `json:"testExamples,omitempty"`
-	Seconds        float64   `json:"seconds"`
-	Path           [][3]jnum `json:"path,omitempty"`
-	OffPlane       []jnum    `json:"offPlane,omitempty"`
-	Explained      []float64 `json:"explained,omitempty"`
+	Plane          string      `json:"plane"`
+	A              []float64   `json:"a"`
+	B              []float64   `json:"b"`
+	Loss           [][]jnum    `json:"loss"`
+	Accuracy       [][]jnum    `json:"accuracy"`
+	TestLoss       [][]jnum    `json:"testLoss,omitempty"`
+	Center         jnum        `json:"center"`
+	CenterAccuracy jnum        `json:"centerAccuracy"`
+	Examples       int         `json:"examples"`
+	TestExamples   int         `json:"testExamples,omitempty"`
+	Seconds        float64     `json:"seconds"`
+	Path           [][3]jnum   `json:"path,omitempty"`
+	OffPlane       []jnum      `json:"offPlane,omitempty"`
+	Explained      []float64   `json:"explained,omitempty"`
+	Paths          []trackJSON `json:"paths,omitempty"` // --sweep: each run's path
+}
+
+// trackJSON is one run's path in a sweep's JSON.
+type trackJSON struct {
+	Label     string    `json:"label"`
+	Path      [][3]jnum `json:"path"`
+	OffPlane  []jnum    `json:"offPlane"`
+	Explained []float64 `json:"explained"`
+}
+
+// trackOf returns track k of a projection in JSON form.
+func trackOf(pr *mnist.Projection, k int, label string) trackJSON {
+	t := trackJSON{Label: label, Explained: pr.Explained[k][:]}
+	for _, p := range pr.Tracks[k] {
+		t.Path = append(t.Path, [3]jnum{jnum(p.A), jnum(p.B), jnum(p.Step)})
+		t.OffPlane = append(t.OffPlane, jnum(p.Dist))
+	}
+	return t
 }
 
 // write prints the slice as JSON or as a summary.
@@ -65,12 +85,15 @@ func (job *landscapeJob) write(f *landscapeFlags, w io.Writer) error {
 	if sl.TestLoss != nil {
 		out.TestLoss, out.TestExamples = jgrid(sl.TestLoss), sl.TestExamples
 	}
-	if job.proj != nil {
-		for _, p := range job.proj.Tracks[0] {
-			out.Path = append(out.Path, [3]jnum{jnum(p.A), jnum(p.B), jnum(p.Step)})
-			out.OffPlane = append(out.OffPlane, jnum(p.Dist))
+	switch pr := job.proj; {
+	case pr != nil && f.sweep == "":
+		t := trackOf(pr, 0, "")
+		out.Path, out.OffPlane, out.Explained = t.Path, t.OffPlane, t.Explained
+	case pr != nil:
+		out.Explained = pr.Plane.Explained[:]
+		for k, label := range job.labels {
+			out.Paths = append(out.Paths, trackOf(pr, k, label))
 		}
-		out.Explained = job.proj.Explained[0][:]
 	}
 	enc := json.NewEncoder(w)
 	return enc.Encode(out)
@@ -99,15 +122,17 @@ func (job *landscapeJob) summary(f *landscapeFlags, w io.Writer) error {
 		fmt.Fprintf(w, "centre on %d test images: %.4f (accuracy %.2f %%)\n", sl.TestExamples, sl.TestCenter, 100*sl.TestCenterAccuracy)
 	}
 	if pr := job.proj; pr != nil {
-		ex := pr.Explained[0]
-		far := 0.0
-		for _, p := range pr.Tracks[0] {
-			if p.Norm > 0 {
-				far = max(far, p.Dist/p.Norm)
+		for k, tr := range pr.Tracks {
+			ex := pr.Explained[k]
+			far := 0.0
+			for _, p := range tr {
+				if p.Norm > 0 {
+					far = max(far, p.Dist/p.Norm)
+				}
 			}
+			fmt.Fprintf(w, "path of %s: %d points; the plane holds %.1f %% + %.1f %% of it; the farthest point is %.0f %% off the plane\n",
+				job.labels[k], len(tr), 100*ex[0], 100*ex[1], 100*far)
 		}
-		fmt.Fprintf(w, "path: %d points; the plane holds %.1f %% + %.1f %% of it; the farthest point is %.0f %% off the plane\n",
-			len(pr.Tracks[0]), 100*ex[0], 100*ex[1], 100*far)
 	}
 	_, err := fmt.Fprintf(w, "%.2f s\n", sl.Seconds)
 	return err
@@ -125,14 +150,19 @@ func (job *landscapeJob) figure(f *landscapeFlags) error {
 		}
 		ls.Current = [][2]float64{{0, 0}}
 	} else {
-		ex := job.proj.Explained[0]
-		ls.XLabel, ls.YLabel = fmt.Sprintf("PC1 (%.0f %% of the path)", 100*ex[0]), fmt.Sprintf("PC2 (%.0f %%)", 100*ex[1])
+		ex := job.proj.Plane.Explained
+		of := "the path"
+		if len(job.proj.Tracks) > 1 {
+			of = "each path, on average"
+		}
+		ls.XLabel, ls.YLabel = fmt.Sprintf("PC1 (%.0f %% of %s)", 100*ex[0], of), fmt.Sprintf("PC2 (%.0f %%)", 100*ex[1])
 		if ko {
 			ls.XLabel, ls.YLabel = fmt.Sprintf("PC1 (경로의 %.0f %%)", 100*ex[0]), fmt.Sprintf("PC2 (%.0f %%)", 100*ex[1])
 		}
-		ls.Paths = []figures.LandscapePath{pathOnFigure(job.source, job.proj.Tracks[0])}
-		last := job.proj.Tracks[0][len(job.proj.Tracks[0])-1]
-		ls.Current = [][2]float64{{last.A, last.B}}
+		for k, tr := range job.proj.Tracks {
+			ls.Paths = append(ls.Paths, pathOnFigure(job.labels[k], tr))
+			ls.Current = append(ls.Current, [2]float64{tr[len(tr)-1].A, tr[len(tr)-1].B})
+		}
 	}
 	caption := fmt.Sprintf("%s; %d×%d grid, %d training images", job.caption, f.grid, f.grid, sl.Examples)
 	fig, err := figures.LandscapeFigure(ls, figures.Meta{Lang: f.lang, Caption: caption, CaptionEN: caption})

@@ -76,33 +76,41 @@ func tinyModel(t *testing.T, data string) (string, *mnist.Model) {
 	return path, m
 }
 
-// storedRun trains a small run into a store with its path kept, as the
-// server does, and returns the store's folder and the run's id.
-func storedRun(t *testing.T, data string) (string, string) {
+// storedRuns trains a sweep of two small runs into a store with their paths
+// kept, as the server does, plus a run without a path, and returns the
+// store's folder, the first run's id and the sweep's.
+func storedRuns(t *testing.T, data string) (dir, run, sweep string) {
 	t.Helper()
 	train, test, _ := mnist.Load(data)
-	dir := t.TempDir()
+	dir = t.TempDir()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	cfg := mnist.DefaultConfig()
-	cfg.Arch.Hidden, cfg.Batch, cfg.Epochs, cfg.LR = []int{6}, 16, 3, 0.5
-	tr, _ := mnist.NewTrainer(cfg, train, test)
-	run, _ := st.CreateRun(ctx, store.Run{Config: cfg, Status: store.StatusRunning})
-	path, _ := mnist.NewPath(cfg.Arch, tr.InitialWeights(), 0)
-	st.AddPathStart(run.ID, path)
-	record := tr.RecordPath(path, func(s *mnist.Snapshot, every int) { st.AddPathPoint(run.ID, s, every) })
-	res, _ := tr.Run(ctx, mnist.Hooks{Step: record, Epoch: func(e mnist.EpochEvent) {
-		ck, _ := tr.Checkpoint(e.Epoch)
-		st.AddEpoch(run.ID, e, &store.Checkpoint{Model: ck.Model, Optimizer: ck.Optimizer})
-	}})
-	st.Finish(ctx, run.ID, res)
+	sw, _ := st.CreateSweep(ctx, store.Sweep{Name: "lr", Kind: store.SweepLR})
+	var first int64
+	for _, lr := range []float64{0.5, 2} {
+		cfg := mnist.DefaultConfig()
+		cfg.Arch.Hidden, cfg.Batch, cfg.Epochs, cfg.LR = []int{6}, 16, 3, lr
+		tr, _ := mnist.NewTrainer(cfg, train, test)
+		r, _ := st.CreateRun(ctx, store.Run{Config: cfg, Status: store.StatusRunning, SweepID: sw.ID, Kind: store.KindSweepMember})
+		if first == 0 {
+			first = r.ID
+		}
+		path, _ := mnist.NewPath(cfg.Arch, tr.InitialWeights(), 0)
+		st.AddPathStart(r.ID, path)
+		record := tr.RecordPath(path, func(s *mnist.Snapshot, every int) { st.AddPathPoint(r.ID, s, every) })
+		res, _ := tr.Run(ctx, mnist.Hooks{Step: record, Epoch: func(e mnist.EpochEvent) {
+			ck, _ := tr.Checkpoint(e.Epoch)
+			st.AddEpoch(r.ID, e, &store.Checkpoint{Model: ck.Model, Optimizer: ck.Optimizer})
+		}})
+		st.Finish(ctx, r.ID, res)
+	}
 	// A run without a path, as runs from before paths were kept.
-	st.CreateRun(ctx, store.Run{Config: cfg, Status: store.StatusDone})
-	return dir, strconv.FormatInt(run.ID, 10)
+	st.CreateRun(ctx, store.Run{Config: mnist.DefaultConfig(), Status: store.StatusDone})
+	return dir, strconv.FormatInt(first, 10), strconv.FormatInt(sw.ID, 10)
 }
 
 func TestLandscapeRefusesBadFlags(t *testing.T) {
@@ -112,11 +120,13 @@ func TestLandscapeRefusesBadFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{}, "give one of --model FILE or --run ID"},
+		{[]string{}, "give one of --model FILE, --run ID or --sweep ID"},
 		{[]string{"--model", model, "--run", "1"}, "give one of"},
+		{[]string{"--run", "1", "--sweep", "1"}, "give one of"},
 		{[]string{"--run", "r1"}, `--run "r1" is not a stored run's number`},
+		{[]string{"--sweep", "s1"}, `--sweep "s1" is not a stored sweep's number`},
 		{[]string{"--model", model, "--plane", "pca"}, "a model's slice is on --plane random"},
-		{[]string{"--run", "1", "--plane", "random"}, "a run's path on --plane pca"},
+		{[]string{"--run", "1", "--plane", "random"}, "a run's or a sweep's paths on --plane pca"},
 		{[]string{"--model", model, "--plane", "hessian"}, `--plane "hessian"`},
 		{[]string{"--model", model, "--grid", "1"}, "--grid 1: want 2 to 401"},
 		{[]string{"--model", model, "--grid", "1000"}, "--grid 1000"},
@@ -191,7 +201,7 @@ func TestLandscapeModel(t *testing.T) {
 // TestLandscapeRun draws a stored run's path on its PCA plane.
 func TestLandscapeRun(t *testing.T) {
 	data := fakeMNIST(t)
-	dir, run := storedRun(t, data)
+	dir, run, sweep := storedRuns(t, data)
 	fig := filepath.Join(t.TempDir(), "path.png")
 	var out, errb bytes.Buffer
 	code := dispatch([]string{"landscape", "--run", run, "--data-dir", dir, "--plane", "pca", "--data", data,
@@ -230,11 +240,35 @@ func TestLandscapeRun(t *testing.T) {
 	}
 	for _, c := range []struct {
 		run, want string
-	}{{"999", "store: no run 999"}, {"2", "run 2 has no path"}} {
+	}{{"999", "store: no run 999"}, {"3", "run 3 has no path"}} {
 		errb.Reset()
 		code := dispatch([]string{"landscape", "--run", c.run, "--data-dir", dir, "--data", data}, &out, &errb)
 		if code != 1 || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("--run %s: exit %d, %q; want 1 and %q", c.run, code, errb.String(), c.want)
+		}
+	}
+
+	var sw struct {
+		Explained []float64
+		Paths     []struct {
+			Label     string
+			Path      [][3]float64
+			OffPlane  []float64
+			Explained []float64
+		}
+	}
+	out.Reset()
+	code = dispatch([]string{"landscape", "--sweep", sweep, "--data-dir", dir, "--data", data, "--examples", "100",
+		"--grid", "5", "--json"}, &out, &errb)
+	if err := json.Unmarshal(out.Bytes(), &sw); code != 0 || err != nil {
+		t.Fatalf("--sweep: exit %d, %v, %s", code, err, errb.String())
+	}
+	if len(sw.Paths) != 2 || sw.Paths[1].Label != "sgd α=2 batch 16" || len(sw.Explained) != 2 {
+		t.Fatalf("--sweep: %d paths (%+v), explained %v", len(sw.Paths), sw.Paths, sw.Explained)
+	}
+	for _, p := range sw.Paths {
+		if p.Path[0] != [3]float64{0, 0, 0} || p.Path[len(p.Path)-1][2] != 75 || p.Explained[0]+p.Explained[1] > 1+1e-9 {
+			t.Errorf("%s: from %v to %v, explained %v; every run starts at the shared θ₀ = (0, 0)", p.Label, p.Path[0], p.Path[len(p.Path)-1], p.Explained)
 		}
 	}
 }
