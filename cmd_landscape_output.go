@@ -126,12 +126,11 @@ func (job *landscapeJob) summary(f *landscapeFlags, w io.Writer) error {
 			ex := pr.Explained[k]
 			far := 0.0
 			for _, p := range tr {
-				if p.Norm > 0 {
-					far = max(far, p.Dist/p.Norm)
-				}
+				far = max(far, p.Dist)
 			}
-			fmt.Fprintf(w, "path of %s: %d points; the plane holds %.1f %% + %.1f %% of it; the farthest point is %.0f %% off the plane\n",
-				job.labels[k], len(tr), 100*ex[0], 100*ex[1], 100*far)
+			fmt.Fprintf(w, "path of %s: %d points, reaching %.3g from the centre; the plane holds %.1f %% + %.1f %% of it; "+
+				"the farthest point is %.3g off the plane (%.0f %% of the reach)\n",
+				job.labels[k], len(tr), pathReach(tr), 100*ex[0], 100*ex[1], far, 100*far/pathReach(tr))
 		}
 	}
 	_, err := fmt.Fprintf(w, "%.2f s\n", sl.Seconds)
@@ -182,17 +181,30 @@ func (job *landscapeJob) figure(f *landscapeFlags) error {
 }
 
 // pathOnFigure turns projected points into a figure's path, each point's
-// distance from the plane as a share of its distance from the centre.
+// distance from the plane as a share of the path's reach, the largest
+// ‖θᵢ − c‖: a point that is off the plane by a good part of the picture
+// fades, while the small moves near the centre, which point anywhere, do not
+// fade the whole end of the path.
 func pathOnFigure(label string, pts []mnist.PathPoint) figures.LandscapePath {
 	p := figures.LandscapePath{Label: label}
+	reach := pathReach(pts)
 	for _, q := range pts {
 		p.Points = append(p.Points, [2]float64{q.A, q.B})
 		p.Steps = append(p.Steps, q.Step)
 		off := 0.0
-		if q.Norm > 0 {
-			off = q.Dist / q.Norm
+		if reach > 0 {
+			off = q.Dist / reach
 		}
 		p.Off = append(p.Off, off)
 	}
 	return p
+}
+
+// pathReach is the largest distance of a path's points from the centre.
+func pathReach(pts []mnist.PathPoint) float64 {
+	reach := 0.0
+	for _, q := range pts {
+		reach = max(reach, q.Norm)
+	}
+	return reach
 }

@@ -34,8 +34,8 @@ type Landscape struct {
 }
 
 // LandscapePath is one run's path on the plane: its points in step order,
-// each point's step, and how far each is off the plane as a share of its
-// distance from the centre, Dist/‖θ − c‖ in [0, 1] (nil for none). The line
+// each point's step, and how far each is off the plane, in [0, 1] (nil for
+// none): its distance from the plane as a share of the path's reach, say. The line
 // fades where the path leaves the plane (and is dashed where it is more
 // than a quarter off), so that it never looks as if it lay on the plane
 // where it does not.
@@ -252,7 +252,7 @@ func stepLabels(p LandscapePath, xys plotter.XYs, tick text.Style) (*plotter.Lab
 	for i := range labels.TextStyle {
 		labels.TextStyle[i] = sty
 	}
-	labels.Offset = vg.Point{X: vg.Points(3), Y: vg.Points(2)}
+	labels.Offset = vg.Point{X: vg.Points(4), Y: vg.Points(3)}
 	return labels, nil
 }
 
