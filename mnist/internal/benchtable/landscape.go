@@ -106,35 +106,42 @@ func threadCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// slowdown trains the report's network for budget alone and then for
-// budget beside a goroutine that computes slices back to back (in the
-// background, as a server would), and returns both rates: steps per second
-// of wall time and per second of the training thread's CPU time.
+// slowdown trains the report's network alone and beside a goroutine that
+// computes slices back to back (in the background, as a server would), in
+// four alternating rounds of budget/2 each so that a change in the machine's
+// other load falls on both, and returns both rates: steps per second of wall
+// time and per second of the training thread's CPU time.
 func slowdown(plane *mnist.Plane, train, test *mnist.Dataset, budget time.Duration) (alone, beside [2]float64) {
-	rate := func() [2]float64 {
+	var sums [2][3]float64 // steps, wall seconds, CPU seconds; alone and beside
+	train1 := func(k int) {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		ctx, cancel := context.WithTimeout(context.Background(), budget/2)
 		defer cancel()
 		cfg := mnist.DefaultConfig()
 		cfg.Epochs, cfg.EvalLimit = 100, 1
 		t, _ := mnist.NewTrainer(cfg, train, test)
 		c0 := threadCPU()
 		res, _ := t.Run(ctx, mnist.Hooks{})
-		return [2]float64{float64(res.Steps) / res.Seconds, float64(res.Steps) / (threadCPU() - c0).Seconds()}
+		sums[k][0] += float64(res.Steps)
+		sums[k][1] += res.Seconds
+		sums[k][2] += (threadCPU() - c0).Seconds()
 	}
-	alone = rate()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for ctx.Err() == nil {
-			s, _ := mnist.NewSlicer[float32](plane, mnist.Probe{Data: train, N: 10000})
-			s.Compute(ctx, mnist.SliceOptions{Background: true}, nil)
-		}
-	})
-	time.Sleep(100 * time.Millisecond) // the slice is under way
-	beside = rate()
-	cancel()
-	wg.Wait()
-	return alone, beside
+	for range 4 {
+		train1(0)
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				s, _ := mnist.NewSlicer[float32](plane, mnist.Probe{Data: train, N: 10000})
+				s.Compute(ctx, mnist.SliceOptions{Background: true}, nil)
+			}
+		})
+		time.Sleep(50 * time.Millisecond) // the slice is under way
+		train1(1)
+		cancel()
+		wg.Wait()
+	}
+	rates := func(k int) [2]float64 { return [2]float64{sums[k][0] / sums[k][1], sums[k][0] / sums[k][2]} }
+	return rates(0), rates(1)
 }
