@@ -77,7 +77,7 @@ type Slice struct {
 	Seconds                        float64
 }
 
-// grid is the options resolved against a slicer's probe sets.
+// sliceGrid is the options resolved against a slicer's probe sets.
 type sliceGrid struct {
 	a, b     []float64
 	prev     []int  // preview indices along each side, nil for none

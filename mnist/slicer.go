@@ -31,7 +31,8 @@ import (
 //
 // T is float32 for speed (the package's Sgemm and fused activation kernels)
 // or float64 for the tests; the loss is summed in float64 either way. A
-// Slicer may be used by one Compute (or Line, At) at a time.
+// Slicer is safe for concurrent use: each Compute and Points has its own
+// scratch, and the products are computed once (sync.Once per chunk).
 type Slicer[T optim.Float] struct {
 	plane   *Plane
 	ls      []slabLayer
