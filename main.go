@@ -35,6 +35,7 @@ var commands = []struct {
 	{"runs", command{"list the saved runs and sweeps", runRuns}},
 	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
 	{"explain", command{"show a saved model's derivatives on one image: layers, δ, saliency", runExplain}},
+	{"landscape", command{"the loss over a 2-D slice of a model's weights, with a run's path on it", runLandscape}},
 }
 
 // lookup returns the command called name.

@@ -129,6 +129,9 @@ func (b *batchTx) close() {
 }
 
 func (b *batchTx) write(ctx context.Context, run int64, rb *batch) error {
+	if err := b.writePath(ctx, run, rb.path); err != nil {
+		return err
+	}
 	rest := rb.steps
 	for ; len(rest) >= stepsPerInsert; rest = rest[stepsPerInsert:] {
 		if err := b.insertSteps(ctx, b.steps, run, rest[:stepsPerInsert]); err != nil {

@@ -215,7 +215,7 @@ func (s *Store) MarkInterrupted(ctx context.Context) (int, error) {
 }
 
 // Resume prepares a run to go on from its latest checkpoint: it deletes the
-// steps and epochs recorded after it, sets the run's progress back to it and
+// steps, epochs and path points recorded after it, sets the run's progress back to it and
 // its status to running, and returns it. Without a checkpoint it clears the
 // run's metrics and returns a nil checkpoint: start from the beginning.
 func (s *Store) Resume(ctx context.Context, id int64) (*Checkpoint, error) {
@@ -239,6 +239,7 @@ func (s *Store) Resume(ctx context.Context, id int64) (*Checkpoint, error) {
 			{"DELETE FROM steps WHERE run_id = ? AND step > ?", []any{id, step}},
 			{"DELETE FROM epochs WHERE run_id = ? AND epoch > ?", []any{id, epoch}},
 			{"DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?", []any{id, epoch}},
+			{"DELETE FROM path_points WHERE run_id = ? AND step > ?", []any{id, step}},
 			{`UPDATE runs SET steps = ?3, epochs_done = ?2, status = 'running', status_text = '',
 			 test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = ?1 AND epoch = ?2),
 			 test_loss = (SELECT test_loss FROM epochs WHERE run_id = ?1 AND epoch = ?2),

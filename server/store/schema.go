@@ -30,6 +30,13 @@ type migration struct {
 //     loss reads back as NULL and the readers turn it into NaN again; ±Inf is
 //     stored as it is.
 //   - every child row cascades from its run, and a sweep's runs from the sweep.
+//
+// Version 2 keeps each run's training path for the loss landscape
+// (mnist.Path): path_origins holds θ₀ with the path's budget and rule, and
+// path_points the snapshots the rule keeps, thinned in the same transaction
+// that adds a point, so that the file holds what the run's Path holds, within
+// its budget. A version 1 store gains the two empty tables; its runs read as
+// before and have no path.
 var migrations = []migration{
 	{Version: 1, SQL: `
 CREATE TABLE sweeps (
@@ -95,12 +102,29 @@ CREATE TABLE checkpoints (
 	PRIMARY KEY (run_id, epoch)
 ) STRICT;
 `},
+	{Version: 2, SQL: `
+CREATE TABLE path_origins (
+	run_id  INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+	origin  BLOB    NOT NULL,                 -- θ₀, mnist.Model.WriteTo
+	budget  INTEGER NOT NULL,                 -- bytes the path may take
+	early   INTEGER NOT NULL,                 -- powers of two below it are kept (mnist.Path.Early)
+	every   INTEGER NOT NULL DEFAULT 1,       -- the interval of the latest point (mnist.Path.Every)
+	created INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE path_points (
+	run_id INTEGER NOT NULL REFERENCES path_origins(run_id) ON DELETE CASCADE,
+	step   INTEGER NOT NULL,
+	data   BLOB    NOT NULL,                  -- mnist.Snapshot.MarshalBinary
+	PRIMARY KEY (run_id, step)
+) STRICT;
+`},
 }
 
 // SchemaVersion is the newest schema this build knows, the Version of the last
 // migration. A store whose user_version is larger was written by a newer
 // descent and is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // userVersion reads PRAGMA user_version, which is 0 in a new file.
 func userVersion(ctx context.Context, db *sql.DB) (int, error) {

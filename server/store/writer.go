@@ -53,6 +53,7 @@ type writer struct {
 type batch struct {
 	steps  []mnist.StepEvent
 	epochs []epochRecord
+	path   []pathRecord // see paths.go
 }
 
 type epochRecord struct {
@@ -258,7 +259,7 @@ func (w *writer) close() error {
 }
 
 func (b *batch) size() int64 {
-	n := stepSize * int64(len(b.steps))
+	n := stepSize*int64(len(b.steps)) + pathSize(b.path)
 	for _, e := range b.epochs {
 		n += epochSize
 		if e.ck != nil {
@@ -276,6 +277,7 @@ func (b *batch) join(later *batch) *batch {
 	if later != nil {
 		b.steps = append(b.steps, later.steps...)
 		b.epochs = append(b.epochs, later.epochs...)
+		b.path = append(b.path, later.path...)
 	}
 	return b
 }

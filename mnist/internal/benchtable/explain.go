@@ -166,8 +166,5 @@ func verdict(busy quant, g goal) string {
 	if g.p50 > 0 {
 		text, ok = "p50 < "+ms(g.p50)+", "+text, ok && busy.p50 <= g.p50
 	}
-	if ok {
-		return text + " ok"
-	}
-	return text + " OVER"
+	return text + " " + okOrOver(ok)
 }

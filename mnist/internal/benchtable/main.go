@@ -69,6 +69,7 @@ func main() {
 	scaling(train, test, *budget)
 	memory(train, test)
 	explainTable(train, test, *budget)
+	landscape(train, test, *budget)
 	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
 }
 
