@@ -14,8 +14,8 @@ import (
 //	βⱼqⱼ₊₁ = Aqⱼ − αⱼqⱼ − βⱼ₋₁qⱼ₋₁,   αⱼ = qⱼᵀAqⱼ,
 //
 // with full reorthogonalisation: the new vector is orthogonalised against
-// every earlier one, twice (classical Gram–Schmidt twice, "twice is
-// enough", Giraud et al. 2005), so that no ghost copies of converged
+// every earlier one (classical Gram–Schmidt, repeated when needed: "twice
+// is enough", Giraud et al. 2005), so that no ghost copies of converged
 // eigenvalues appear. Qᵀ A Q = T is then tridiagonal with α on its
 // diagonal and β beside it.
 type krylov struct {
@@ -116,15 +116,19 @@ func (k *krylov) step(ctx context.Context) error {
 	return nil
 }
 
-// orthogonalise removes from w its components along q[0..j], twice, and
-// returns the total coefficient along q[j].
+// orthogonalise removes from w its components along q[0..j] and returns
+// the coefficient along q[j]. A second pass runs only when the first one
+// removed most of w (‖w‖ fell below 1/√2 of what it was), the test of
+// Daniel, Gragg, Kaufman & Stewart (1976): that is when rounding can have
+// left w far from orthogonal.
 func (k *krylov) orthogonalise(w []float64, j int) float64 {
 	if cap(k.h) < j+1 {
 		k.h = make([]float64, j+1, 2*(j+1))
 	}
 	h := k.h[:j+1]
 	along := 0.0
-	for range 2 {
+	for pass := 0; pass < 2; pass++ {
+		before := floats.Norm(w, 2)
 		for i := range h {
 			h[i] = floats.Dot(k.q[i], w)
 		}
@@ -132,6 +136,9 @@ func (k *krylov) orthogonalise(w []float64, j int) float64 {
 			floats.AddScaled(w, -c, k.q[i])
 		}
 		along += h[j]
+		if floats.Norm(w, 2) > before/math.Sqrt2 {
+			break
+		}
 	}
 	return along
 }
