@@ -101,8 +101,9 @@ func (in *sparseInput) mulT(dw, d []float64, out int) {
 	acc, sums := in.scratch(out)
 	for r := range in.rows {
 		dr := d[r*out : (r+1)*out]
-		floats.Add(sums, dr)                       // Dᵀ𝟏
-		for p := in.ptr[r]; p < in.ptr[r+1]; p++ { // (Dᵀ·S)ᵀ, (cols, out)
+		floats.Add(sums, dr) // Dᵀ𝟏
+		// (Dᵀ·S)ᵀ, (cols, out), one ink pixel at a time
+		for p := in.ptr[r]; p < in.ptr[r+1]; p++ {
 			j := int(in.idx[p])
 			impl.Daxpy(out, in.val[p], dr, 1, acc[j*out:], 1)
 		}

@@ -53,8 +53,8 @@ func activationRForward[T optim.Float](act Activation, ra, rz, a []T) {
 //
 //	R{∂J/∂z} = f'(z)·R{g} + f''(z)·g·R{z}
 //
-// with f” from the output a: σ” = a(1 − a)(1 − 2a), tanh” = −2a(1 − a²),
-// relu” = 0 (almost everywhere). All are (B, out).
+// with f″ from the output a: σ″ = a(1 − a)(1 − 2a), tanh″ = −2a(1 − a²),
+// relu″ = 0 (almost everywhere). All are (B, out).
 func activationRBackward[T optim.Float](act Activation, rd, g, rz, a []T) {
 	activationBackward(act, rd, a)
 	switch act {
