@@ -51,7 +51,7 @@ func activationRForward[T optim.Float](act Activation, ra, rz, a []T) {
 // activationRBackward turns R{∂J/∂a}, in rd, into R{∂J/∂z}, in place, for
 // a = f(z) with ∂J/∂z = f'(z)·g and g = ∂J/∂a:
 //
-//	R{∂J/∂z} = f'(z)·R{g} + f''(z)·g·R{z}
+//	R{∂J/∂z} = f′(z)·R{g} + f″(z)·g·R{z}
 //
 // with f″ from the output a: σ″ = a(1 − a)(1 − 2a), tanh″ = −2a(1 − a²),
 // relu″ = 0 (almost everywhere). All are (B, out).
