@@ -5,6 +5,7 @@
 //	descent train [flags]       train the report's MNIST network in the terminal
 //	descent trajectory [flags]  run optimizers on a 2-D test function
 //	descent runs, descent plot  list the saved runs, draw their figures
+//	descent hessian [flags]     the Hessian of a saved model: eigenvalues, trace, density
 //
 // Run `descent help` for every command and `descent COMMAND -h` for its flags.
 package main
@@ -34,6 +35,7 @@ var commands = []struct {
 	{"trajectory", command{"run optimizers on a 2-D test function and print their iterates", runTrajectory}},
 	{"runs", command{"list the saved runs and sweeps", runRuns}},
 	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
+	{"hessian", command{"the Hessian of a saved model's loss: top eigenvalues, trace, spectral density", runHessian}},
 }
 
 // lookup returns the command called name.
