@@ -3,6 +3,7 @@ package mnist
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -13,11 +14,13 @@ type TrackerOptions struct {
 	// run. If 0, it is defaulted to DefaultSharpnessExamples (or the run's
 	// training images when fewer).
 	Examples int
-	// Budget is the share of one core that the tracker may take, averaged
-	// over its measurements: after a measurement of t seconds it rests
-	// t·(1 − Budget)/Budget. Sharing a core with its run, it slows the run by
-	// at most Budget/(1 − Budget); beside it on a free core, hardly at all.
-	// If 0, it is defaulted to 0.15, which keeps the slowdown under 18 %.
+	// Budget bounds the tracker's cost against its run's: a snapshot is taken
+	// only while the measurements so far have cost at most Budget times the
+	// run's training time (the CPU time of the tracker's thread, on Linux,
+	// against the steps' own wall time, as StepEvent.SamplesPerSec counts
+	// it). Sharing a core with its run, the tracker then slows it by about
+	// Budget; on a free core, hardly at all, and the caller may allow more
+	// than 1. If 0, it is defaulted to 0.15.
 	Budget float64
 	// PerEpoch is the most measurements an epoch: snapshots are at least
 	// ⌈steps per epoch/PerEpoch⌉ steps apart. If 0, it is defaulted to 20.
@@ -25,12 +28,15 @@ type TrackerOptions struct {
 }
 
 // Tracker measures a run's sharpness beside its training, as often as its
-// budget allows: about 20 measurements an epoch would cost a batch-64 run
-// several times its own time (a warm-started measurement on 1,000 images is
-// about 10 ms, 50 of its steps), so the budget, not a fixed K, sets the
-// rate. The training goroutine hands it a snapshot of the weights (and of
-// Adam's preconditioner) through Observe, in microseconds, only when it is
-// ready for one; Run measures on its own goroutine, never blocking training.
+// budget allows. A fixed K of about 20 measurements an epoch would cost a
+// batch-64 run more than twice its own time (a warm-started measurement on
+// 1,000 images is about 8 float32 products, some 25 ms, while an epoch of
+// 938 steps takes about 0.2 s), so the budget, not K, sets the rate: about
+// one measurement an epoch at batch 64, one every few steps for full-batch
+// gradient descent on 5,000 images. The training goroutine hands it a copy
+// of the weights (and of Adam's preconditioner) through Observe, in
+// microseconds, only when it is ready for one and within budget; Run
+// measures on its own goroutine and never blocks training.
 type Tracker struct {
 	t      *Trainer
 	meter  *sharpnessMeter
@@ -38,9 +44,14 @@ type Tracker struct {
 	gap    int // steps between snapshots, at least
 
 	want  atomic.Bool   // Run is ready for a snapshot
+	spent atomic.Int64  // nanoseconds of measurement so far
 	ready chan struct{} // a snapshot was taken
-	last  int           // the step of the last snapshot; training goroutine only
 	snap  snapshot      // written by Observe while want is true, read by Run after ready
+
+	// The training goroutine's accounts.
+	last         int     // the step of the last snapshot
+	trained      float64 // seconds of training so far
+	epochElapsed float64 // seconds of training in the current epoch so far
 }
 
 // snapshot is the state a measurement needs.
@@ -53,8 +64,8 @@ type snapshot struct {
 
 // NewTracker prepares a tracker for the run t.
 func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
-	if opt.Budget < 0 || opt.Budget > 1 || opt.PerEpoch < 0 || opt.Examples < 0 {
-		return nil, fmt.Errorf("mnist: tracker budget %g (want (0, 1]), %d per epoch, %d examples", opt.Budget, opt.PerEpoch, opt.Examples)
+	if opt.Budget < 0 || opt.PerEpoch < 0 || opt.Examples < 0 {
+		return nil, fmt.Errorf("mnist: tracker budget %g (want > 0), %d per epoch, %d examples", opt.Budget, opt.PerEpoch, opt.Examples)
 	}
 	if opt.Budget == 0 {
 		opt.Budget = 0.15
@@ -80,11 +91,13 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 }
 
 // Observe offers the weights after the step ev to the tracker. Call it from
-// the run's Step hook, on the training goroutine: when Run is ready and the
-// last snapshot is far enough back, it copies the weights (about 80,000
-// floats for the report's network) and returns; otherwise it returns at once.
+// the run's Step hook, on the training goroutine, for every step: when Run
+// is ready, the last snapshot far enough back and the budget not spent, it
+// copies the weights (about 80,000 floats for the report's network);
+// otherwise it returns at once.
 func (tr *Tracker) Observe(ev StepEvent) {
-	if !tr.want.Load() || ev.Step-tr.last < tr.gap {
+	tr.account(ev)
+	if !tr.want.Load() || ev.Step-tr.last < tr.gap || float64(tr.spent.Load())/1e9 > tr.budget*tr.trained {
 		return
 	}
 	if !tr.meter.preconditioner(tr.t.opt, tr.snap.precond) {
@@ -100,10 +113,22 @@ func (tr *Tracker) Observe(ev StepEvent) {
 	}
 }
 
+// account adds the step's training time, from the epoch's throughput so far.
+func (tr *Tracker) account(ev StepEvent) {
+	if ev.SamplesPerSec <= 0 {
+		return
+	}
+	elapsed := float64(min(ev.Batch*tr.t.cfg.Batch, tr.t.train.N)) / ev.SamplesPerSec
+	if ev.Batch == 1 {
+		tr.epochElapsed = 0
+	}
+	tr.trained += max(elapsed-tr.epochElapsed, 0)
+	tr.epochElapsed = elapsed
+}
+
 // Run measures every snapshot that Observe hands it and passes each result
-// to emit, on Run's goroutine (emit must not block for long), resting after
-// each measurement to keep to the budget. It returns nil when ctx ends, and
-// starts no goroutine of its own.
+// to emit, on Run's goroutine (emit must not block for long). It returns nil
+// when ctx ends, and starts no goroutine of its own. Call it once.
 func (tr *Tracker) Run(ctx context.Context, emit func(SharpnessEvent)) error {
 	defer tr.want.Store(false)
 	for {
@@ -113,8 +138,7 @@ func (tr *Tracker) Run(ctx context.Context, emit func(SharpnessEvent)) error {
 			return nil
 		case <-tr.ready:
 		}
-		s := &tr.snap
-		ev, err := tr.meter.measure(ctx, s.params, s.precond, s.step, s.lr)
+		ev, err := tr.measure(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -122,20 +146,23 @@ func (tr *Tracker) Run(ctx context.Context, emit func(SharpnessEvent)) error {
 			return err
 		}
 		emit(ev)
-		if !sleep(ctx, time.Duration(ev.Seconds*(1-tr.budget)/tr.budget*float64(time.Second))) {
-			return nil
-		}
 	}
 }
 
-// sleep waits for d, and reports false if ctx ends first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+// measure measures the snapshot on a locked thread and adds its cost to
+// spent: the thread's CPU time where the system tells it (Linux), else the
+// wall time.
+func (tr *Tracker) measure(ctx context.Context) (SharpnessEvent, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	start := time.Now()
+	cpu0, ok0 := threadCPU()
+	s := &tr.snap
+	ev, err := tr.meter.measure(ctx, s.params, s.precond, s.step, s.lr)
+	cost := time.Since(start)
+	if cpu1, ok1 := threadCPU(); ok0 && ok1 {
+		cost = cpu1 - cpu0
 	}
+	tr.spent.Add(int64(cost))
+	return ev, err
 }

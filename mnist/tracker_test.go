@@ -4,12 +4,13 @@ import (
 	"context"
 	"math"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// TestTrackerBesideTraining runs a tracker beside a run, with no rest
-// (budget 1), and checks its measurements against float64 products at the
+// TestTrackerBesideTraining runs a tracker beside a run, with a budget that
+// never binds, and checks its measurements against float64 products at the
 // weights it was handed; then that Run returns once its context ends.
 func TestTrackerBesideTraining(t *testing.T) {
 	data := sparseData(400, 3)
@@ -19,7 +20,7 @@ func TestTrackerBesideTraining(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	track, err := NewTracker(tr, TrackerOptions{Examples: 100, Budget: 1, PerEpoch: 5})
+	track, err := NewTracker(tr, TrackerOptions{Examples: 100, Budget: 1000, PerEpoch: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,33 @@ func TestTrackerObserveNeverBlocks(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Run did not return after its context ended")
 	}
-	if _, err := NewTracker(tr, TrackerOptions{Budget: 2}); err == nil {
-		t.Error("budget 2: no error")
+	if _, err := NewTracker(tr, TrackerOptions{Budget: -1}); err == nil {
+		t.Error("budget -1: no error")
+	}
+}
+
+// TestTrackerKeepsToItsBudget: with a budget far below one measurement's
+// cost, the first snapshot is measured and no other.
+func TestTrackerKeepsToItsBudget(t *testing.T) {
+	data := sparseData(300, 3)
+	cfg := sharpConfig("sgd", nil, 0.1)
+	cfg.SharpnessEvery, cfg.Batch, cfg.Epochs = 0, 10, 1
+	tr, _ := NewTrainer(cfg, data, nil)
+	track, err := NewTracker(tr, TrackerOptions{Examples: 100, Budget: 1e-6, PerEpoch: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var n atomic.Int64
+	wg.Go(func() { track.Run(ctx, func(SharpnessEvent) { n.Add(1) }) })
+	tr.Run(context.Background(), Hooks{Step: func(ev StepEvent) {
+		track.Observe(ev)
+		time.Sleep(3 * time.Millisecond)
+	}})
+	cancel()
+	wg.Wait()
+	if n.Load() != 1 || track.trained <= 0 {
+		t.Errorf("%d measurements in 30 steps on a budget of 1e-6 of %.3g s of training, want 1", n.Load(), track.trained)
 	}
 }

@@ -31,6 +31,11 @@ type LanczosOptions struct {
 	Seed uint64
 	// Vectors asks for the eigenvectors as well.
 	Vectors bool
+	// Extra asks for the Ritz vectors of the next Extra largest Ritz values
+	// too, in Eigen.Extra, converged or not. Tracking restarts from their sum
+	// with the top one, so that an eigenvalue that overtakes the top one, as
+	// the matrix changes, is in the start vector.
+	Extra int
 }
 
 // Eigen is what Lanczos found.
@@ -42,6 +47,9 @@ type Eigen struct {
 	// Vectors and BottomVectors are the unit eigenvectors of Values and
 	// Bottom, when LanczosOptions.Vectors is set.
 	Vectors, BottomVectors [][]float64
+	// Extra are the unit Ritz vectors of the Ritz values after the K
+	// largest, when LanczosOptions.Extra asks for them.
+	Extra [][]float64
 	// Residuals and BottomResiduals are ‖Ax − θx‖ of each pair.
 	Residuals, BottomResiduals []float64
 	// Products is the number of operator applications.
@@ -168,6 +176,9 @@ func finish(k *krylov, r ritz, opt LanczosOptions, converged bool) Eigen {
 		if vec != nil {
 			e.BottomVectors = append(e.BottomVectors, vec)
 		}
+	}
+	for i := opt.K; i < min(opt.K+opt.Extra, r.m); i++ {
+		e.Extra = append(e.Extra, k.vector(r.col(r.m-1-i)))
 	}
 	return e
 }

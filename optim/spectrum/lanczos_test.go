@@ -178,3 +178,19 @@ func TestLanczosBreakdown(t *testing.T) {
 		t.Errorf("λmax = %v after a breakdown, want 6", e.Values[0])
 	}
 }
+
+// TestLanczosExtraVectors: the Ritz vectors after the K wanted are unit
+// vectors orthogonal to them, and exact when the space is exhausted.
+func TestLanczosExtraVectors(t *testing.T) {
+	a := withSpectrum([]float64{3, 1, 0, -1, 2, 5}, 3)
+	e, err := Lanczos(context.Background(), operator(a), 6, LanczosOptions{K: 1, Extra: 2, Tol: 1e-14, MaxIter: 6, Vectors: true})
+	if err != nil || len(e.Extra) != 2 {
+		t.Fatalf("%d extra vectors, %v", len(e.Extra), err)
+	}
+	for i, x := range e.Extra {
+		if d := floats.Dot(x, e.Vectors[0]); math.Abs(d) > 1e-12 {
+			t.Errorf("extra vector %d: xᵀv₁ = %g, want 0", i, d)
+		}
+		checkPair(t, a, []float64{3, 2}[i], x, 1e-10)
+	}
+}

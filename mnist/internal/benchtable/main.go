@@ -68,6 +68,7 @@ func main() {
 	fmt.Println()
 	scaling(train, test, *budget)
 	memory(train, test)
+	hessianTable(train)
 	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
 }
 
