@@ -32,11 +32,12 @@ type Hessian[T optim.Float] struct {
 	loss     float64
 	products int
 
-	a, delta, g []T   // one slab each for the activations, ∂J/∂z and ∂J/∂a
-	al, dl, gl  [][]T // their layers: al[l] is (rows, sizes[l+1])
-	p           []T   // (rows, classes) the softmax
-	rz, ra, rd  [][]T // R{z}, R{a} and R{δ} of each layer
-	v, hv       []T   // float32 copies of a product's vectors
+	a, delta, g []T      // one slab each for the activations, ∂J/∂z and ∂J/∂a
+	al, dl, gl  [][]T    // their layers: al[l] is (rows, sizes[l+1])
+	p           []T      // (rows, classes) the softmax
+	rz, ra, rd  [][]T    // R{z}, R{a} and R{δ} of each layer
+	v, hv       []T      // float32 copies of a product's vectors
+	views       [4][][]T // per-layer views of v and Hv
 }
 
 // MaxHessianBytes bounds the memory of one Hessian's cached passes: about
@@ -103,6 +104,9 @@ func newHessian[T optim.Float](sizes []int, act Activation, in probeInput[T], la
 	}
 	if is32[T]() {
 		h.v, h.hv = make([]T, np), make([]T, np)
+	}
+	for i := range h.views {
+		h.views[i] = make([][]T, L)
 	}
 	return h
 }

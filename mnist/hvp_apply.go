@@ -34,8 +34,8 @@ func view64[T any](s []float64) []T {
 // the softmax, then R{·} backward, whose parameter parts are Hv.
 func (h *Hessian[T]) apply(hv, v []T) {
 	L, n := len(h.w), h.rows
-	vw, vb := h.split(v)
-	hw, hb := h.split(hv)
+	vw, vb := h.split(v, h.views[0], h.views[1])
+	hw, hb := h.split(hv, h.views[2], h.views[3])
 	for l := range L { // forward: R{z}, R{a}
 		in, out := h.sizes[l], h.sizes[l+1]
 		if l == 0 {
@@ -59,12 +59,13 @@ func (h *Hessian[T]) apply(hv, v []T) {
 	colSum(hb[0], h.rd[0], n, out, 0)
 }
 
-// split views a slab as its layers' weights and biases.
-func (h *Hessian[T]) split(s []T) (w, b [][]T) {
+// split views a slab as its layers' weights and biases, in w and b (one
+// slice per layer, reused).
+func (h *Hessian[T]) split(s []T, w, b [][]T) ([][]T, [][]T) {
 	off := 0
 	for l := range h.w {
 		nw, nb := len(h.w[l]), len(h.b[l])
-		w, b = append(w, s[off:off+nw]), append(b, s[off+nw:off+nw+nb])
+		w[l], b[l] = s[off:off+nw], s[off+nw:off+nw+nb]
 		off += nw + nb
 	}
 	return w, b
@@ -74,7 +75,7 @@ func (h *Hessian[T]) split(s []T) (w, b [][]T) {
 // ∂J/∂Wₗ = δₗᵀ·aₗ₋₁ and ∂J/∂bₗ = Σ_rows δₗ, from the cached passes.
 func (h *Hessian[T]) Gradient(dst []float64) {
 	g := make([]T, len(h.params))
-	gw, gb := h.split(g)
+	gw, gb := h.split(g, make([][]T, len(h.w)), make([][]T, len(h.w)))
 	n := h.rows
 	for l := len(h.w) - 1; l >= 0; l-- {
 		in, out := h.sizes[l], h.sizes[l+1]
