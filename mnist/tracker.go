@@ -3,9 +3,7 @@ package mnist
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync/atomic"
-	"time"
 )
 
 // TrackerOptions set a Tracker. Zero values take the defaults.
@@ -14,13 +12,18 @@ type TrackerOptions struct {
 	// run. If 0, it is defaulted to DefaultSharpnessExamples (or the run's
 	// training images when fewer).
 	Examples int
-	// Budget bounds the tracker's cost against its run's: a snapshot is taken
-	// only while the measurements so far have cost at most Budget times the
-	// run's training time (the CPU time of the tracker's thread, on Linux,
-	// against the steps' own wall time, as StepEvent.SamplesPerSec counts
-	// it). Sharing a core with its run, the tracker then slows it by about
-	// Budget; on a free core, hardly at all, and the caller may allow more
-	// than 1. If 0, it is defaulted to 0.15.
+	// Budget bounds the tracker's work against its run's: a snapshot is
+	// taken only while the measurements so far have done at most Budget
+	// times the arithmetic of the training steps so far (the matrix products
+	// of each, counted from the shapes: a product over N images costs about
+	// what a training step on N images does). Counted in work, not in time,
+	// the budget holds however loaded the machine is, and a run's
+	// measurements fall at the same steps every time. Sharing a core with its
+	// run, the tracker slows it by about Budget; on a free core, hardly at
+	// all, and the caller may allow more than 1. If 0, it is defaulted to
+	// 0.12: the products are not all of a measurement's work (Lanczos, the
+	// conversions to float32, the caches it evicts), and the slowdown of the
+	// report's run with it is about 15 % on a shared core.
 	Budget float64
 	// PerEpoch is the most measurements an epoch: snapshots are at least
 	// ⌈steps per epoch/PerEpoch⌉ steps apart. If 0, it is defaulted to 20.
@@ -29,11 +32,11 @@ type TrackerOptions struct {
 
 // Tracker measures a run's sharpness beside its training, as often as its
 // budget allows. A fixed K of about 20 measurements an epoch would cost a
-// batch-64 run more than twice its own time (a warm-started measurement on
-// 1,000 images is about 8 float32 products, some 25 ms, while an epoch of
-// 938 steps takes about 0.2 s), so the budget, not K, sets the rate: about
-// one measurement an epoch at batch 64, one every few steps for full-batch
-// gradient descent on 5,000 images. The training goroutine hands it a copy
+// batch-64 run more than twice its own work (a warm-started measurement on
+// 1,000 images is about 8 products, each about a training step on 1,000
+// images, while an epoch is 60,000 images), so the budget, not K, sets the
+// rate: about one measurement an epoch for the report's run, one every
+// 5 to 10 steps for full-batch gradient descent on 5,000 images. The training goroutine hands it a copy
 // of the weights (and of Adam's preconditioner) through Observe, in
 // microseconds, only when it is ready for one and within budget; Run
 // measures on its own goroutine and never blocks training.
@@ -44,14 +47,13 @@ type Tracker struct {
 	gap    int // steps between snapshots, at least
 
 	want  atomic.Bool   // Run is ready for a snapshot
-	spent atomic.Int64  // nanoseconds of measurement so far
+	spent atomic.Int64  // flops of the measurements so far
 	ready chan struct{} // a snapshot was taken
 	snap  snapshot      // written by Observe while want is true, read by Run after ready
 
-	// The training goroutine's accounts.
-	last         int     // the step of the last snapshot
-	trained      float64 // seconds of training so far
-	epochElapsed float64 // seconds of training in the current epoch so far
+	cost    workCost
+	last    int     // the step of the last snapshot; training goroutine only
+	trained float64 // flops of the training so far; training goroutine only
 }
 
 // snapshot is the state a measurement needs.
@@ -68,7 +70,7 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 		return nil, fmt.Errorf("mnist: tracker budget %g (want > 0), %d per epoch, %d examples", opt.Budget, opt.PerEpoch, opt.Examples)
 	}
 	if opt.Budget == 0 {
-		opt.Budget = 0.15
+		opt.Budget = 0.12
 	}
 	if opt.PerEpoch == 0 {
 		opt.PerEpoch = 20
@@ -81,7 +83,7 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &Tracker{t: t, meter: meter, budget: opt.Budget, ready: make(chan struct{}, 1),
+	tr := &Tracker{t: t, meter: meter, budget: opt.Budget, ready: make(chan struct{}, 1), cost: costOf(t.cfg.Arch),
 		gap: (t.StepsPerEpoch() + opt.PerEpoch - 1) / opt.PerEpoch, last: -1 << 30}
 	tr.snap.params = make([]float32, len(t.net.Params))
 	if meter.d != nil {
@@ -97,7 +99,7 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 // otherwise it returns at once.
 func (tr *Tracker) Observe(ev StepEvent) {
 	tr.account(ev)
-	if !tr.want.Load() || ev.Step-tr.last < tr.gap || float64(tr.spent.Load())/1e9 > tr.budget*tr.trained {
+	if !tr.want.Load() || ev.Step-tr.last < tr.gap || float64(tr.spent.Load()) > tr.budget*tr.trained {
 		return
 	}
 	if !tr.meter.preconditioner(tr.t.opt, tr.snap.precond) {
@@ -113,17 +115,11 @@ func (tr *Tracker) Observe(ev StepEvent) {
 	}
 }
 
-// account adds the step's training time, from the epoch's throughput so far.
+// account adds the step's work: its samples' matrix products.
 func (tr *Tracker) account(ev StepEvent) {
-	if ev.SamplesPerSec <= 0 {
-		return
-	}
-	elapsed := float64(min(ev.Batch*tr.t.cfg.Batch, tr.t.train.N)) / ev.SamplesPerSec
-	if ev.Batch == 1 {
-		tr.epochElapsed = 0
-	}
-	tr.trained += max(elapsed-tr.epochElapsed, 0)
-	tr.epochElapsed = elapsed
+	b, n := tr.t.cfg.Batch, tr.t.train.N
+	samples := min(ev.Batch*b, n) - min((ev.Batch-1)*b, n)
+	tr.trained += float64(samples) * tr.cost.step
 }
 
 // Run measures every snapshot that Observe hands it and passes each result
@@ -149,20 +145,34 @@ func (tr *Tracker) Run(ctx context.Context, emit func(SharpnessEvent)) error {
 	}
 }
 
-// measure measures the snapshot on a locked thread and adds its cost to
-// spent: the thread's CPU time where the system tells it (Linux), else the
-// wall time.
+// measure measures the snapshot and adds its work to spent.
 func (tr *Tracker) measure(ctx context.Context) (SharpnessEvent, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	start := time.Now()
-	cpu0, ok0 := threadCPU()
 	s := &tr.snap
 	ev, err := tr.meter.measure(ctx, s.params, s.precond, s.step, s.lr)
-	cost := time.Since(start)
-	if cpu1, ok1 := threadCPU(); ok0 && ok1 {
-		cost = cpu1 - cpu0
-	}
-	tr.spent.Add(int64(cost))
+	n := float64(tr.meter.h.Examples())
+	tr.spent.Add(int64(n * (tr.cost.setParams + float64(ev.HVPs)*tr.cost.hvp)))
 	return ev, err
+}
+
+// workCost is the flops per image of the matrix products of a training
+// step, of the passes a Hessian caches (Hessian.SetParams) and of one
+// Hessian-vector product, for a network: 2·in·out per product of a layer,
+//
+//	training step: first layer x·Wᵀ, δᵀx; the others also δ·W        (2, 3)
+//	SetParams:     first layer x·Wᵀ; the others also δ·W             (1, 2)
+//	product:       first layer X·Vᵀ, R{δ}ᵀX; the others six products (2, 6)
+type workCost struct{ step, setParams, hvp float64 }
+
+func costOf(a Arch) workCost {
+	var c workCost
+	s := a.Sizes()
+	for l := 0; l+1 < len(s); l++ {
+		f := 2 * float64(s[l]*s[l+1])
+		if l == 0 {
+			c.step, c.setParams, c.hvp = c.step+2*f, c.setParams+f, c.hvp+2*f
+			continue
+		}
+		c.step, c.setParams, c.hvp = c.step+3*f, c.setParams+2*f, c.hvp+6*f
+	}
+	return c
 }

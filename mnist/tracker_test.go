@@ -121,6 +121,6 @@ func TestTrackerKeepsToItsBudget(t *testing.T) {
 	cancel()
 	wg.Wait()
 	if n.Load() != 1 || track.trained <= 0 {
-		t.Errorf("%d measurements in 30 steps on a budget of 1e-6 of %.3g s of training, want 1", n.Load(), track.trained)
+		t.Errorf("%d measurements in 30 steps on a budget of 1e-6 of %.3g flops of training, want 1", n.Load(), track.trained)
 	}
 }
