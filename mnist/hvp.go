@@ -19,7 +19,7 @@ import (
 // product at those weights reuses the activations a, the softmax p and the
 // errors δ, so that a product costs the two large first-layer products X·V₁ᵀ
 // and R{δ₁}ᵀ·X and small ones. Float64 is exact to rounding (the CLI and the
-// tests); float32 is for tracking during training, about 5 times faster and
+// tests); float32 is for tracking during training, about 4 times faster and
 // checked against it. A Hessian is not safe for concurrent use.
 type Hessian[T optim.Float] struct {
 	sizes    []int // input, hidden…, classes

@@ -34,7 +34,9 @@ type SharpnessEvent struct {
 // (batch 64, a measurement every 47 steps, 3 epochs) that takes about 7.6
 // products a measurement and stays within 4e-5 of λmax found to 1e-7,
 // where the top Ritz vector alone, even at 1e-3, misses by 2.5 % whenever
-// the second eigenvalue overtakes the first.
+// the second eigenvalue overtakes the first; on full-batch gradient descent
+// at α = 8 on 5,000 images, where λmax jumps between 0.3 and 7 from one
+// measurement to the next (every 3 steps), within 2e-5 of float64 Lanczos.
 const (
 	trackTol     = 3e-3
 	trackMaxIter = 40
@@ -42,7 +44,7 @@ const (
 )
 
 // sharpnessMeter measures the sharpness of one run on a fixed probe set,
-// with float32 Hessian-vector products (the tracking path, about 5 times
+// with float32 Hessian-vector products (the tracking path, about 4 times
 // faster than float64 and within 1e-4 of it), warm-started from its last
 // Ritz vectors. For a preconditioned method (Adam) it measures
 // λmax(P⁻¹(H + λI)) as the eigenvalue of the symmetric D(H + λI)D, D = P^(−½),
