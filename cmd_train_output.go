@@ -95,8 +95,12 @@ func newTextOutput(w io.Writer, cfg mnist.Config) *textOutput {
 func (o *textOutput) start(t *mnist.Trainer) {
 	c := t.Config()
 	o.steps, o.epochs = t.StepsPerEpoch(), c.Epochs
-	fmt.Fprintf(o.w, "Training %s with %s, lr %g, batch %d, %d epochs, seed %d\n",
-		c.Arch, c.Optimizer, c.LR, c.Batch, c.Epochs, c.Seed)
+	on := ""
+	if c.TrainExamples > 0 {
+		on = fmt.Sprintf(", on the first %d training images", c.TrainExamples)
+	}
+	fmt.Fprintf(o.w, "Training %s with %s, lr %g, batch %d, %d epochs, seed %d%s\n",
+		c.Arch, c.Optimizer, c.LR, c.Batch, c.Epochs, c.Seed, on)
 }
 
 func (o *textOutput) step(ev mnist.StepEvent) {

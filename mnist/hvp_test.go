@@ -33,7 +33,7 @@ func relDiff(a, b []float64) float64 {
 func TestHVPFiniteDifferences(t *testing.T) {
 	data := randomData(6, 4)
 	idx := seq(6)
-	widths := [][]int{{5}, {5, 4}, {5, 4, 3}, {5, 4, 3, 3}}
+	widths := [][]int{nil, {5}, {5, 4}, {5, 4, 3}, {5, 4, 3, 3}} // nil: logistic regression
 	for _, act := range Activations() {
 		for _, hidden := range widths {
 			arch := Arch{Hidden: hidden, Activation: act}
