@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,47 +15,8 @@ import (
 	"descent/server/store"
 )
 
-// fakeMNIST writes 400 training and 100 test images of random strokes with
-// random labels as the four MNIST files into a temporary folder.
-func fakeMNIST(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	rng := rand.New(rand.NewPCG(8, 9))
-	write := func(name string, magic uint32, dims []uint32, body []byte) {
-		var raw bytes.Buffer
-		binary.Write(&raw, binary.BigEndian, magic)
-		binary.Write(&raw, binary.BigEndian, dims)
-		raw.Write(body)
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		zw := gzip.NewWriter(f)
-		zw.Write(raw.Bytes())
-		zw.Close()
-		f.Close()
-	}
-	for _, set := range []struct {
-		images, labels string
-		n              int
-	}{{mnist.TrainImagesFile, mnist.TrainLabelsFile, 400}, {mnist.TestImagesFile, mnist.TestLabelsFile, 100}} {
-		pix, lab := make([]byte, set.n*mnist.InputSize), make([]byte, set.n)
-		for i := range pix {
-			if rng.IntN(5) == 0 {
-				pix[i] = uint8(rng.IntN(256))
-			}
-		}
-		for i := range lab {
-			lab[i] = uint8(rng.IntN(10))
-		}
-		write(set.images, 0x803, []uint32{uint32(set.n), 28, 28}, pix)
-		write(set.labels, 0x801, []uint32{uint32(set.n)}, lab)
-	}
-	return dir
-}
-
 // tinyModel trains a small network on the fake data and saves it.
-func tinyModel(t *testing.T, data string) (string, *mnist.Model) {
+func tinySavedModel(t *testing.T, data string) (string, *mnist.Model) {
 	t.Helper()
 	train, test, err := mnist.Load(data)
 	if err != nil {
@@ -114,8 +72,8 @@ func storedRuns(t *testing.T, data string) (dir, run, sweep string) {
 }
 
 func TestLandscapeRefusesBadFlags(t *testing.T) {
-	data := fakeMNIST(t)
-	model, _ := tinyModel(t, data)
+	data := fakeMNIST(t, 400)
+	model, _ := tinySavedModel(t, data)
 	for _, c := range []struct {
 		args []string
 		want string
@@ -157,8 +115,8 @@ func TestLandscapeRefusesBadFlags(t *testing.T) {
 // JSON: the axes, one row of losses per b, and the centre, which is the
 // model's own loss on the first N training images.
 func TestLandscapeModel(t *testing.T) {
-	data := fakeMNIST(t)
-	model, m := tinyModel(t, data)
+	data := fakeMNIST(t, 400)
+	model, m := tinySavedModel(t, data)
 	fig := filepath.Join(t.TempDir(), "slice.svg")
 	var out, errb bytes.Buffer
 	code := dispatch([]string{"landscape", "--model", model, "--data", data, "--examples", "300", "--grid", "7",
@@ -200,7 +158,7 @@ func TestLandscapeModel(t *testing.T) {
 
 // TestLandscapeRun draws a stored run's path on its PCA plane.
 func TestLandscapeRun(t *testing.T) {
-	data := fakeMNIST(t)
+	data := fakeMNIST(t, 400)
 	dir, run, sweep := storedRuns(t, data)
 	fig := filepath.Join(t.TempDir(), "path.png")
 	var out, errb bytes.Buffer

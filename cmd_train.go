@@ -44,6 +44,9 @@ func newTrainFlags(stderr io.Writer) (*flag.FlagSet, *trainFlags) {
 	fs.StringVar(&f.out, "out", "model.descent", "file to save the trained model to (\"\" to skip)")
 	fs.StringVar(&f.data, "data", "data/mnist", "folder with the MNIST .gz files (make data)")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object per line instead of a progress bar")
+	fs.IntVar(&c.SharpnessEvery, "sharpness-every", 0, "measure the sharpness λmax of the training loss's Hessian before every K-th step (against 2/α, or the optimizer's threshold); every K-th step's JSON event carries \"sharpness\" and \"threshold\"")
+	fs.IntVar(&c.SharpnessExamples, "sharpness-examples", 0, "the sharpness's probe set: the first N training images (default 1000)")
+	fs.IntVar(&c.TrainExamples, "train-examples", 0, "train on the first N training images (default all): with --batch N every step is full-batch gradient descent")
 	addHyperFlags(fs, f.hyper, func(s optim.Spec) bool { return s.Network })
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: descent train [flags]\n\nTrains the report's 784-100-10 sigmoid network on MNIST with SGD and prints\nthe progress, the accuracy and the first 10 test predictions.\n\nFlags:")
@@ -76,6 +79,9 @@ func (f *trainFlags) parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if c.Arch.Activation, err = mnist.ParseActivation(f.activation); err != nil {
+		return err
+	}
+	if err := checkSharpnessFlags(fs, c); err != nil {
 		return err
 	}
 	c.Hyper = setHypers(f.hyper)

@@ -84,6 +84,7 @@ type textOutput struct {
 	bar    *progressbar.ProgressBar
 	steps  int
 	epochs int
+	sharp  mnist.StepEvent // the epoch's last step with a sharpness
 }
 
 func newTextOutput(w io.Writer, cfg mnist.Config) *textOutput {
@@ -94,11 +95,18 @@ func newTextOutput(w io.Writer, cfg mnist.Config) *textOutput {
 func (o *textOutput) start(t *mnist.Trainer) {
 	c := t.Config()
 	o.steps, o.epochs = t.StepsPerEpoch(), c.Epochs
-	fmt.Fprintf(o.w, "Training %s with %s, lr %g, batch %d, %d epochs, seed %d\n",
-		c.Arch, c.Optimizer, c.LR, c.Batch, c.Epochs, c.Seed)
+	on := ""
+	if c.TrainExamples > 0 {
+		on = fmt.Sprintf(", on the first %d training images", c.TrainExamples)
+	}
+	fmt.Fprintf(o.w, "Training %s with %s, lr %g, batch %d, %d epochs, seed %d%s\n",
+		c.Arch, c.Optimizer, c.LR, c.Batch, c.Epochs, c.Seed, on)
 }
 
 func (o *textOutput) step(ev mnist.StepEvent) {
+	if ev.Sharpness != 0 {
+		o.sharp = ev
+	}
 	if !o.tty {
 		return
 	}
@@ -126,8 +134,22 @@ func (o *textOutput) epoch(ev mnist.EpochEvent) {
 		o.bar.Finish()
 		o.bar = nil
 	}
-	fmt.Fprintf(o.w, "Epoch [%d/%d], Loss: %.4f, Test loss: %.4f, Test accuracy: %.2f%% (%.2fs, %.0f steps/s)\n",
-		ev.Epoch, o.epochs, ev.TrainLoss, ev.TestLoss, 100*ev.TestAccuracy, ev.Seconds, float64(o.steps)/ev.Seconds)
+	fmt.Fprintf(o.w, "Epoch [%d/%d], Loss: %.4f, Test loss: %.4f, Test accuracy: %.2f%% (%.2fs, %.0f steps/s)%s\n",
+		ev.Epoch, o.epochs, ev.TrainLoss, ev.TestLoss, 100*ev.TestAccuracy, ev.Seconds, float64(o.steps)/ev.Seconds, sharpnessText(o.sharp))
+	o.sharp = mnist.StepEvent{}
+}
+
+// sharpnessText is ", λmax 3.91 at step 938 (threshold 20)" for a measured
+// step, "" otherwise.
+func sharpnessText(ev mnist.StepEvent) string {
+	if ev.Sharpness == 0 {
+		return ""
+	}
+	s := fmt.Sprintf(", λmax %.4g at step %d", ev.Sharpness, ev.Step)
+	if ev.Threshold != 0 {
+		return s + fmt.Sprintf(" (threshold %.4g)", ev.Threshold)
+	}
+	return s + " (no threshold for this optimizer)"
 }
 
 func (o *textOutput) finish(res mnist.Result, preds, actual []int) {
@@ -151,7 +173,8 @@ func joinInts(v []int) string {
 }
 
 // jsonOutput prints one JSON object per line: step events thinned to at most
-// 100 per epoch, every epoch event, and a final event. The field names are the
+// 100 per epoch (but every one that carries a sharpness), every epoch event,
+// and a final event. The field names are the
 // websocket protocol's.
 type jsonOutput struct {
 	enc *json.Encoder
@@ -161,7 +184,7 @@ func (o *jsonOutput) start(*mnist.Trainer) {}
 
 func (o *jsonOutput) step(ev mnist.StepEvent) {
 	every := max(1, (ev.StepsPerEpoch+99)/100)
-	if ev.Batch%every == 0 || ev.Batch == ev.StepsPerEpoch {
+	if ev.Batch%every == 0 || ev.Batch == ev.StepsPerEpoch || ev.Sharpness != 0 {
 		o.enc.Encode(struct {
 			Type string `json:"type"`
 			mnist.StepEvent

@@ -5,6 +5,7 @@
 //	descent train [flags]       train the report's MNIST network in the terminal
 //	descent trajectory [flags]  run optimizers on a 2-D test function
 //	descent runs, descent plot  list the saved runs, draw their figures
+//	descent hessian [flags]     the Hessian of a saved model: eigenvalues, trace, density
 //
 // Run `descent help` for every command and `descent COMMAND -h` for its flags.
 package main
@@ -36,6 +37,7 @@ var commands = []struct {
 	{"plot", command{"draw a saved run's or sweep's figure as PNG or SVG", runPlot}},
 	{"explain", command{"show a saved model's derivatives on one image: layers, δ, saliency", runExplain}},
 	{"landscape", command{"the loss over a 2-D slice of a model's weights, with a run's path on it", runLandscape}},
+	{"hessian", command{"the Hessian of a saved model's loss: top eigenvalues, trace, spectral density", runHessian}},
 }
 
 // lookup returns the command called name.

@@ -110,6 +110,19 @@ type Config struct {
 	LRMin     float64            `json:"lrMin,omitempty"`     // LR range test start, default 1e-5
 	LRMax     float64            `json:"lrMax,omitempty"`     // LR range test end, default 10
 	EvalLimit int                `json:"evalLimit,omitempty"` // evaluate on the first EvalLimit test images; 0 means all
+	// TrainExamples trains on the first TrainExamples training images; 0
+	// means all. With Batch ≥ TrainExamples every step is full-batch
+	// gradient descent on them, the setting of the edge of stability.
+	TrainExamples int `json:"trainExamples,omitempty"`
+	// SharpnessEvery measures the sharpness (λmax of the training loss's
+	// Hessian, see SharpnessEvent) before every K-th step, K = SharpnessEvery,
+	// into that step's StepEvent; 0 turns it off. The measurement runs on
+	// the training goroutine and is left out of the step's time.
+	SharpnessEvery int `json:"sharpnessEvery,omitempty"`
+	// SharpnessExamples is the probe set of the sharpness: the first N
+	// training images (of the TrainExamples). If 0, it is defaulted to
+	// DefaultSharpnessExamples, or all the training images when fewer.
+	SharpnessExamples int `json:"sharpnessExamples,omitempty"`
 }
 
 // DefaultConfig is the report's training: SGD at α = 0.1, batch 64, 10 epochs.
@@ -147,6 +160,7 @@ func (c Config) Validate() error {
 	if c.EvalLimit < 0 {
 		errs = append(errs, fmt.Errorf("mnist: evalLimit = %d is negative", c.EvalLimit))
 	}
+	errs = append(errs, c.validateSharpness()...)
 	if err := c.schedule(1, 1).Validate(); err != nil {
 		errs = append(errs, err)
 	}

@@ -15,6 +15,13 @@ type StepEvent struct {
 	UpdateRatio   float64 `json:"updateRatio"`   // ‖Δθ‖/‖θ‖ of this step
 	LR            float64 `json:"lr"`            // the learning rate α used by this step
 	SamplesPerSec float64 `json:"samplesPerSec"` // training throughput over the epoch so far
+	// Sharpness is λmax of the Hessian of the training loss at the weights
+	// this step starts from (λmax(P⁻¹H) for Adam, see SharpnessEvent), and
+	// Threshold the stability threshold of its α (2/α for gradient descent);
+	// both are 0, and left out of JSON, when not measured (Config.SharpnessEvery),
+	// and Threshold when none applies (Adagrad, RMSprop).
+	Sharpness float64 `json:"sharpness,omitempty"`
+	Threshold float64 `json:"threshold,omitempty"`
 }
 
 // EpochEvent reports the end of an epoch, evaluated on the test set.

@@ -22,9 +22,11 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 			return ep, false
 		}
 		idx := t.perm[i*b : min((i+1)*b, len(t.perm))]
+		sharpness, threshold := t.measureSharpness(ctx) // before the step, at its starting weights
 		start := time.Now()
 		ev, ok := t.step(idx)
 		elapsed += time.Since(start)
+		ev.Sharpness, ev.Threshold = sharpness, threshold
 		ev.Epoch, ev.Batch, ev.StepsPerEpoch = epoch, i+1, steps
 		if !ok {
 			res.Status, res.DivergedAt = StatusDiverged, ev.Step

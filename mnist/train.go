@@ -30,6 +30,9 @@ type Trainer struct {
 
 	snap atomic.Pointer[Model] // the weights after the last finished epoch
 	done atomic.Int64          // steps done, for progress
+
+	sharp   *sharpnessMeter // Config.SharpnessEvery's, or nil
+	precond []float64       // Adam's P for the meter
 }
 
 // NewTrainer checks cfg and prepares a run on the given data. The network's
@@ -40,6 +43,10 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 	}
 	if train == nil || train.N == 0 {
 		return nil, fmt.Errorf("mnist: no training images; %s", fixHint)
+	}
+	train, err := cfg.trainingSet(train)
+	if err != nil {
+		return nil, err
 	}
 	m, err := optim.New[float32](cfg.Optimizer, cfg.Hyper)
 	if err != nil {
@@ -59,6 +66,9 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 		perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
 	t.cfg.Schedule = cfg.schedule(t.StepsPerEpoch(), t.TotalSteps())
 	t.snap.Store(net.Model())
+	if err := t.newRunMeter(); err != nil {
+		return nil, err
+	}
 	return t, nil
 }
 

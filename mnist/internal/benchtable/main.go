@@ -70,6 +70,7 @@ func main() {
 	memory(train, test)
 	explainTable(train, test, *budget)
 	landscape(train, test, *budget)
+	hessianTable(train)
 	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
 }
 
