@@ -61,7 +61,7 @@ func TestBrowserDraw(t *testing.T) {
 	b.eval(`(() => { const v = document.querySelector('#view-draw'); window.descent.store.handle({type: "prediction",
 		req: Number(v.dataset.req), run: "r1", epoch: 1, top: 3, blank: false, image: btoa("\0".repeat(784)),
 		probs: [0.01, 0.01, 0.02, 0.41, 0.02, 0.32, 0.05, 0.06, 0.05, 0.05]}); return 0 })()`)
-	b.waitJS("not sure", `document.querySelector('.draw-note').textContent === "Not sure: 3 (41%) or 5 (32%)?" &&
+	b.waitJS("not sure", `document.querySelector('.draw-note').textContent === "Not sure: 3 (41 %) or 5 (32 %)?" &&
 		document.querySelector('.draw-digit').textContent === "?"`)
 	b.shot("draw-unsure-1280x800.png")
 

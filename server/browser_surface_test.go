@@ -68,7 +68,7 @@ func TestBrowserSurface(t *testing.T) {
 		return s.canvas.getBoundingClientRect().top + s.px(it.x[0], it.x[1])[1] })()`)
 	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, hx, hy))
 	b.waitJS("tooltip", `(() => { const tip = document.querySelector('.surf-tip');
-		return !tip.hidden && /∇f/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
+		return !tip.hidden && /∇J/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
 	b.shot("surface-1280x800.png")
 
 	// The wheel zooms in around the pointer and the image is drawn again for
