@@ -2,12 +2,7 @@ package server_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
-
-	"github.com/chromedp/chromedp"
 
 	"descent/server"
 )
@@ -19,15 +14,8 @@ import (
 func TestBrowserBatchChoice(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	b := &browser{t: t, ctx: newBrowser(t), dir: screenshotDir(t)}
-
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 1})
+	b := openPage(t, ts.URL+"/", 1280, 800, "")
 	radios := `#view-train fieldset.radios input[type=radio]`
 	if n := b.eval(`document.querySelectorAll('` + radios + `').length`); n != 3 {
 		t.Fatalf("%g batch radios, want 3", n)

@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -33,16 +31,9 @@ func TestBrowserDownloads(t *testing.T) {
 	train, test := realMNIST(t)
 	train = &mnist.Dataset{Images: train.Images[:3000*mnist.InputSize], Labels: train.Labels[:3000], N: 3000}
 	test = &mnist.Dataset{Images: test.Images[:1000*mnist.InputSize], Labels: test.Labels[:1000], N: 1000}
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	shots := screenshotDir(t)
-	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 2})
+	b := openPage(t, ts.URL+"/", 1280, 800, "en")
+	shots := b.dir
 
 	// Train: one run, then the loss card's menu.
 	b.run(chromedp.SetValue(chromedp.CSS(`#view-train input[name=epochs]`), "2"),

@@ -2,10 +2,7 @@ package server_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -26,16 +23,8 @@ import (
 func TestBrowserSurface(t *testing.T) {
 	needBrowser(t)
 	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
-	srv := server.New(server.Config{Train: tiny, Test: tiny, Concurrent: 1,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	shots := screenshotDir(t)
-	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
+	_, ts := servePage(t, server.Config{Train: tiny, Test: tiny, Concurrent: 1})
+	b := openPage(t, ts.URL+"/", 1280, 800, "en")
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`))) // the stage was hidden until now
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
 
@@ -49,8 +38,8 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("start from the click", `Math.abs(Number(document.querySelector('[name=sx]').value) + 1.5) < 0.02 &&
 		Math.abs(Number(document.querySelector('[name=sy]').value) - 2.5) < 0.02`)
 
-	// Adam and SGD (the second row), as fast as possible.
-	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[1];
+	// SGD (the first row) and Adam, as fast as possible.
+	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "sgd"; s.dispatchEvent(new Event("change", { bubbles: true }));
 		const v = document.querySelector('#view-surface [name=speed]'); v.value = v.max; v.dispatchEvent(new Event("input"));
 		return 0 })()`)
@@ -62,9 +51,9 @@ func TestBrowserSurface(t *testing.T) {
 		/step limit|converged/.test(document.querySelector('#view-surface table.surf-results tbody').textContent)`)
 
 	// Hovering step 30 of Adam shows its numbers and Adam's moments.
-	hx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+	hx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[1].points[30];
 		return s.canvas.getBoundingClientRect().left + s.px(it.x[0], it.x[1])[0] })()`)
-	hy := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+	hy := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[1].points[30];
 		return s.canvas.getBoundingClientRect().top + s.px(it.x[0], it.x[1])[1] })()`)
 	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, hx, hy))
 	b.waitJS("tooltip", `(() => { const tip = document.querySelector('.surf-tip');

@@ -4,11 +4,12 @@
 import { t, onLanguage, applyStatic } from "./i18n.js";
 import { h, tx } from "./forms.js";
 import { Cmd, Ev, Status, isTraining, features } from "./protocol.js";
-import { optimizerTitle } from "./labels.js";
+import { runLabel } from "./labels.js";
 import { CompareForm } from "./compareform.js";
 import { Overlay, Multiples, resultsTable } from "./comparecharts.js";
 import { RangeTest } from "./rangetest.js";
 import { sweepMenu, sweepFigureMenu, sweepDataMenu, rangeMenu } from "./downloads.js";
+import { Change } from "./store.js";
 
 export class CompareView {
   /** useRate(optimizer, lr) hands a rate to the Train view. */
@@ -60,7 +61,8 @@ export class CompareView {
       if (ev.type !== Ev.runCreated) return;
       this.store.subscribe(ev.run.id);
       this.show(ev.run.sweep || ev.run.id);
-      if (first && window.innerWidth < 980) this.overlayCard.scrollIntoView({ behavior: "smooth" });
+      this.state.textContent = sweepState(this.groups().get(this.sweep) || []); // at once, not at the next redraw
+      if (first && window.innerWidth < 980) this.state.closest(".card").scrollIntoView({ behavior: "smooth" }); // its state, then its curves
       first = false;
     }));
   }
@@ -128,19 +130,16 @@ export class CompareView {
   }
 
   /** label is a run's name in the legends: its label, or its optimizer and rate. */
-  label(r) {
-    const c = r.info.config;
-    return r.info.label || `${optimizerTitle(this.store.hello.optimizers.find((s) => s.name === c.optimizer))} α=${c.lr}`;
-  }
+  label(r) { return runLabel(r, this.store.hello); }
 
   onStore(kind) {
     if (!this.sweepSel) return;
-    if (kind === "hello" || kind === "runs" || kind === "status") {
-      if (kind === "hello") { this.form.showPace(features(this.store.hello).pace); if (this.lrRun && !this.store.run(this.lrRun)) this.lrRun = null; }
+    if (kind === Change.hello || kind === Change.runs || kind === Change.status) {
+      if (kind === Change.hello) { this.form.showPace(features(this.store.hello).pace); if (this.lrRun && !this.store.run(this.lrRun)) this.lrRun = null; }
       this.refreshSweeps();
     }
-    if (kind === "online") this.online();
-    if (kind !== "prediction" && kind !== "traj") this.schedule();
+    if (kind === Change.online) this.online();
+    if (kind !== Change.prediction && kind !== Change.traj) this.schedule();
   }
 
   online() {

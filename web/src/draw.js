@@ -7,9 +7,10 @@ import { t, onLanguage, applyStatic } from "./i18n.js";
 import { h, tx } from "./forms.js";
 import { Cmd, Status, isTraining } from "./protocol.js";
 import { decodeBase64, pct, runNumber } from "./format.js";
-import { optimizerTitle } from "./labels.js";
+import { optimizerTitle, runLabel } from "./labels.js";
 import { errorText } from "./errors.js";
 import { DrawPad, SEND } from "./drawpad.js";
+import { Change } from "./store.js";
 
 const GAP = 50; // ms between two drawings sent: at most 20 a second
 const UNSURE = 0.5; // below this top probability the page says "not sure" (server UnsureBelow)
@@ -81,16 +82,16 @@ export class DrawView {
   }
 
   onStore(kind, arg) {
-    if (kind === "prediction") return this.onPrediction(arg);
-    if (kind === "error" && arg && arg.command === Cmd.predict) { this.error.textContent = errorText(arg, this.store.hello); return; }
-    if (kind === "error" && arg && arg.req === this.quickReq) { this.quick.disabled = false; this.error.textContent = errorText(arg, this.store.hello); return; }
-    if (kind === "online") { this.quick.disabled = !this.store.online; return; }
-    if (kind === "hello" || kind === "runs" || kind === "status") {
+    if (kind === Change.prediction) return this.onPrediction(arg);
+    if (kind === Change.error && arg && arg.command === Cmd.predict) { this.error.textContent = errorText(arg, this.store.hello); return; }
+    if (kind === Change.error && arg && arg.req === this.quickReq) { this.quick.disabled = false; this.error.textContent = errorText(arg, this.store.hello); return; }
+    if (kind === Change.online) { this.quick.disabled = !this.store.online; return; }
+    if (kind === Change.hello || kind === Change.runs || kind === Change.status) {
       this.renderPicker();
-      if (kind === "hello" || !this.answer || arg === this.answer.run || !this.select.value) this.send();
+      if (kind === Change.hello || !this.answer || arg === this.answer.run || !this.select.value) this.send();
     }
     // A new epoch of the run that answers: ask again, to show the new weights' answer.
-    if (kind === "epoch" && this.answer && arg === this.answer.run) this.send();
+    if (kind === Change.epoch && this.answer && arg === this.answer.run) this.send();
   }
 
   /** renderPicker lists the networks that can answer, newest first; "" is the server's default. */
@@ -100,7 +101,7 @@ export class DrawView {
     const opts = [h("option", { value: "" }, t("drawAuto"))];
     for (const r of runs) {
       const i = r.info, acc = i.result && i.result.epochs > 0 ? ` · ${pct(i.result.testAccuracy)}` : "";
-      const name = i.label ? `${i.id} ${i.label}` : i.id;
+      const name = i.label ? `${i.id} ${runLabel(r, this.store.hello)}` : i.id;
       const sp = this.store.hello.optimizers.find((s) => s.name === i.config.optimizer);
       opts.push(h("option", { value: i.id }, `${name} · ${optimizerTitle(sp)} α=${i.config.lr} · ${t("status_" + i.status)}${acc}`));
     }

@@ -36,6 +36,12 @@ export function tOr(key, fallback, vars = {}) {
   return fill(tables[lang][key] ?? en[key] ?? fallback, vars);
 }
 
+/** tIn is t in a given language, without filling: for recognising a text made in another one. */
+export function tIn(l, key) { return (tables[l] || en)[key] ?? en[key]; }
+
+/** languages are the page's languages. */
+export const languages = Object.keys(tables);
+
 /** has says whether key has a text. */
 export function has(key) { return key in en || key in tables[lang]; }
 

@@ -3,7 +3,7 @@
 // with what it does and torch's name as the hint; optimizers, functions,
 // schedules and activations in the page's language; and the fields that an
 // error names, by the label of their control.
-import { t, tOr, has } from "./i18n.js";
+import { t, tOr, tIn, has, languages } from "./i18n.js";
 
 // torchNames are the keyword arguments of torch.optim and torch.optim.lr_scheduler.
 const torchNames = {
@@ -80,4 +80,22 @@ function findParam(hello, name) {
     if (p) return p;
   }
   return null;
+}
+
+// namedKeys are the texts the page itself gives runs as names (the range
+// test, the drawing's quick model): in another language they are said anew.
+const namedKeys = ["lrRangeTitle", "drawQuickLabel"];
+
+/**
+ * runLabel is a run's name in the page's language: a name the page made (a
+ * range test's, a sweep's "Adam α=0.001") is made again in the current
+ * language; a name the user gave stays. Runs without one are "SGD α=0.1".
+ */
+export function runLabel(r, hello) {
+  const l = r.info.label || "";
+  for (const k of namedKeys) if (languages.some((lang) => tIn(lang, k) === l)) return t(k);
+  const c = r.info.config, sp = hello.optimizers.find((s) => s.name === c.optimizer);
+  const auto = (title) => `${title} α=${c.lr}`;
+  if (!l || languages.some((lang) => l === auto(tIn(lang, `opt_${c.optimizer}`) ?? sp.title))) return auto(optimizerTitle(sp));
+  return l;
 }

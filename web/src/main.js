@@ -2,7 +2,7 @@
 // Every event of the socket goes to the Store, which the views listen to.
 import { t, language, setLanguage, applyStatic, onLanguage } from "./i18n.js";
 import { Socket } from "./socket.js";
-import { Store } from "./store.js";
+import { Store, Change } from "./store.js";
 import { palette } from "./charts.js";
 import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
@@ -39,8 +39,8 @@ views.compare = new CompareView(document.getElementById("view-compare"), store, 
 let built = false;
 
 store.on((kind, ev) => {
-  if (kind !== "hello") {
-    if (kind === "error" && ev && !ev.req) console.warn("server error", ev);
+  if (kind !== Change.hello) {
+    if (kind === Change.error && ev && !ev.req) console.warn("server error", ev);
     return;
   }
   // A watch-only link (hello.role "watch") hides the controls that start or change runs (style.css).

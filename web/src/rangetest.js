@@ -40,9 +40,15 @@ export class RangeTest {
   }
 
   /** usedIn says where the suggestion went. */
-  usedIn(lr) { this.used.textContent = t("rateUsed", { lr: fmtNum(lr, 2) }); }
+  usedIn(lr) {
+    this.usedRate = lr;
+    this.used.textContent = t("rateUsed", { lr: fmtNum(lr, 2) });
+  }
 
-  relabel() { this.chart.relabel([t("raw"), t("smoothed")]); }
+  relabel() {
+    this.chart.relabel([t("raw"), t("smoothed")]);
+    if (this.usedRate) this.usedIn(this.usedRate);
+  }
 }
 
 /** suggest returns the rate where the smoothed loss falls fastest, before its minimum. */

@@ -3,9 +3,9 @@
 // it is over.
 import { t } from "./i18n.js";
 import { h, tx, paceSelect } from "./forms.js";
-import { Status, isTraining, isEnded } from "./protocol.js";
+import { Cmd, Status, isTraining, isEnded } from "./protocol.js";
 import { fmtNum, runNumber } from "./format.js";
-import { optimizerTitle } from "./labels.js";
+import { optimizerTitle, runLabel } from "./labels.js";
 import { statusText, summaryLine, progressLine, resumeFrom } from "./pictures.js";
 import { Replay } from "./replay.js";
 
@@ -17,9 +17,9 @@ export class RunBar {
     this.sel.addEventListener("change", () => hooks.watch(this.sel.value));
     const btn = (key, f) => tx("button", key, { type: "button", onclick: f });
     this.btns = {
-      pause: btn("pause", () => hooks.control("pause")), resume: btn("resume", () => hooks.control("resume")),
-      stop: btn("stop", () => hooks.control("stop")), rename: btn("rename", () => hooks.rename()),
-      del: btn("delete", () => hooks.control("delete")),
+      pause: btn("pause", () => hooks.control(Cmd.pause)), resume: btn("resume", () => hooks.control(Cmd.resume)),
+      stop: btn("stop", () => hooks.control(Cmd.stop)), rename: btn("rename", () => hooks.rename()),
+      del: btn("delete", () => hooks.control(Cmd.delete)),
     };
     this.status = h("span", { class: "status", role: "status", "aria-live": "polite" });
     this.summary = h("p", { class: "summary", "aria-live": "polite" });
@@ -73,6 +73,6 @@ export class RunBar {
 export function runName(r, hello) {
   const c = r.info.config;
   const sp = hello.optimizers.find((s) => s.name === c.optimizer);
-  const base = r.info.label || `${optimizerTitle(sp)} α=${fmtNum(c.lr)} b=${c.batch}`;
+  const base = r.info.label ? runLabel(r, hello) : `${optimizerTitle(sp)} α=${fmtNum(c.lr)} b=${c.batch}`;
   return `${r.id} · ${base}`;
 }

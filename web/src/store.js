@@ -1,11 +1,16 @@
 // The page's copy of the runs: their info, their steps in columns, their
 // epochs and latest weights. Every event of the socket comes through here,
 // the surface explorer's and the drawing panel's too, and the views listen:
-// store.on((kind, arg) => …) with kind one of hello, runs, status, steps,
-// epoch, weights, error, prediction, traj and online.
+// store.on((kind, arg) => …) with kind one of Change.
 import { Cmd, Status } from "./protocol.js";
 import { emptySteps, appendSteps, halve } from "./series.js";
 import { decodeBase64 } from "./format.js";
+
+/** Change are the kinds of change the Store tells its listeners. */
+export const Change = Object.freeze({
+  hello: "hello", runs: "runs", status: "status", steps: "steps", epoch: "epoch", weights: "weights",
+  error: "error", prediction: "prediction", traj: "traj", online: "online",
+});
 
 const MAX_POINTS = 20000; // per run in the browser; older points are merged in pairs
 const MAX_SNAPSHOTS = 64; // weights kept per run, by step, for a replay
@@ -64,7 +69,7 @@ export class Store {
   setOnline(on) {
     if (on === this.online) return;
     this.online = on;
-    this.emit("online", on);
+    this.emit(Change.online, on);
   }
 
   handle(ev) {
@@ -85,11 +90,11 @@ export class Store {
     // Ask again for what we watched: after a reconnect from where our copy ends,
     // after a restart from the start (an interrupted run's curve comes back).
     subs.forEach(([id, s]) => { if (alive.has(id)) this.resubscribe(id, s.weights); });
-    this.emit("hello", { restarted });
+    this.emit(Change.hello, { restarted });
   }
 
-  on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit("runs"); }
-  on_runCreated(ev) { this.ensure(ev.run); this.emit("runs", ev.run.id); }
+  on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit(Change.runs); }
+  on_runCreated(ev) { this.ensure(ev.run); this.emit(Change.runs, ev.run.id); }
   on_status(ev) {
     const old = this.runs.get(ev.run.id), was = old && old.info.status;
     this.ensure(ev.run);
@@ -100,9 +105,9 @@ export class Store {
       this.subs.delete(ev.run.id);
       this.subscribe(ev.run.id, s.weights);
     }
-    this.emit("status", ev.run.id);
+    this.emit(Change.status, ev.run.id);
   }
-  on_deleted(ev) { this.runs.delete(ev.run); this.subs.delete(ev.run); this.emit("runs", ev.run); }
+  on_deleted(ev) { this.runs.delete(ev.run); this.subs.delete(ev.run); this.emit(Change.runs, ev.run); }
 
   on_history(ev) {
     const r = this.ensure(ev.run);
@@ -112,8 +117,8 @@ export class Store {
     appendSteps(r.steps, ev.steps);
     if (r.steps.step.length > MAX_POINTS) halve(r.steps);
     r.epochs = ev.epochs.slice();
-    this.emit("steps", r.id);
-    this.emit("epoch", r.id);
+    this.emit(Change.steps, r.id);
+    this.emit(Change.epoch, r.id);
   }
 
   on_steps(ev) {
@@ -124,14 +129,14 @@ export class Store {
     appendSteps(r.steps, ev);
     r.info.progress = r.steps.step[r.steps.step.length - 1] || r.info.progress;
     if (r.steps.step.length > MAX_POINTS) halve(r.steps);
-    this.emit("steps", r.id);
+    this.emit(Change.steps, r.id);
   }
 
   on_epoch(ev) {
     const r = this.runs.get(ev.run);
     if (!r) return;
     if (!r.epochs.some((e) => e.epoch === ev.epoch)) r.epochs.push(ev);
-    this.emit("epoch", r.id);
+    this.emit(Change.epoch, r.id);
   }
 
   on_weights(ev) {
@@ -143,14 +148,14 @@ export class Store {
     r.snapshots.set(w.step, w);
     if (r.snapshots.size > MAX_SNAPSHOTS) r.snapshots.delete(r.snapshots.keys().next().value);
     if (!r.weights || w.step >= r.weights.step) r.weights = w;
-    this.emit("weights", r.id);
+    this.emit(Change.weights, r.id);
   }
 
-  on_error(ev) { this.emit("error", ev); }
-  on_prediction(ev) { this.emit("prediction", ev); } // the Draw view's answers
+  on_error(ev) { this.emit(Change.error, ev); }
+  on_prediction(ev) { this.emit(Change.prediction, ev); } // the Draw view's answers
 
   // The surface explorer's events (protocol_surface.go) go to the Surface view as "traj".
-  on_trajCreated(ev) { this.emit("traj", ev); }
-  on_trajPoints(ev) { this.emit("traj", ev); }
-  on_trajStatus(ev) { this.emit("traj", ev); }
+  on_trajCreated(ev) { this.emit(Change.traj, ev); }
+  on_trajPoints(ev) { this.emit(Change.traj, ev); }
+  on_trajStatus(ev) { this.emit(Change.traj, ev); }
 }

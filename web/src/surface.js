@@ -14,6 +14,7 @@ import { OptimizerRow, resultsTable, describe } from "./surfaceparts.js";
 import { SurfaceForm } from "./surfaceform.js";
 import { functionFormula } from "./labels.js";
 import { trajMenu } from "./downloads.js";
+import { Change } from "./store.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 0]; // steps per second; 0 is as fast as possible
 
@@ -26,7 +27,7 @@ export class SurfaceView {
     this.rows = [];
     this.toPixel = toPixel; // for the browser test: the page's mapping
     this.fromPixel = fromPixel;
-    store.on((kind, ev) => { if (kind === "traj") this.onTraj(ev); if (kind === "hello") this.onHello(ev); if (kind === "online") this.online(); });
+    store.on((kind, ev) => { if (kind === Change.traj) this.onTraj(ev); if (kind === Change.hello) this.onHello(ev); if (kind === Change.online) this.online(); });
   }
 
   build() {
@@ -41,8 +42,8 @@ export class SurfaceView {
       h("div", { class: "card" }, tx("h3", "table"), this.table = h("div", { class: "table-wrap" })),
       h("div", { class: "card" }, tx("h3", "updateRule"), this.rules = h("div", { class: "stack" })));
     this.root.replaceChildren(h("div", { class: "train surf" }, this.form.el, main));
+    this.addRow("gd", 0.001); // first: the learning-rate mode's presets are gradient descent's
     this.addRow("adam", 0.05);
-    this.addRow("gd", 0.001);
     this.showSpeed();
     this.pickFunction("rosenbrock");
     this.showMode();

@@ -4,6 +4,7 @@
 import { h } from "./forms.js";
 import { t } from "./i18n.js";
 import { DIVERGED } from "./charts.js";
+import { TrajStatus } from "./protocol.js";
 import { toPixel, parseArea, scaleArea, imageTransform } from "./surfacemap.js";
 import { Gestures } from "./surfacegestures.js";
 
@@ -124,22 +125,26 @@ export class SurfaceStage {
     const placed = [];
     for (const tr of this.trajs) {
       const last = tr.points[tr.points.length - 1];
-      if (!last || last.status !== "diverged") continue;
+      if (!last || last.status !== TrajStatus.diverged) continue;
       let [x, y] = this.px(last.x[0], last.x[1]);
       x = Math.min(Math.max(x, a.l + 8), a.r - 8);
       y = Math.min(Math.max(y, a.t + 8), a.b - 8);
       cross(ctx, x, y, tr.color);
-      const label = t("divergedAt", { k: last.step }), tw = ctx.measureText(label).width;
+      const label = t("divergedAt", { k: last.step }), tw = ctx.measureText(label).width + 14; // a dot of the path's colour, then the words
       const box = { x: x + 10 + tw > a.r ? x - 10 - tw : x + 10, y: y < a.t + 20 ? y + 18 : y - 8, w: tw, h: 16 };
       while (placed.some((p) => overlaps(p, box)) && box.y + 18 < a.b) box.y += 18;
       placed.push(box);
-      ctx.lineWidth = 4;
+      ctx.fillStyle = tr.color;
       ctx.strokeStyle = HALO;
-      ctx.strokeText(label, box.x, box.y);
+      ctx.lineWidth = 2;
+      dot(ctx, box.x + 5, box.y - 4.5, 5, true);
+      ctx.lineWidth = 4;
+      ctx.strokeText(label, box.x + 14, box.y);
       ctx.fillStyle = DIVERGED;
-      ctx.fillText(label, box.x, box.y);
+      ctx.fillText(label, box.x + 14, box.y);
     }
     ctx.restore();
+    this.labels = placed; // for the browser test: the labels' boxes
   }
 
   /** paintHover draws the inspected point, −∇J from it (solid) and the step Δθ that led to it (dashed). */

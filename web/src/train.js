@@ -8,8 +8,11 @@ import { TrainForm } from "./trainform.js";
 import { RunBar } from "./runbar.js";
 import { TrainCharts } from "./traincharts.js";
 import { TrainPictures } from "./trainpictures.js";
+import { Change } from "./store.js";
 
 const WEIGHTS_AT_GAP = 150; // ms between two weightsAt asked while scrubbing
+// Part are the parts of the view that redraw on their own.
+const Part = Object.freeze({ bar: "bar", steps: "steps", epochs: "epochs", weights: "weights" });
 const REDRAW_GAP = 80; // ms: steps come faster than a chart needs
 
 export class TrainView {
@@ -36,11 +39,11 @@ export class TrainView {
     this.form.showPace(this.features.pace);
     this.bar = new RunBar(hello, {
       watch: (id) => this.watch(id), control: (type) => this.control(type), rename: () => this.rename(),
-      pace: (s) => this.setPace(s), moment: () => this.mark("steps", "epochs", "weights"),
+      pace: (s) => this.setPace(s), moment: () => this.mark(Part.steps, Part.epochs, Part.weights),
     });
     this.charts = new TrainCharts(this.source);
-    this.charts.smooth.addEventListener("input", () => this.mark("steps"));
-    this.charts.logY.addEventListener("change", () => { this.charts.setLogY(this.charts.logY.checked); this.mark("steps"); });
+    this.charts.smooth.addEventListener("input", () => this.mark(Part.steps));
+    this.charts.logY.addEventListener("change", () => { this.charts.setLogY(this.charts.logY.checked); this.mark(Part.steps); });
     this.pictures = new TrainPictures(this.source, hello.samples);
     this.buildEmpty();
     this.root.replaceChildren(h("div", { class: "train" }, this.form.el, h("div", { class: "main" }, this.bar.el, this.charts.el, this.pictures.el)));
@@ -101,7 +104,7 @@ export class TrainView {
     this.current = id;
     this.bar.sel.value = id;
     this.store.subscribe(id, true);
-    this.mark("bar", "steps", "epochs", "weights");
+    this.mark(Part.bar, Part.steps, Part.epochs, Part.weights);
   }
 
   /** pickRun watches the newest run started for the Train view (not a comparison's, not a range test), if any. */
@@ -110,28 +113,28 @@ export class TrainView {
     this.current = null;
     const own = [...this.store.runs.values()].filter((r) => !r.info.sweep && !r.info.config.lrRange);
     if (own.length) this.watch(own[own.length - 1].id);
-    else this.mark("bar", "steps", "epochs", "weights");
+    else this.mark(Part.bar, Part.steps, Part.epochs, Part.weights);
   }
 
   onStore(kind, arg) {
     if (!this.bar) return;
-    if (kind === "hello" || kind === "runs" || kind === "status") this.bar.list(this.store.runs.values(), this.current);
-    if (kind === "hello") { this.features = features(this.store.hello); this.form.showPace(this.features.pace); this.pickRun(); }
-    if (kind === "runs" && !this.current) this.pickRun();
-    if (kind === "runs" && this.current && !this.store.run(this.current)) this.pickRun(); // deleted
-    if (kind === "online") this.online();
+    if (kind === Change.hello || kind === Change.runs || kind === Change.status) this.bar.list(this.store.runs.values(), this.current);
+    if (kind === Change.hello) { this.features = features(this.store.hello); this.form.showPace(this.features.pace); this.pickRun(); }
+    if (kind === Change.runs && !this.current) this.pickRun();
+    if (kind === Change.runs && this.current && !this.store.run(this.current)) this.pickRun(); // deleted
+    if (kind === Change.online) this.online();
     if (arg !== this.current) return;
-    if (kind === "status" || kind === "runs") this.mark("bar", "epochs");
-    if (kind === "steps") this.mark("bar", "steps");
-    if (kind === "epoch") this.mark("epochs");
-    if (kind === "weights") this.mark("weights");
+    if (kind === Change.status || kind === Change.runs) this.mark(Part.bar, Part.epochs);
+    if (kind === Change.steps) this.mark(Part.bar, Part.steps);
+    if (kind === Change.epoch) this.mark(Part.epochs);
+    if (kind === Change.weights) this.mark(Part.weights);
   }
 
   online() {
     const hello = this.store.hello;
     this.form.online(this.store.online, hello && hello.role === "watch");
     this.reportBtn.disabled = !this.store.online;
-    this.mark("bar");
+    this.mark(Part.bar);
   }
 
   /** mark asks for the parts to be redrawn in a coming frame, at most one every REDRAW_GAP. */
@@ -147,15 +150,15 @@ export class TrainView {
     const r = this.run(), d = this.dirty;
     this.dirty = new Set();
     this.charts.empty.hidden = !!r;
-    if (d.has("bar") || d.has("steps")) this.bar.render(r, { online: this.store.online, paceable: this.features.pace });
+    if (d.has(Part.bar) || d.has(Part.steps)) this.bar.render(r, { online: this.store.online, paceable: this.features.pace });
     if (!r) { this.charts.clear(); this.pictures.epoch(null); this.pictures.weights(null); return; }
     const i = this.bar.replay.moment();
     const step = i == null ? Infinity : r.steps.step[i];
     const spe = r.info.stepsPerEpoch || 1;
     const ep = i == null ? r.epochs : r.epochs.filter((e) => e.epoch * spe <= step);
-    if (d.has("steps")) this.charts.steps(r, i);
-    if (d.has("epochs") || d.has("steps") && i != null) { this.charts.epochs(ep); this.pictures.epoch(ep[ep.length - 1] || null); }
-    if (d.has("weights") || d.has("steps") && i != null) this.pictures.weights(this.weightsAt(r, i == null ? null : step));
+    if (d.has(Part.steps)) this.charts.steps(r, i);
+    if (d.has(Part.epochs) || d.has(Part.steps) && i != null) { this.charts.epochs(ep); this.pictures.epoch(ep[ep.length - 1] || null); }
+    if (d.has(Part.weights) || d.has(Part.steps) && i != null) this.pictures.weights(this.weightsAt(r, i == null ? null : step));
   }
 
   /** weightsAt is the kept snapshot at or before step (asking the server for it), or the latest weights. */
@@ -182,6 +185,6 @@ export class TrainView {
     this.charts.relabel();
     this.pictures.relabel();
     this.bar.list(this.store.runs.values(), this.current);
-    this.mark("bar", "steps", "epochs");
+    this.mark(Part.bar, Part.steps, Part.epochs);
   }
 }

@@ -44,7 +44,8 @@ export class TrainCharts {
   make() {
     const B = this.boxes, c = palette[0];
     const epochSpan = () => { const r = this.source.run(); return [1, Math.max(2, r ? r.info.config.epochs : 2)]; };
-    this.loss = new Chart(B.loss, { xLabel: stepX, yLabel: () => t("axisLoss"), xInt: true, height: 240, series: [
+    const stepSpan = (u, lo, hi) => this.span || [lo, hi]; // a replay keeps the whole run's axis
+    this.loss = new Chart(B.loss, { xLabel: stepX, yLabel: () => t("axisLoss"), xInt: true, xRange: stepSpan, height: 240, series: [
       { label: t("raw"), color: fade(c, 0.3), width: 1 }, { label: t("smoothed"), color: c, width: 2 }] });
     this.acc = new Chart(B.acc, { xLabel: epochX, yLabel: () => t("axisAcc"), xInt: true, xRange: epochSpan,
       yRange: (u, lo) => [lo == null ? 0 : Math.max(0, Math.floor(lo - 1)), 100],
@@ -52,9 +53,9 @@ export class TrainCharts {
     this.testLoss = new Chart(B.testLoss, { xLabel: epochX, yLabel: () => t("axisLoss"), xInt: true, xRange: epochSpan,
       yRange: (u, lo, hi) => [0, hi == null ? 1 : hi * 1.1], series: [
         { label: t("testLoss"), color: palette[1], width: 2, points: true }, { label: t("trainLoss"), color: palette[0], dash: [4, 4], points: true }] });
-    this.grad = new Chart(B.grad, { xLabel: stepX, yLabel: () => t("axisGrad"), xInt: true, logY: true, series: [{ label: "‖∇J‖", color: palette[3] }] });
-    this.ratio = new Chart(B.ratio, { xLabel: stepX, yLabel: () => t("axisRatio"), xInt: true, logY: true, series: [{ label: "‖Δθ‖/‖θ‖", color: palette[4] }] });
-    this.lr = new Chart(B.lr, { xLabel: stepX, yLabel: () => t("axisLR"), xInt: true, height: 150, series: [{ label: "α", color: palette[5] }] });
+    this.grad = new Chart(B.grad, { xLabel: stepX, xRange: stepSpan, yLabel: () => t("axisGrad"), xInt: true, logY: true, series: [{ label: "‖∇J‖", color: palette[3] }] });
+    this.ratio = new Chart(B.ratio, { xLabel: stepX, xRange: stepSpan, yLabel: () => t("axisRatio"), xInt: true, logY: true, series: [{ label: "‖Δθ‖/‖θ‖", color: palette[4] }] });
+    this.lr = new Chart(B.lr, { xLabel: stepX, xRange: stepSpan, yLabel: () => t("axisLR"), xInt: true, height: 150, series: [{ label: "α", color: palette[5] }] });
   }
 
   get all() { return [this.loss, this.acc, this.testLoss, this.grad, this.ratio, this.lr]; }
@@ -67,6 +68,7 @@ export class TrainCharts {
     this.ema.setWeight(Number(this.smooth.value));
     const s = r.steps, sm = this.ema.of(s.loss);
     const cut = upTo == null ? (a) => a : (a) => a.slice(0, upTo + 1);
+    this.span = upTo == null || !s.step.length ? null : [s.step[0], s.step[s.step.length - 1]];
     this.loss.setData([cut(s.step), cut(s.loss), cut(sm)]);
     this.grad.setData([cut(s.step), cut(s.gradNorm)]);
     this.ratio.setData([cut(s.step), cut(s.updateRatio)]);
