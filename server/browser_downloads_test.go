@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/server"
 )
 
@@ -28,9 +27,7 @@ const fetchAll = `(() => { window.fetched = null;
 // screenshots, for the README.
 func TestBrowserDownloads(t *testing.T) {
 	needBrowser(t)
-	train, test := realMNIST(t)
-	train = &mnist.Dataset{Images: train.Images[:3000*mnist.InputSize], Labels: train.Labels[:3000], N: 3000}
-	test = &mnist.Dataset{Images: test.Images[:1000*mnist.InputSize], Labels: test.Labels[:1000], N: 1000}
+	train, test := subsetMNIST(t)
 	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 2})
 	b := openPage(t, ts.URL+"/", 1280, 800, "en")
 	shots := b.dir

@@ -9,7 +9,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/optim"
 	"descent/server"
 	"descent/server/figures"
@@ -22,8 +21,7 @@ import (
 // large rate ends with "diverged at step k". No MNIST is needed.
 func TestBrowserSurface(t *testing.T) {
 	needBrowser(t)
-	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
-	_, ts := servePage(t, server.Config{Train: tiny, Test: tiny, Concurrent: 1})
+	_, ts := servePage(t, server.Config{Train: tinyData(), Test: tinyData(), Concurrent: 1})
 	b := openPage(t, ts.URL+"/", 1280, 800, "en")
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`))) // the stage was hidden until now
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
