@@ -78,7 +78,12 @@ func TestBrowserDownloads(t *testing.T) {
 	b.eval(fetchAll)
 	b.waitJS("the results table's CSV", `window.fetched && window.fetched.join() === "200 text/csv; charset=utf-8"`)
 
-	// Surface: a finished set, exported through a POST and a Blob.
+	surfaceDownloads(b)
+}
+
+// surfaceDownloads exports a finished set through a POST and a Blob.
+func surfaceDownloads(b *browser) {
+	b.t.Helper()
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`)))
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
 	b.eval(`window.blobs = []; const make = URL.createObjectURL;

@@ -58,6 +58,16 @@ func TestBrowserSurface(t *testing.T) {
 		return !tip.hidden && /∇J/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
 	b.shot("surface-1280x800.png")
 
+	surfaceZoom(b, hx, hy)
+	surfaceRates(b)
+	surfaceNewton(b)
+	surfacePhone(b)
+}
+
+// surfaceZoom zooms with the wheel at (hx, hy), two fingers and the keyboard.
+func surfaceZoom(b *browser, hx, hy float64) {
+	t := b.t
+	t.Helper()
 	// The wheel zooms in around the pointer and the image is drawn again for
 	// the smaller domain; Reset view goes back.
 	loaded := b.eval(`Number(document.querySelector('.surf-stage').dataset.loaded)`)
@@ -88,6 +98,12 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("zoomed by +", `Math.abs(window.descent.surface.stage.view.xMax - window.descent.surface.stage.view.xMin - 3.2) < 1e-9`)
 	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
 
+}
+
+// surfaceRates runs gradient descent at four rates, the largest too large.
+func surfaceRates(b *browser) {
+	t := b.t
+	t.Helper()
 	// Learning-rate mode: gradient descent at four rates, the largest too large.
 	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "gd"; s.dispatchEvent(new Event("change", { bubbles: true }));
@@ -100,6 +116,12 @@ func TestBrowserSurface(t *testing.T) {
 	b.shot("surface-rates-1280x800.png")
 	b.fullShot("surface-rates-full-1280.png", 1280)
 
+}
+
+// surfaceNewton reads a Newton step on the saddle.
+func surfaceNewton(b *browser) {
+	t := b.t
+	t.Helper()
 	// Newton on the saddle: its step shows H, its eigenvalues and that H is
 	// not positive definite.
 	b.eval(`(() => { const set = (el, v, type) => { el.value = v; el.dispatchEvent(new Event(type, { bubbles: true })); };
@@ -120,6 +142,12 @@ func TestBrowserSurface(t *testing.T) {
 		return !tip.hidden && /λ₁, λ₂/.test(tip.textContent) && /not positive definite/.test(tip.textContent) })()`)
 	b.shot("surface-newton-1280x800.png")
 
+}
+
+// surfacePhone shows the surface on a phone, in Korean.
+func surfacePhone(b *browser) {
+	t := b.t
+	t.Helper()
 	// A phone: the stage fits and the page does not scroll sideways.
 	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Sleep(300*time.Millisecond))
 	b.waitJS("surface re-rendered for the phone", `document.querySelector('.surf-stage').clientWidth < 390 &&
