@@ -124,7 +124,7 @@ export class TrainView {
     if (kind === Change.runs && this.current && !this.store.run(this.current)) this.pickRun(); // deleted
     if (kind === Change.online) this.online();
     if (arg !== this.current) return;
-    if (kind === Change.status || kind === Change.runs) this.mark(Part.bar, Part.epochs);
+    if (kind === Change.status || kind === Change.runs) this.mark(Part.bar, Part.steps, Part.epochs); // a replay may end with a new status
     if (kind === Change.steps) this.mark(Part.bar, Part.steps);
     if (kind === Change.epoch) this.mark(Part.epochs);
     if (kind === Change.weights) this.mark(Part.weights);

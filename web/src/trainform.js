@@ -50,7 +50,7 @@ export class TrainForm {
       field("optimizer", this.opt),
       tx("div", "updateRule", { class: "label-small" }), this.formula, this.values,
       this.lr.el, this.batch,
-      h("div", { class: "row2" }, field("epochs", this.epochs), this.paceField),
+      h("div", { class: "row2" }, field("epochs", this.epochs)), this.paceField,
       this.more,
       h("div", { class: "form-foot" }, this.error.el, this.offline, h("div", { class: "buttons" }, this.startBtn)));
   }
