@@ -1,13 +1,11 @@
 package server_test
 
 import (
-	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"descent/server"
-	"descent/server/internal/fake"
 )
 
 // TestBrowserWatchLink opens the students' link and then the teacher's in
@@ -16,11 +14,7 @@ import (
 func TestBrowserWatchLink(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1, Access: server.Access{Token: "teacher-1234", WatchToken: "student-1234"},
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 1, Access: server.Access{Token: "teacher-1234", WatchToken: "student-1234"}})
 	b := &browser{t: t, ctx: newBrowser(t), dir: t.TempDir()}
 
 	visible := func(sel string) string { return `document.querySelector('` + sel + `').offsetParent !== null` }

@@ -2,13 +2,9 @@ package server_test
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"descent/server"
-	"descent/server/internal/fake"
 )
 
 // TestBrowserBatchChoice picks each of the Train view's batch sizes in turn,
@@ -18,15 +14,8 @@ import (
 func TestBrowserBatchChoice(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 1,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	b := &browser{t: t, ctx: newBrowser(t), dir: screenshotDir(t)}
-
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 1})
+	b := openPage(t, ts.URL+"/", 1280, 800, "")
 	radios := `#view-train fieldset.radios input[type=radio]`
 	if n := b.eval(`document.querySelectorAll('` + radios + `').length`); n != 3 {
 		t.Fatalf("%g batch radios, want 3", n)

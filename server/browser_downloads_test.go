@@ -3,16 +3,13 @@ package server_test
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/server"
-	"descent/server/internal/fake"
 )
 
 // fetchAll is JavaScript that fetches every link of the open download menus
@@ -30,19 +27,10 @@ const fetchAll = `(() => { window.fetched = null;
 // screenshots, for the README.
 func TestBrowserDownloads(t *testing.T) {
 	needBrowser(t)
-	train, test := realMNIST(t)
-	train = &mnist.Dataset{Images: train.Images[:3000*mnist.InputSize], Labels: train.Labels[:3000], N: 3000}
-	test = &mnist.Dataset{Images: test.Images[:1000*mnist.InputSize], Labels: test.Labels[:1000], N: 1000}
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	shots := screenshotDir(t)
-	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
+	train, test := subsetMNIST(t)
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 2})
+	b := openPage(t, ts.URL+"/", 1280, 800, "en")
+	shots := b.dir
 
 	// Train: one run, then the loss card's menu.
 	b.run(chromedp.SetValue(chromedp.CSS(`#view-train input[name=epochs]`), "2"),
@@ -90,7 +78,12 @@ func TestBrowserDownloads(t *testing.T) {
 	b.eval(fetchAll)
 	b.waitJS("the results table's CSV", `window.fetched && window.fetched.join() === "200 text/csv; charset=utf-8"`)
 
-	// Surface: a finished set, exported through a POST and a Blob.
+	surfaceDownloads(b)
+}
+
+// surfaceDownloads exports a finished set through a POST and a Blob.
+func surfaceDownloads(b *browser) {
+	b.t.Helper()
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`)))
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
 	b.eval(`window.blobs = []; const make = URL.createObjectURL;

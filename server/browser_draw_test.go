@@ -3,7 +3,6 @@ package server_test
 import (
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"descent/server"
-	"descent/server/internal/fake"
 )
 
 // TestBrowserDraw drives the Draw view in chromium: it trains a quick model
@@ -21,17 +19,8 @@ import (
 func TestBrowserDraw(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	shots := screenshotDir(t)
-	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/#draw"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
+	_, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 2})
+	b := openPage(t, ts.URL+"/#draw", 1280, 800, "en")
 	b.waitJS("the quick-model button", `!document.querySelector('#draw-quick').hidden`)
 	b.shot("draw-empty-1280x800.png")
 	b.run(chromedp.Click(chromedp.CSS(`#draw-quick`)))
@@ -56,14 +45,11 @@ func TestBrowserDraw(t *testing.T) {
 	b.waitJS("an answer after epoch 1", byRun(1))
 	b.waitJS("an answer after epoch 2", byRun(2))
 
-	// Unsure: below 50 % the page says so and names the top two. The run
-	// ends first, so that no real answer to its end replaces the one made up.
-	b.waitJS("the run done", `[...window.descent.store.runs.values()].every(r => r.info.status === "done")`)
-	time.Sleep(500 * time.Millisecond)
+	// Unsure: below 50 % the page says so and names the top two.
 	b.eval(`(() => { const v = document.querySelector('#view-draw'); window.descent.store.handle({type: "prediction",
 		req: Number(v.dataset.req), run: "r1", epoch: 1, top: 3, blank: false, image: btoa("\0".repeat(784)),
 		probs: [0.01, 0.01, 0.02, 0.41, 0.02, 0.32, 0.05, 0.06, 0.05, 0.05]}); return 0 })()`)
-	b.waitJS("not sure", `document.querySelector('.draw-note').textContent === "Not sure: 3 (41%) or 5 (32%)?" &&
+	b.waitJS("not sure", `document.querySelector('.draw-note').textContent === "Not sure: 3 (41 %) or 5 (32 %)?" &&
 		document.querySelector('.draw-digit').textContent === "?"`)
 	b.shot("draw-unsure-1280x800.png")
 
@@ -102,10 +88,25 @@ func ellipse(cx, cy, rx, ry float64) stroke {
 	return s
 }
 
-// drawAndCheck draws one stroke with real mouse events (which the page gets
-// as pointer events), waits for the answer to the finished drawing, and
-// checks its digit.
+// drawAndCheck draws one stroke, waits for the answer to the finished
+// drawing, and checks its digit.
 func (b *browser) drawAndCheck(what string, want int, s stroke) {
+	b.t.Helper()
+	b.drawStroke(s)
+	b.waitJS("the answer to "+what, `document.querySelector('#view-draw').dataset.req === String(window.descent.store.socket.req) &&
+		document.querySelector('#view-draw').dataset.top !== ""`)
+	got := b.eval(`Number(document.querySelector('#view-draw').dataset.top)`)
+	note, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('.draw-note').textContent`))
+	b.t.Logf("%s: the network answers %g (%s)", what, got, note)
+	if int(got) != want {
+		b.shot(fmt.Sprintf("failed-draw-%d.png", want))
+		b.t.Errorf("%s: the network answers %g (%s), want %d", what, got, note, want)
+	}
+}
+
+// drawStroke draws one stroke on the drawing canvas with real mouse events
+// (which the page gets as pointer events).
+func (b *browser) drawStroke(s stroke) {
 	b.t.Helper()
 	box, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`(() => {
 		const c = document.querySelector('#draw-canvas'); c.scrollIntoView({block: "center"});
@@ -123,13 +124,4 @@ func (b *browser) drawAndCheck(what string, want int, s stroke) {
 	}
 	actions = append(actions, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x, y, held, chromedp.ClickCount(1)), chromedp.Sleep(200*time.Millisecond))
 	b.run(actions...)
-	b.waitJS("the answer to "+what, `document.querySelector('#view-draw').dataset.req === String(window.descent.store.socket.req) &&
-		document.querySelector('#view-draw').dataset.top !== ""`)
-	got := b.eval(`Number(document.querySelector('#view-draw').dataset.top)`)
-	note, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('.draw-note').textContent`))
-	b.t.Logf("%s: the network answers %g (%s)", what, got, note)
-	if int(got) != want {
-		b.shot(fmt.Sprintf("failed-draw-%d.png", want))
-		b.t.Errorf("%s: the network answers %g (%s), want %d", what, got, note, want)
-	}
 }

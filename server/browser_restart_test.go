@@ -47,6 +47,9 @@ func TestBrowserRestart(t *testing.T) {
 	b.eval(fmt.Sprintf(`(s => { s.value = "r%d"; s.dispatchEvent(new Event("change")); return 0 })(document.querySelector("#view-train .runbar select"))`, id))
 	b.waitJS("the interrupted run with its history", run+`.info.status === "interrupted" && `+run+`.steps.step.length === 600 && `+run+`.epochs.length === 1 &&
 		/interrupted/.test(document.querySelector("#view-train .runbar .status").textContent)`)
+	if note := b.text(`document.querySelector("#view-train .resume-note").textContent`); note != "Resume continues from epoch 2 of 3, from the checkpoint of the last finished epoch." {
+		t.Errorf("the interrupted run's note reads %q", note)
+	}
 	b.run(chromedp.Click(chromedp.CSS(`#view-train .runbar button[data-i18n=resume]`)))
 	b.waitJS("the restarted run done", run+`.info.status === "done" && `+run+`.epochs.length === 3 && `+run+`.steps.step.at(-1) === 1800`)
 

@@ -3,18 +3,15 @@ package server_test
 import (
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
-	"descent/mnist"
 	"descent/optim"
 	"descent/server"
 	"descent/server/figures"
-	"descent/server/internal/fake"
 )
 
 // TestBrowserSurface drives the surface explorer in chromium: Rosenbrock is
@@ -24,17 +21,8 @@ import (
 // large rate ends with "diverged at step k". No MNIST is needed.
 func TestBrowserSurface(t *testing.T) {
 	needBrowser(t)
-	tiny := &mnist.Dataset{Images: make([]uint8, 20*mnist.InputSize), Labels: make([]uint8, 20), N: 20}
-	srv := server.New(server.Config{Train: tiny, Test: tiny, Concurrent: 1,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-	shots := screenshotDir(t)
-	b := &browser{t: t, ctx: newBrowser(t), dir: shots}
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
+	_, ts := servePage(t, server.Config{Train: tinyData(), Test: tinyData(), Concurrent: 1})
+	b := openPage(t, ts.URL+"/", 1280, 800, "en")
 	b.run(chromedp.Click(chromedp.CSS(`#tab-surface`))) // the stage was hidden until now
 	b.waitJS("surface image", `document.querySelector('.surf-stage').dataset.loaded`)
 
@@ -48,8 +36,8 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("start from the click", `Math.abs(Number(document.querySelector('[name=sx]').value) + 1.5) < 0.02 &&
 		Math.abs(Number(document.querySelector('[name=sy]').value) - 2.5) < 0.02`)
 
-	// Adam and SGD (the second row), as fast as possible.
-	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[1];
+	// SGD (the first row) and Adam, as fast as possible.
+	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "sgd"; s.dispatchEvent(new Event("change", { bubbles: true }));
 		const v = document.querySelector('#view-surface [name=speed]'); v.value = v.max; v.dispatchEvent(new Event("input"));
 		return 0 })()`)
@@ -61,15 +49,25 @@ func TestBrowserSurface(t *testing.T) {
 		/step limit|converged/.test(document.querySelector('#view-surface table.surf-results tbody').textContent)`)
 
 	// Hovering step 30 of Adam shows its numbers and Adam's moments.
-	hx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+	hx := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[1].points[30];
 		return s.canvas.getBoundingClientRect().left + s.px(it.x[0], it.x[1])[0] })()`)
-	hy := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[0].points[30];
+	hy := b.eval(`(() => { const s = window.descent.surface.stage, it = s.trajs[1].points[30];
 		return s.canvas.getBoundingClientRect().top + s.px(it.x[0], it.x[1])[1] })()`)
 	b.run(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, hx, hy))
 	b.waitJS("tooltip", `(() => { const tip = document.querySelector('.surf-tip');
-		return !tip.hidden && /∇f/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
+		return !tip.hidden && /∇J/.test(tip.textContent) && /m̂/.test(tip.textContent) })()`)
 	b.shot("surface-1280x800.png")
 
+	surfaceZoom(b, hx, hy)
+	surfaceRates(b)
+	surfaceNewton(b)
+	surfacePhone(b)
+}
+
+// surfaceZoom zooms with the wheel at (hx, hy), two fingers and the keyboard.
+func surfaceZoom(b *browser, hx, hy float64) {
+	t := b.t
+	t.Helper()
 	// The wheel zooms in around the pointer and the image is drawn again for
 	// the smaller domain; Reset view goes back.
 	loaded := b.eval(`Number(document.querySelector('.surf-stage').dataset.loaded)`)
@@ -100,6 +98,12 @@ func TestBrowserSurface(t *testing.T) {
 	b.waitJS("zoomed by +", `Math.abs(window.descent.surface.stage.view.xMax - window.descent.surface.stage.view.xMin - 3.2) < 1e-9`)
 	b.run(chromedp.Click(chromedp.CSS(`#view-surface [data-act=surfResetView]`)))
 
+}
+
+// surfaceRates runs gradient descent at four rates, the largest too large.
+func surfaceRates(b *browser) {
+	t := b.t
+	t.Helper()
 	// Learning-rate mode: gradient descent at four rates, the largest too large.
 	b.eval(`(() => { const s = document.querySelectorAll('#view-surface select[name=method]')[0];
 		s.value = "gd"; s.dispatchEvent(new Event("change", { bubbles: true }));
@@ -112,6 +116,12 @@ func TestBrowserSurface(t *testing.T) {
 	b.shot("surface-rates-1280x800.png")
 	b.fullShot("surface-rates-full-1280.png", 1280)
 
+}
+
+// surfaceNewton reads a Newton step on the saddle.
+func surfaceNewton(b *browser) {
+	t := b.t
+	t.Helper()
 	// Newton on the saddle: its step shows H, its eigenvalues and that H is
 	// not positive definite.
 	b.eval(`(() => { const set = (el, v, type) => { el.value = v; el.dispatchEvent(new Event(type, { bubbles: true })); };
@@ -132,6 +142,12 @@ func TestBrowserSurface(t *testing.T) {
 		return !tip.hidden && /λ₁, λ₂/.test(tip.textContent) && /not positive definite/.test(tip.textContent) })()`)
 	b.shot("surface-newton-1280x800.png")
 
+}
+
+// surfacePhone shows the surface on a phone, in Korean.
+func surfacePhone(b *browser) {
+	t := b.t
+	t.Helper()
 	// A phone: the stage fits and the page does not scroll sideways.
 	b.run(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile), chromedp.Sleep(300*time.Millisecond))
 	b.waitJS("surface re-rendered for the phone", `document.querySelector('.surf-stage').clientWidth < 390 &&

@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -14,7 +16,6 @@ import (
 
 	"descent/mnist"
 	"descent/server"
-	"descent/server/internal/fake"
 	"descent/web"
 )
 
@@ -27,22 +28,10 @@ const chromium = "/usr/bin/chromium"
 func TestBrowser(t *testing.T) {
 	needBrowser(t)
 	train, test := realMNIST(t)
-	srv := server.New(server.Config{Train: train, Test: test, Concurrent: 2,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer srv.Close()
-
-	shots := screenshotDir(t)
-	abs, _ := filepath.Abs(shots)
+	srv, ts := servePage(t, server.Config{Train: train, Test: test, Concurrent: 2})
+	b := openPage(t, ts.URL+"/", 1280, 800, "en")
+	abs, _ := filepath.Abs(b.dir)
 	t.Logf("screenshots in %s", abs)
-
-	ctx := newBrowser(t)
-	b := &browser{t: t, ctx: ctx, dir: shots}
-
-	b.run(chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL+"/"))
-	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
-	b.eval(`window.descent.setLanguage("en"), 0`)
 
 	// View 1: a real run on MNIST, 2 epochs, watched live.
 	b.run(chromedp.SetValue(chromedp.CSS(`#view-train input[name=epochs]`), "3"),
@@ -113,6 +102,42 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
+// servePage starts a server with cfg (its log dropped) behind httptest; both
+// close at the end of the test, after its browser.
+func servePage(t *testing.T, cfg server.Config) (*server.Server, *httptest.Server) {
+	t.Helper()
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := server.New(cfg)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	return srv, ts
+}
+
+// openPage opens url in a new chromium at w × h (a phone below 500 px),
+// waits until the page is built, and switches it to lang unless lang is "".
+// Its screenshots go to screenshotDir.
+func openPage(t *testing.T, url string, w, h int64, lang string) *browser {
+	t.Helper()
+	b := &browser{t: t, ctx: newBrowser(t), dir: screenshotDir(t)}
+	b.size(w, h)
+	b.run(chromedp.Navigate(url))
+	b.waitJS("page ready", `document.body.dataset.ready === "1"`)
+	if lang != "" {
+		b.eval(fmt.Sprintf(`window.descent.setLanguage(%q), 0`, lang))
+	}
+	return b
+}
+
+// size sets the viewport, as a phone below 500 px wide.
+func (b *browser) size(w, h int64) {
+	b.t.Helper()
+	var opts []chromedp.EmulateViewportOption
+	if w < 500 {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	b.run(chromedp.EmulateViewport(w, h, opts...))
+}
+
 // skipOrFail skips on a developer's machine and fails in CI.
 func skipOrFail(t *testing.T, why string) {
 	t.Helper()
@@ -160,7 +185,10 @@ func screenshotDir(t *testing.T) string {
 	return shots
 }
 
-// newBrowser starts one headless chromium for the whole test.
+// newBrowser starts one headless chromium for the whole test. The test fails
+// at its end on any console error, uncaught exception or failed request of
+// the page (the browser logs a failed request as an error), unless
+// allowPageErrors lets it through.
 func newBrowser(t *testing.T) context.Context {
 	dir := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(chromium), chromedp.UserDataDir(dir),
@@ -171,6 +199,7 @@ func newBrowser(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
+	watchConsole(t, ctx)
 	return ctx
 }
 
@@ -187,15 +216,18 @@ func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// eval returns a JavaScript number.
-func (b *browser) eval(expr string) float64 {
+// evalAs evaluates JavaScript on the page and returns its value as a T.
+func evalAs[T any](b *browser, expr string) T {
 	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](expr))
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
 	if err != nil {
 		b.t.Fatalf("browser: %s: %v", expr, err)
 	}
 	return v
 }
+
+// eval returns a JavaScript number.
+func (b *browser) eval(expr string) float64 { b.t.Helper(); return evalAs[float64](b, expr) }
 
 // waitJS polls a JavaScript condition for up to 90 s.
 func (b *browser) waitJS(what, cond string) {

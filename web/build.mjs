@@ -16,3 +16,4 @@ await build({
   logLevel: "warning",
 });
 copyFileSync("src/index.html", "dist/index.html");
+copyFileSync("src/favicon.svg", "dist/assets/favicon.svg");

@@ -16,7 +16,7 @@ import (
 
 // Figure kinds. A run has RunKinds, a sweep or comparison SweepKinds.
 var (
-	RunKinds   = []string{"loss", "accuracy", "confusion", "weights", "gradnorm", "ratio", "lr", "testloss"}
+	RunKinds   = []string{"loss", "accuracy", "confusion", "weights", "gradnorm", "ratio", "lr", "testloss", "lrrange"}
 	SweepKinds = []string{"sweep", "compare", "accuracy"}
 )
 
@@ -148,6 +148,8 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 		return figures.WeightsFigure(model.Params[:h*mnist.InputSize], h, m)
 	case figures.GradNorm, figures.UpdateRatio, figures.LearningRate, figures.TestLoss:
 		return figures.StepFigure(kind, []figures.Series{metricSeries(kind, runs[0])}, m)
+	case "lrrange":
+		return rangeTestFigure(runs[0], m)
 	case "sweep", "compare":
 		var ss []figures.Series
 		for _, r := range runs {
@@ -166,7 +168,7 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 func hasData(kind string, runs []RunData) error {
 	for _, r := range runs {
 		switch kind {
-		case "loss", "sweep", "compare", "gradnorm", "ratio", "lr":
+		case "loss", "sweep", "compare", "gradnorm", "ratio", "lr", "lrrange":
 			if len(r.Steps.Step) > 0 {
 				return nil
 			}
@@ -264,4 +266,19 @@ func metricSeries(kind string, r RunData) figures.Series {
 		s.X, s.Y = append(s.X, float64(st.Step[i])), append(s.Y, float64(col[i]))
 	}
 	return s
+}
+
+// rangeTestFigure is an LR range test's loss against its rate α, with the
+// suggested rate; a run that is not a range test is refused.
+func rangeTestFigure(r RunData, m figures.Meta) (*figures.Figure, error) {
+	if !r.Config.LRRange {
+		return nil, fmt.Errorf("server: run %s is not an LR range test; its figure kinds are %s", r.ID,
+			strings.Join(RunKinds[:len(RunKinds)-1], ", "))
+	}
+	st := r.Steps.Thin(maxFigurePoints)
+	lr, loss := make([]float64, st.Len()), make([]float64, st.Len())
+	for i := range st.Step {
+		lr[i], loss[i] = float64(st.LR[i]), float64(st.Loss[i])
+	}
+	return figures.RangeTestFigure(lr, loss, m)
 }

@@ -373,3 +373,25 @@ func TestExportsTakeTurns(t *testing.T) {
 		t.Errorf("with turns free: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestRangeTestFigure draws an LR range test's own figure, and refuses it
+// for a run that is not one.
+func TestRangeTestFigure(t *testing.T) {
+	m, s, _ := newTestExports(t, 640, 1)
+	c := mnist.DefaultConfig()
+	c.Arch.Hidden, c.Batch, c.Epochs, c.LRRange, c.LRMin, c.LRMax = []int{8}, 16, 1, true, 1e-4, 10
+	made, err := m.Create([]mnist.Config{c}, []string{"range"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := finishedSweep(t, m)[0]
+	for !made[0].Finished() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if w := get(t, s, "GET", "/api/export/run/"+made[0].ID()+"/lrrange.svg?lang=ko", nil); w.Code != 200 || !strings.HasPrefix(w.Body.String(), "<?xml") {
+		t.Errorf("range test's figure: %d %.200s", w.Code, w.Body)
+	}
+	if w := get(t, s, "GET", "/api/export/run/"+plain.ID()+"/lrrange.png", nil); w.Code != 400 || !strings.Contains(w.Body.String(), "not an LR range test") {
+		t.Errorf("range figure of a plain run: %d %s", w.Code, w.Body)
+	}
+}

@@ -1,9 +1,13 @@
 // Package figures turns Descent's data into pictures with gonum/plot: the
 // surface explorer's heat map with contour lines (RenderSurface, whose data
 // area maps onto the function's domain by Domain.ToPixel, the one formula
-// the page shares), and the figures a report downloads as PNG or SVG
-// (LossFigure, AccuracyFigure, SweepFigure, CompareFigure, TrajectoryFigure,
-// FvsStepFigure, ConfusionFigure, WeightsFigure, written by Encode).
+// the page shares) with its colour bar, and the figures a report downloads
+// as PNG or SVG (LossFigure, AccuracyFigure, SweepFigure, CompareFigure,
+// StepFigure, RangeTestFigure, TrajectoryFigure, FvsStepFigure,
+// GradStepFigure, ConfusionFigure, WeightsFigure, written by Encode). Runs
+// and trajectories take the page's colours (Palette), red is kept for
+// divergence, legends sit beside the data, and ∇ and ‖ are drawn as paths
+// (nabla.go) so that ‖∇J‖ reads in every font.
 //
 // It is a library from plain data to figures: no HTTP, no storage. Labels
 // come in English and Korean; Korean needs a font with Hangul (see

@@ -107,3 +107,16 @@ func TestTrajectoriesFrom(t *testing.T) {
 		t.Errorf("TrajectoriesFrom = %s, want %s", got, want)
 	}
 }
+
+// TestCaptionOnce drops the parts of a caption that repeat an earlier one.
+func TestCaptionOnce(t *testing.T) {
+	for in, want := range map[string]string{
+		"sgd α=0.1 · 784-100-10 sigmoid · sgd α=0.1 · batch 64": "sgd α=0.1 · 784-100-10 sigmoid · batch 64",
+		"a · b · a · b · c": "a · b · c",
+		"":                  "",
+	} {
+		if got := once(in); got != want {
+			t.Errorf("once(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

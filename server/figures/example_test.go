@@ -21,6 +21,6 @@ func ExampleDomain_ToPixel() {
 	fmt.Printf("data area %v, log levels %v\n", s.Plot, s.Log)
 	fmt.Printf("(1, 1) → (%.2f, %.2f) → (%g, %g)\n", px, py, x, y)
 	// Output:
-	// data area (44,15)-(388,260), log levels true
-	// (1, 1) → (302.00, 137.50) → (1, 1)
+	// data area (44,15)-(329,260), log levels true
+	// (1, 1) → (257.75, 137.50) → (1, 1)
 }

@@ -22,7 +22,11 @@ type Figure struct {
 	// "en" when Korean was asked for but no Hangul font was found.
 	Lang string
 
-	style text.Style // of the caption
+	style  text.Style   // of the caption
+	legend *plot.Legend // drawn beside the plot (outsideLegend), or nil
+	bar    *colorBar    // a surface's colour bar at the right, or nil
+
+	restoreTitle func() // puts back the title that Draw took out of the plot
 }
 
 // Text sizes, in points.
@@ -55,26 +59,75 @@ func newFigure(l lang, title, xLabel, yLabel string) *Figure {
 	p.Title.Text = drawable(title, fnt)
 	p.X.Label.Text = drawable(xLabel, fnt)
 	p.Y.Label.Text = drawable(yLabel, fnt)
-	f := &Figure{Plot: p, Caption: drawable(l.meta.Caption, fnt), Lang: l.code}
+	f := &Figure{Plot: p, Caption: drawable(once(l.meta.Caption), fnt), Lang: l.code}
 	f.style = text.Style{Color: color.Gray{Y: 0x40}, Handler: handler, XAlign: draw.XLeft, YAlign: draw.YTop}
 	style(&f.style, captionSize)
 	return f
 }
 
+// once drops the parts of a caption (joined by " · ") that repeat an
+// earlier one, such as a run's name that its settings spell out again.
+func once(caption string) string {
+	parts := strings.Split(caption, " · ")
+	seen := map[string]bool{}
+	kept := parts[:0]
+	for _, p := range parts {
+		if !seen[p] {
+			seen[p] = true
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " · ")
+}
+
 // label returns s made drawable in the figure's font, for legends and notes.
 func (f *Figure) label(s string) string { return drawable(s, fontFor(f.Lang)) }
 
-// Draw draws the plot on c and the caption in a band under it.
+// Draw draws the title across c, the plot under it with its legend beside
+// it (and a surface's colour bar), and the caption in a band under them.
 func (f *Figure) Draw(c draw.Canvas) {
-	if f.Caption == "" {
-		f.Plot.Draw(c)
+	defer func() {
+		if f.restoreTitle != nil {
+			f.restoreTitle()
+			f.restoreTitle = nil
+		}
+	}()
+	if f.Caption != "" {
+		pad := vg.Points(4)
+		caption := wrap(f.Caption, f.style, c.Size().X-2*pad)
+		h := f.style.Height(caption) + 2*pad
+		c.FillText(f.style, vg.Point{X: c.Min.X + pad, Y: c.Min.Y + h - pad}, caption)
+		c = draw.Crop(c, 0, 0, h, 0)
+	}
+	c = f.drawTitle(c)
+	if f.bar == nil {
+		f.Plot.Draw(f.drawLegend(c))
 		return
 	}
-	pad := vg.Points(4)
-	caption := wrap(f.Caption, f.style, c.Size().X-2*pad)
-	h := f.style.Height(caption) + 2*pad
-	c.FillText(f.style, vg.Point{X: c.Min.X + pad, Y: c.Min.Y + h - pad}, caption)
-	f.Plot.Draw(draw.Crop(c, 0, 0, h, 0))
+	rest, strip := f.bar.split(c)
+	pc := f.drawLegend(rest)
+	area := f.Plot.DataCanvas(pc)
+	f.bar.draw(strip, area.Min.Y, area.Max.Y)
+	f.Plot.Draw(pc)
+}
+
+// drawTitle draws the plot's title centred over the whole width of c, so
+// that a legend beside the plot does not push it aside, and returns the
+// canvas under it; the plot itself is then drawn without a title.
+func (f *Figure) drawTitle(c draw.Canvas) draw.Canvas {
+	t := &f.Plot.Title
+	if t.Text == "" {
+		return c
+	}
+	sty := t.TextStyle
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+	pad := t.Padding
+	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Max.Y - pad}, t.Text)
+	h := sty.Height(t.Text) + 2*pad
+	text := t.Text
+	t.Text = ""
+	f.restoreTitle = func() { t.Text = text }
+	return draw.Crop(c, 0, 0, 0, -h)
 }
 
 // wrap breaks s into lines at spaces so that each fits in width.

@@ -44,8 +44,9 @@ var fonts = struct {
 	warn     sync.Once
 }{cache: font.NewCache(liberation.Collection())}
 
-// handler lays out and draws text with the package's font cache.
-var handler = text.Plain{Fonts: fonts.cache}
+// handler lays out and draws text with the package's font cache, drawing ∇
+// where the font has no glyph for it (nabla.go).
+var handler = mathText{text.Plain{Fonts: fonts.cache}}
 
 // LoadKoreanFont makes Korean figures use the TrueType or OpenType font at
 // path (for a .ttc collection, its first font). The font must have Hangul.
@@ -143,7 +144,7 @@ func drawable(s string, fnt font.Font) string {
 	}
 	var buf sfnt.Buffer
 	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == ' ' {
+		if r == '\n' || r == ' ' || drawn(r) { // the handler draws ∇ and ‖
 			return r
 		}
 		if i, err := face.GlyphIndex(&buf, r); err == nil && i != 0 {

@@ -87,7 +87,7 @@ func TestKoreanFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Lang != "ko" || f.Plot.X.Label.Text != "단계" || f.Plot.Title.Text != "단계별 학습 손실" {
+	if f.Lang != "ko" || f.Plot.X.Label.Text != "스텝" || f.Plot.Title.Text != "스텝별 학습 손실" {
 		t.Errorf("Korean figure: lang %q, x label %q, title %q", f.Lang, f.Plot.X.Label.Text, f.Plot.Title.Text)
 	}
 	if got := f.Plot.Y.Label.TextStyle.Font.Typeface; got != koreanFont.Typeface {

@@ -133,6 +133,18 @@ func fixtureWeights(hidden int) []float32 {
 	return w
 }
 
+// rangeTest is a made-up LR range test of 300 steps from α = 1e-5 to 10:
+// the loss stays, falls fastest near α = 0.03, and blows up past 1.
+func rangeTest() (lr, loss []float64) {
+	for k := range 300 {
+		a := 1e-5 * math.Pow(1e6, float64(k)/299)
+		lr = append(lr, a)
+		fall := 1 / (1 + math.Exp(-2*(math.Log10(a)+1.5)))
+		loss = append(loss, 2.3-2*fall+0.05*noise(k)+math.Max(0, math.Log10(a))*4)
+	}
+	return lr, loss
+}
+
 var fixtureMeta = Meta{Lang: "en", Caption: "784-100-10 sigmoid, SGD, batch 64, 300 steps, seed 1"}
 
 // TestGoldenFigures renders one figure of every kind, in English with the
@@ -179,6 +191,10 @@ func TestGoldenFigures(t *testing.T) {
 		},
 		"confusion": func() (*Figure, error) { return ConfusionFigure(fixtureConfusion(), fixtureMeta) },
 		"weights":   func() (*Figure, error) { return WeightsFigure(fixtureWeights(16), 16, fixtureMeta) },
+		"lrrange": func() (*Figure, error) {
+			lr, loss := rangeTest()
+			return RangeTestFigure(lr, loss, Meta{Lang: "en", Caption: "SGD, batch 64"})
+		},
 	}
 	for name, build := range figs {
 		t.Run(name, func(t *testing.T) {

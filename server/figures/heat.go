@@ -3,6 +3,7 @@ package figures
 import (
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -34,8 +35,9 @@ func (m *matrix) Y(r int) float64    { return float64(r) }
 
 // ConfusionFigure draws the confusion matrix conf[actual][predicted] as a
 // heat map, predicted digits across and actual digits down (0 at the top),
-// each cell showing its count and shaded by its share of the actual digit's
-// row, so that the errors stand out next to the diagonal.
+// each cell showing its count and shaded in one hue by the square root of
+// its share of the actual digit's row, so that errors of a few percent stand
+// out next to the diagonal; the page shades its matrix the same way.
 func ConfusionFigure(conf [10][10]int, m Meta) (*Figure, error) {
 	l := newLang(m)
 	f := newFigure(l, l.title(l.confusionTitle), l.predicted, l.actual)
@@ -52,7 +54,7 @@ func ConfusionFigure(conf [10][10]int, m Meta) (*Figure, error) {
 		}
 		for c := range 10 {
 			if total > 0 {
-				share[r][c] = float64(conf[r][c]) / float64(total)
+				share[r][c] = math.Sqrt(float64(conf[r][c]) / float64(total))
 			}
 			labels.XYs = append(labels.XYs, plotter.XY{X: float64(c), Y: float64(r)})
 			labels.Labels = append(labels.Labels, strconv.Itoa(conf[r][c]))
@@ -60,7 +62,7 @@ func ConfusionFigure(conf [10][10]int, m Meta) (*Figure, error) {
 			sty.Font = font.From(sty.Font, 7)
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 			sty.Color = color.Black
-			if share[r][c] > 0.5 {
+			if share[r][c] > 0.6 {
 				sty.Color = color.White
 			}
 			styles = append(styles, sty)

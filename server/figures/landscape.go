@@ -86,7 +86,7 @@ func LandscapeFigure(ls Landscape, m Meta) (*Figure, error) {
 	f.Plot.Y.Label.Text = f.label(orDefault(ls.YLabel, words.b))
 	faded := false
 	for i, p := range ls.Paths {
-		ps, fades, err := landscapePath(p, pathColor(i), f.Plot.X.Tick.Label)
+		ps, fades, err := landscapePath(p, paletteColor(i), f.Plot.X.Tick.Label)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func LandscapeFigure(ls Landscape, m Meta) (*Figure, error) {
 	}
 	f.Plot.Legend.Left = true
 	f.Plot.Legend.ThumbnailWidth = vg.Points(14)
-	f.boxLegend()
+	f.outsideLegend()
 	scale := fmt.Sprintf(words.scale, fd.min, fd.max)
 	if fd.t.log {
 		scale += words.log

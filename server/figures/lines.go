@@ -5,9 +5,7 @@ import (
 	"image/color"
 	"math"
 
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -24,7 +22,7 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 	}
 	l := newLang(m)
 	f := newFigure(l, l.title(l.lossTitle), l.step, l.loss)
-	blue := color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xFF}
+	blue := metricColor("loss")
 	rawLine, err := plotter.NewLine(raw.finite())
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
@@ -34,12 +32,12 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 		f.Plot.Add(rawLine)
 		f.Plot.Legend.Add(f.label(raw.Label), rawLine)
 		f.Plot.Legend.Top = true
-		f.boxLegend()
+		f.outsideLegend()
 		return f, nil
 	}
-	rawLine.Color = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x50}
+	rawLine.Color = faded(blue, 0x50)
 	if b := band(raw); b != nil {
-		b.Color = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0x30}
+		b.Color = faded(blue, 0x30)
 		f.Plot.Add(b)
 	}
 	sm := Series{X: raw.X, Y: Smooth(raw.Y, smoothing)}
@@ -51,40 +49,13 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 	f.Plot.Add(rawLine, smLine)
 	f.Plot.Legend.Add(f.label(l.raw), rawLine)
 	f.Plot.Legend.Add(f.label(fmt.Sprintf(l.smoothed, smoothing)), smLine)
-	f.Plot.Legend.Top = true
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
 }
 
-// band is the area between s.Lo and s.Hi up to the first point that is not
-// finite, or nil when s has no band.
-func band(s Series) *plotter.Polygon {
-	if len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X) {
-		return nil
-	}
-	var lo, hi plotter.XYs
-	for i, x := range s.X {
-		if !isFinite(s.Lo[i]) || !isFinite(s.Hi[i]) {
-			break
-		}
-		lo, hi = append(lo, plotter.XY{X: x, Y: s.Lo[i]}), append(hi, plotter.XY{X: x, Y: s.Hi[i]})
-	}
-	if len(lo) < 2 {
-		return nil
-	}
-	for i := len(hi) - 1; i >= 0; i-- {
-		lo = append(lo, hi[i])
-	}
-	p, err := plotter.NewPolygon(lo)
-	if err != nil {
-		return nil
-	}
-	p.LineStyle.Width = 0
-	return p
-}
-
 // AccuracyFigure plots test accuracy (in %) against the epoch, one line
-// with points per run.
+// with points per run: run i in Palette[i], a single run in the page's
+// colour of accuracy.
 func AccuracyFigure(runs []Series, m Meta) (*Figure, error) {
 	l := newLang(m)
 	f := newFigure(l, l.title(l.accuracyTitle), l.epoch, l.accuracy)
@@ -96,42 +67,36 @@ func AccuracyFigure(runs []Series, m Meta) (*Figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("figures: %w", err)
 		}
-		c := plotutil.Color(i)
+		c := paletteColor(i)
+		if len(runs) == 1 {
+			c = metricColor("accuracy")
+		}
 		line.Color, points.Color, points.Shape = c, c, draw.CircleGlyph{}
 		f.Plot.Add(line, points)
 		if r.Label != "" {
 			f.Plot.Legend.Add(f.label(r.Label), line, points)
 		}
 	}
-	f.Plot.Legend.Top = false
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
 }
 
 // SweepFigure plots the loss against the step for every learning rate of a
-// sweep, coloured along Moreland's Kindlmann map from dark purple (the
-// smallest rate, runs[0]) through blue to green (the largest). A diverged run ends in a red cross and its legend says
-// "diverged at step k". The y axis stops at 1.5 × the largest initial loss
-// of the runs that did not diverge, so that blow-ups do not flatten them.
+// sweep, the smallest rate (runs[0]) first, run i in Palette[i] as on the
+// page, whose runs are made in the same order. A diverged run ends in a red
+// cross and its legend says "diverged at step k". The y axis stops at 1.5 ×
+// the largest initial loss of the runs that did not diverge, so that
+// blow-ups do not flatten them.
 func SweepFigure(runs []Series, m Meta) (*Figure, error) {
 	l := newLang(m)
-	cm := moreland.Kindlmann()
-	cm.SetMin(0)
-	cm.SetMax(1)
-	return runsFigure(runs, l, l.title(l.sweepTitle), func(i int) color.Color {
-		if len(runs) == 1 {
-			return plotutil.Color(0)
-		}
-		c, _ := cm.At(0.2 + 0.5*float64(i)/float64(len(runs)-1))
-		return c
-	})
+	return runsFigure(runs, l, l.title(l.sweepTitle), paletteColor)
 }
 
 // CompareFigure plots the loss against the step for several optimizers, in
-// distinct colours, with diverged runs and the y range as in SweepFigure.
+// the page's colours, with diverged runs and the y range as in SweepFigure.
 func CompareFigure(runs []Series, m Meta) (*Figure, error) {
 	l := newLang(m)
-	return runsFigure(runs, l, l.title(l.compareTitle), plotutil.Color)
+	return runsFigure(runs, l, l.title(l.compareTitle), paletteColor)
 }
 
 // runsFigure draws loss curves with colour(i), marking divergence.
@@ -156,7 +121,7 @@ func runsFigure(runs []Series, l lang, title string, colour func(int) color.Colo
 				end := xys[len(xys)-1]
 				end.Y = math.Min(end.Y, top)
 				s, _ := plotter.NewScatter(plotter.XYs{end})
-				s.GlyphStyle = draw.GlyphStyle{Color: color.NRGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xFF}, Radius: vg.Points(4), Shape: crossGlyph{}}
+				s.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: crossGlyph{}}
 				f.Plot.Add(s)
 			}
 		}
@@ -166,8 +131,7 @@ func runsFigure(runs []Series, l lang, title string, colour func(int) color.Colo
 		f.Plot.Y.Max = top
 		f.Plot.Y.Min = math.Min(f.Plot.Y.Min, 0)
 	}
-	f.Plot.Legend.Top = true
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
 }
 

@@ -42,7 +42,7 @@ func StepFigure(metric string, runs []Series, m Meta) (*Figure, error) {
 	default:
 		return nil, fmt.Errorf("figures: unknown metric %q", metric)
 	}
-	return stepLines(newFigure(l, l.title(title), x, y), runs, logY, metric == TestLoss)
+	return stepLines(newFigure(l, l.title(title), x, y), runs, logY, metric == TestLoss, metricColor(metric))
 }
 
 // GradStepFigure plots the gradient norm ‖∇J‖ against the step for each trajectory, on a log
@@ -65,12 +65,13 @@ func GradStepFigure(fn optim.Function, trajs []Trajectory, grads [][]float64, m 
 		}
 		runs = append(runs, s)
 	}
-	return stepLines(newFigure(l, l.title(fmt.Sprintf(l.gTitle, fn.Title)), l.step, l.gradF), runs, true, false)
+	return stepLines(newFigure(l, l.title(fmt.Sprintf(l.gTitle, fn.Title)), l.step, l.gradF), runs, true, false, Palette[0])
 }
 
-// stepLines adds a line per series to f (with points when marks), skipping
-// values that are not finite or, with logY, not positive.
-func stepLines(f *Figure, runs []Series, logY, marks bool) (*Figure, error) {
+// stepLines adds a line per series to f (with points when marks), series i
+// in Palette[i] or a single one in single, skipping values that are not
+// finite or, with logY, not positive.
+func stepLines(f *Figure, runs []Series, logY, marks bool, single color.Color) (*Figure, error) {
 	n := 0
 	for i, r := range runs {
 		if err := r.check(); err != nil {
@@ -90,9 +91,9 @@ func stepLines(f *Figure, runs []Series, logY, marks bool) (*Figure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("figures: %w", err)
 		}
-		line.Color, line.Width = darkColor(i), vg.Points(1.2)
+		line.Color, line.Width = paletteColor(i), vg.Points(1.2)
 		if len(runs) == 1 {
-			line.Color = color.NRGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xFF}
+			line.Color = single
 		}
 		f.Plot.Add(line)
 		if marks {
@@ -108,9 +109,8 @@ func stepLines(f *Figure, runs []Series, logY, marks bool) (*Figure, error) {
 	}
 	if logY {
 		f.Plot.Y.Scale = plot.LogScale{}
-		f.Plot.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		f.Plot.Y.Tick.Marker = roundLogTicks{}
 	}
-	f.Plot.Legend.Top = true
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
 }

@@ -61,9 +61,9 @@ const (
 )
 
 // RenderSurface draws J = fn.F over dom as a widthPx × heightPx PNG: a heat
-// map (dark is low), contour lines at opts.Levels levels, log-spaced when
-// the range is wide (see ScaleAuto), the known minima as stars and saddle
-// points as crosses, and axes with values. The data area is aligned to
+// map (dark is low) with its colour bar at the right, contour lines at
+// opts.Levels levels, log-spaced when the range is wide (see ScaleAuto), the
+// known minima as stars and saddle points as crosses, and axes with values. The data area is aligned to
 // whole pixels, and pixel (i, j) inside it shows J at
 // dom.FromPixel(i + ½, j + ½, Plot).
 func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts SurfaceOptions) (*Surface, error) {
@@ -97,8 +97,9 @@ func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts Su
 
 	fig := surfaceFigure(l, dom, nil, nil, marks)
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(math.Round(dpi))))
-	margin := vg.Points(6) // above and to the right of the axes
-	outer, area := alignDataArea(fig.Plot, draw.Crop(draw.New(c), 0, -margin, 0, -margin), k, float64(heightPx))
+	margin := vg.Points(6) // above the axes
+	rest, strip := (&colorBar{}).split(draw.Crop(draw.New(c), 0, 0, 0, -margin))
+	outer, area := alignDataArea(fig.Plot, rest, k, float64(heightPx))
 	if area.Dx() < 8 || area.Dy() < 8 {
 		return nil, fmt.Errorf("figures: %d × %d pixels leave no room for the surface inside the axes", widthPx, heightPx)
 	}
@@ -106,6 +107,10 @@ func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts Su
 	f := newField(fn, dom, area.Dx(), area.Dy(), opts.Scale, n)
 	fig = surfaceFigure(l, dom, f.heatMap(), f.contours(fn), marks)
 	fig.Plot.Draw(outer)
+	if bar := f.colorBar(l, fig.Plot.Y.Tick.Label); bar != nil {
+		da := fig.Plot.DataCanvas(outer)
+		bar.draw(strip, da.Min.Y, da.Max.Y)
+	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("figures: encoding the surface: %w", err)

@@ -88,7 +88,7 @@ func TestMinimumLandsOnItsPixel(t *testing.T) {
 	}{
 		{cone(0.3183, -0.2718), Domain{-1, 1, -1, 1}, 300, 300},
 		{cone(0.3183, -0.2718), Domain{0.1, 0.6, -0.5, -0.1}, 333, 257},
-		{lookup(t, "rosenbrock"), Domain{-2, 2, -1, 3}, 480, 400},
+		{lookup(t, "rosenbrock"), Domain{-2, 2, -1, 3}, 547, 400}, // the data area beside the colour bar: 432 × 345
 		{lookup(t, "rosenbrock"), Domain{0.5, 1.3, 0.6, 1.4}, 333, 257},
 		{lookup(t, "quadratic"), Domain{-5, 5, -5, 5}, 300, 300},
 		{lookup(t, "booth"), Domain{-10, 10, -10, 10}, 400, 300},
@@ -206,4 +206,22 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// TestSuggestRate finds the steepest fall of a made-up range test, where
+// the loss falls fastest against log α (near α = 10^−1.5), and refuses
+// short or flat tests.
+func TestSuggestRate(t *testing.T) {
+	lr, loss := rangeTest()
+	got := SuggestRate(lr, Smooth(loss, RangeSmoothing))
+	if got < 0.005 || got > 0.1 {
+		t.Errorf("SuggestRate of the made-up test = %g, want about 0.03", got)
+	}
+	if got := SuggestRate(lr[:10], loss[:10]); got != 0 {
+		t.Errorf("SuggestRate of 10 points = %g, want 0", got)
+	}
+	flat := make([]float64, len(lr))
+	if got := SuggestRate(lr, flat); got != 0 {
+		t.Errorf("SuggestRate of a flat loss = %g, want 0", got)
+	}
 }

@@ -51,3 +51,40 @@ func max0(n int) int {
 	}
 	return n
 }
+
+// roundLogTicks are the ticks of a log axis: 1, 2, …, 9 × 10ᵏ, the powers of
+// ten labelled ("0.001", "100", "1e-5", never "9.999999999999998e-05"),
+// and 2 and 5 × 10ᵏ labelled too when the axis spans less than two decades.
+type roundLogTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (roundLogTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max > min) || !isFinite(min) || !isFinite(max) {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	few := hi-lo <= 2
+	var ts []plot.Tick
+	for k := lo; k <= hi; k++ {
+		for m := 1; m <= 9; m++ {
+			v, _ := strconv.ParseFloat(strconv.Itoa(m)+"e"+strconv.Itoa(k), 64) // exactly the decimal m·10ᵏ
+			if v < min*(1-1e-9) || v > max*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if m == 1 || few && (m == 2 || m == 5) {
+				t.Label = decimal(m, k)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// decimal writes m·10ᵏ as a plain decimal for 10⁻⁴ ≤ m·10ᵏ < 10⁶, else as "me-k".
+func decimal(m, k int) string {
+	if k >= -4 && k <= 5 {
+		return strconv.FormatFloat(float64(m)*math.Pow10(k), 'f', max0(-k), 64)
+	}
+	return strconv.Itoa(m) + "e" + strconv.Itoa(k)
+}

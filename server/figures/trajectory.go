@@ -44,19 +44,6 @@ func TrajectoriesFrom(its []optim.Iterate, labels []string) []Trajectory {
 	return ts
 }
 
-// pathColors are bright colours that read on the dark and the light ends of
-// the surface palette.
-var pathColors = []color.Color{
-	color.NRGBA{R: 0xff, G: 0x4d, B: 0x4d, A: 0xff}, // red
-	color.NRGBA{R: 0x00, G: 0xe5, B: 0xff, A: 0xff}, // cyan
-	color.NRGBA{R: 0xff, G: 0xa6, B: 0x00, A: 0xff}, // orange
-	color.NRGBA{R: 0xff, G: 0x4d, B: 0xff, A: 0xff}, // magenta
-	color.NRGBA{R: 0x6b, G: 0x8c, B: 0xff, A: 0xff}, // blue
-	color.NRGBA{R: 0x7d, G: 0xff, B: 0x6b, A: 0xff}, // green
-}
-
-func pathColor(i int) color.Color { return pathColors[i%len(pathColors)] }
-
 // trajectoryCells is the heat map's resolution in TrajectoryFigure, along
 // the longer side; the raster is scaled to the figure's size.
 const trajectoryCells = 300
@@ -83,8 +70,9 @@ func TrajectoryFigure(fn optim.Function, dom Domain, trajs []Trajectory, m Meta)
 	}
 	fd := newField(fn, dom, cols, rows, ScaleAuto, DefaultLevels)
 	f := surfaceFigure(l, dom, fd.heatMap(), fd.contours(fn), markers(fn, dom, vg.Points(4.5)))
+	f.bar = fd.colorBar(l, f.Plot.Y.Tick.Label)
 	for i, t := range trajs {
-		ps, err := pathPlotters(t, pathColor(i))
+		ps, err := pathPlotters(t, paletteColor(i))
 		if err != nil {
 			return nil, err
 		}
@@ -93,18 +81,18 @@ func TrajectoryFigure(fn optim.Function, dom Domain, trajs []Trajectory, m Meta)
 		}
 		label := t.Label
 		if t.Status != "" {
-			label += " (" + t.Status + ")"
+			label += " (" + l.status(t.Status) + ")"
 		}
-		f.Plot.Legend.Add(f.label(label), ps[0].(plot.Thumbnailer))
+		f.Plot.Legend.Add(f.label(label), ps[1].(plot.Thumbnailer))
 	}
-	f.Plot.Legend.Left = true
 	f.Plot.Legend.ThumbnailWidth = vg.Points(14)
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
 }
 
-// pathPlotters returns t's line, its start as a circle and, if it
-// diverged, a cross at its last point.
+// pathPlotters returns t's light outline and its line (in colour c, so
+// that it reads on the dark end of the map too), its start as a circle and,
+// if it diverged, a red cross at its last point.
 func pathPlotters(t Trajectory, c color.Color) ([]plot.Plotter, error) {
 	var xys plotter.XYs
 	for _, p := range t.Points {
@@ -121,12 +109,14 @@ func pathPlotters(t Trajectory, c color.Color) ([]plot.Plotter, error) {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
 	line.Color, line.Width = c, vg.Points(1.4)
+	halo, _ := plotter.NewLine(xys)
+	halo.Color, halo.Width = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xd0}, vg.Points(3.2)
 	start, _ := plotter.NewScatter(xys[:1])
 	start.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
-	ps := []plot.Plotter{line, start}
+	ps := []plot.Plotter{halo, line, start}
 	if t.Status == optim.Diverged.String() {
 		end, _ := plotter.NewScatter(xys[len(xys)-1:])
-		end.GlyphStyle = draw.GlyphStyle{Color: c, Radius: vg.Points(4), Shape: crossGlyph{}}
+		end.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: crossGlyph{}}
 		ps = append(ps, end)
 	}
 	return ps, nil
@@ -164,27 +154,14 @@ func FvsStepFigure(fn optim.Function, trajs []Trajectory, m Meta) (*Figure, erro
 		if err != nil {
 			return nil, fmt.Errorf("figures: trajectory %q: %w", t.Label, err)
 		}
-		line.Color, line.Width = darkColor(i), vg.Points(1.2)
+		line.Color, line.Width = paletteColor(i), vg.Points(1.2)
 		f.Plot.Add(line)
 		f.Plot.Legend.Add(f.label(t.Label), line)
 	}
 	if gap {
 		f.Plot.Y.Scale = plot.LogScale{}
-		f.Plot.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		f.Plot.Y.Tick.Marker = roundLogTicks{}
 	}
-	f.boxLegend()
+	f.outsideLegend()
 	return f, nil
-}
-
-// darkColor is the i-th of the path colours' darker twins, for white charts.
-func darkColor(i int) color.Color {
-	dark := []color.Color{
-		color.NRGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
-		color.NRGBA{R: 0x17, G: 0xa2, B: 0xb8, A: 0xff},
-		color.NRGBA{R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-		color.NRGBA{R: 0x94, G: 0x2f, B: 0xb4, A: 0xff},
-		color.NRGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff},
-		color.NRGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	}
-	return dark[i%len(dark)]
 }

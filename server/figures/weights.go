@@ -7,7 +7,6 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -23,8 +22,9 @@ const (
 // WeightsFigure draws the first layer's weights W₁ (hidden × 784, row-major,
 // each row one hidden unit's weights on the 28 × 28 input) as a grid of
 // tiles, one per hidden unit, about square. Each tile is scaled to its own
-// largest |w| and coloured on a diverging map, blue below 0, grey at 0 and
-// red above, so that every unit's pattern shows whatever its magnitude.
+// largest |w| and coloured on a diverging map (weightColor), blue below 0,
+// white at 0 and orange above, so that every unit's pattern shows whatever
+// its magnitude; red is kept for divergence.
 func WeightsFigure(w []float32, hidden int, m Meta) (*Figure, error) {
 	if hidden <= 0 || len(w) != hidden*tileInput {
 		return nil, fmt.Errorf("figures: weights: got %d values for %d hidden units; want hidden × 784", len(w), hidden)
@@ -52,9 +52,6 @@ func weightTiles(w []float32, hidden int) *image.NRGBA {
 	for i := 0; i < len(img.Pix); i += 4 {
 		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = bg.R, bg.G, bg.B, bg.A
 	}
-	cm := moreland.SmoothBlueRed()
-	cm.SetMin(-1)
-	cm.SetMax(1)
 	for u := range hidden {
 		row := w[u*tileInput : (u+1)*tileInput]
 		scale := 0.0
@@ -67,14 +64,32 @@ func weightTiles(w []float32, hidden int) *image.NRGBA {
 			if scale > 0 && isFinite(float64(v)) {
 				t = float64(v) / scale
 			}
-			c, err := cm.At(t)
-			if err != nil {
-				c = color.Black // not finite: a NaN weight shows as black
+			c := weightColor(t)
+			if !isFinite(float64(v)) {
+				c = color.NRGBA{A: 0xFF} // not finite: a NaN weight shows as black
 			}
 			fillBlock(img, x0+p%tileSide, y0+p/tileSide, c)
 		}
 	}
 	return img
+}
+
+// The ends of the weights' diverging map, the same as the page's
+// (web/src/pictures.js): t = −1 is negBlue, 0 white, +1 posOrange.
+var (
+	negBlue   = [3]float64{0x21, 0x66, 0xac}
+	posOrange = [3]float64{0xb3, 0x58, 0x06}
+)
+
+// weightColor is the colour of a weight w/max|w| = t in [−1, 1].
+func weightColor(t float64) color.NRGBA {
+	end := posOrange
+	if t < 0 {
+		end = negBlue
+	}
+	a := math.Min(math.Abs(t), 1)
+	mix := func(k int) uint8 { return uint8(math.Round(255 + a*(end[k]-255))) }
+	return color.NRGBA{R: mix(0), G: mix(1), B: mix(2), A: 0xFF}
 }
 
 // fillBlock paints the tileZoom × tileZoom block of raster pixel (x, y).

@@ -18,5 +18,7 @@
 // surface.go (the surface explorer) and errors.go (refusals).
 package protocol
 
-// Version is sent in hello. It changes when a message changes shape.
-const Version = 1
+// Version is sent in hello. It changes when a message changes shape:
+// version 2 added a run's pace (start's and sweep's pace, the pace command,
+// RunInfo.pace), weightsAt, and the codes and values of errors.
+const Version = 2

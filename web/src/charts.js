@@ -2,8 +2,14 @@
 // can switch to a log y-axis, and shows values under the cursor in its legend.
 import uPlot from "uplot";
 
-export const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2",
-  "#db2777", "#65a30d", "#7c3aed", "#b45309", "#0f766e", "#475569"];
+// palette is the colour of the i-th run, trajectory or metric, the same in
+// the exported figures (figures.Palette): distinguishable, readable on white
+// and on the surface's map, and never red, which means "diverged" alone.
+export const palette = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#7b4fa0",
+  "#8c6d31", "#3a3a3a", "#00a3a3", "#b8860b", "#5b6bd6", "#9c9c2e"];
+
+/** DIVERGED is the colour of divergence: its ✕ marks, its labels and its rows. */
+export const DIVERGED = "#d62728";
 
 export function fade(hex, alpha) {
   const n = parseInt(hex.slice(1), 16);
@@ -13,8 +19,10 @@ export function fade(hex, alpha) {
 const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0", width: 1 }, ticks: { stroke: "#cbd5e1", width: 1 } };
 
 /**
- * Chart draws series against a shared x. spec: {xLabel, series: [{label, color,
- * width, dash, points}], height, logX, logY, xRange(u, min, max), yRange(u, min, max), draw(u)}.
+ * Chart draws series against a shared x. spec: {xLabel, yLabel, series:
+ * [{label, color, width, dash, points}], height, logX, logY, xInt (whole
+ * ticks: steps and epochs), xRange(u, min, max), yRange(u, min, max), draw(u)}.
+ * xLabel and yLabel are functions of the language.
  */
 export class Chart {
   constructor(el, spec) {
@@ -37,9 +45,10 @@ export class Chart {
         x: { time: false, distr: s.logX ? 3 : 1, range: s.xRange },
         y: { distr: s.logY ? 3 : 1, range: s.yRange },
       },
-      axes: [{ ...axisStyle, label: s.xLabel, labelSize: 20, size: 36, values: (u, vals) => vals.map((v) => fmtTick(u, v)) },
-        { ...axisStyle, size: 56, values: (u, vals) => vals.map((v) => fmtTick(u, v)) }],
-      series: [{ label: s.xLabel, value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
+      axes: [{ ...axisStyle, label: s.xLabel(), labelSize: 20, size: 36, incrs: s.xInt ? wholeIncrs : undefined,
+        values: (u, vals) => vals.map((v) => fmtTick(u, v)) },
+      { ...axisStyle, label: s.yLabel ? s.yLabel() : undefined, labelSize: 20, size: 62, values: (u, vals) => vals.map((v) => fmtTick(u, v)) }],
+      series: [{ label: s.xLabel(), value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
         ...s.series.map((x) => ({
           label: x.label, stroke: x.color, width: x.width ?? 1.5, dash: x.dash,
           points: { show: x.points ?? false, size: 6, fill: x.color },
@@ -70,15 +79,17 @@ export class Chart {
     this.build();
   }
 
-  /** relabel renames the x axis and the series, for a change of language. */
-  relabel(xLabel, names) {
-    this.spec.xLabel = xLabel;
+  /** relabel renames the series (the axes follow the language by themselves) and redraws. */
+  relabel(names = []) {
     names.forEach((n, i) => { if (this.spec.series[i]) this.spec.series[i].label = n; });
     this.build();
   }
 
   destroy() { this.ro.disconnect(); this.u.destroy(); this.u = null; }
 }
+
+// wholeIncrs are the tick steps of steps and epochs: whole numbers only.
+const wholeIncrs = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 1e4, 2e4, 2.5e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6];
 
 function fmtTick(u, v) {
   if (typeof v !== "number") return v;

@@ -2,7 +2,10 @@
 // hands the view's content over as a figure drawn by the server with
 // gonum/plot (PNG at 2×, SVG) and as data (CSV, JSON, the model file). GET
 // exports are plain links; the surface's trajectories live in the page, so
-// they are POSTed and saved from a Blob. The endpoints are in server/export.go.
+// they are POSTed and saved from a Blob. Each view hands a menu a small
+// source of what to export (the run or sweep shown, the smoothing, the
+// trajectory set), never its own fields. The endpoints are the server's
+// /api/export/….
 import { t, language } from "./i18n.js";
 import { h } from "./forms.js";
 
@@ -19,7 +22,7 @@ document.addEventListener("keydown", (e) => { if (open && e.key === "Escape") { 
 export function downloadMenu(items) {
   const menu = h("div", { class: "dl-menu", role: "menu", hidden: true });
   const btn = h("button", { type: "button", class: "dl-button", "aria-haspopup": "menu", "aria-expanded": "false",
-    "aria-label": t("dlMenu"), "data-i18n-label": "dlMenu", title: t("dlMenu") }, "⤓");
+    "aria-label": t("dlMenu"), "data-i18n-label": "dlMenu", title: t("dlMenu"), "data-i18n-title": "dlMenu" }, "⤓");
   const el = h("div", { class: "dl" }, btn, menu);
   const self = {
     el, btn,
@@ -76,128 +79,65 @@ function dataLinks(what, id) {
   return [{ key: "dlCSV", href: `${base}.csv` }, { key: "dlJSON", href: `${base}.json` }];
 }
 
-/** runDownloads gives a run's chart its figure (kind, or none) and data. */
-export function runDownloads(current, kind, extra = () => ({})) {
-  return downloadMenu(() => {
-    const id = current();
-    if (!id) return [];
-    const figs = kind ? figureLinks(`/api/export/run/${encodeURIComponent(id)}/${kind}`, extra()) : [];
-    const model = kind === "weights" ? [{ key: "dlModel", href: `/api/export/run/${encodeURIComponent(id)}/model.descent` }] : [];
-    return [...figs, ...(kind === "confusion" || kind === "weights" ? [] : dataLinks("run", id)), ...model];
-  });
-}
+const runBase = (id) => `/api/export/run/${encodeURIComponent(id)}`;
 
 /**
- * addTrainDownloads puts a menu on every chart card of the Train view (found
- * by its data-chart box) and on the weights and confusion cards.
+ * runMenu is the menu of one of a run's charts: its figure of kind and the
+ * run's data; the weights' card adds the model file. source: {id(), smoothing()}.
  */
-export function addTrainDownloads(root, current, smoothing) {
-  const kinds = { loss: "loss", acc: "accuracy", testLoss: "testloss", grad: "gradnorm", ratio: "ratio", lr: "lr" };
-  root.querySelectorAll(".card.chart").forEach((card) => {
-    const box = card.querySelector("[data-chart]");
-    const head = card.querySelector(".chart-head") || card.querySelector("h3");
-    if (!box || !head) return;
-    const k = box.dataset.chart;
-    const menu = runDownloads(current, kinds[k], () => (k === "loss" ? { smooth: smoothing() } : {}));
-    attach(card, head, menu);
+export function runMenu(source, kind) {
+  return downloadMenu(() => {
+    const id = source.id();
+    if (!id) return [];
+    const extra = kind === "loss" ? { smooth: source.smoothing() } : {};
+    const figs = figureLinks(`${runBase(id)}/${kind}`, extra);
+    if (kind === "weights") return [...figs, { key: "dlModel", href: `${runBase(id)}/model.descent` }];
+    return kind === "confusion" ? figs : [...figs, ...dataLinks("run", id)];
   });
-  for (const [sel, kind] of [["canvas.weights", "weights"], [".confusion", "confusion"]]) {
-    const el = root.querySelector(sel);
-    const card = el && el.closest(".card");
-    if (card) attach(card, card.querySelector("h3"), runDownloads(current, kind));
-  }
 }
 
-/** sweepDownloads is the Compare view's menu: the overlay as sweep or comparison, accuracy, data. */
-export function sweepDownloads(current) {
+/** sweepMenu is the overlay's menu: the curves as a sweep or a comparison, the accuracy, the data. source: {sweep()}. */
+export function sweepMenu(source) {
   return downloadMenu(() => {
-    const s = current();
+    const s = source.sweep();
     if (!s) return [];
     const base = `/api/export/sweep/${encodeURIComponent(s.id)}`;
-    return [...figureLinks(`${base}/${s.kind}`), { key: "dlAccPNG", href: `${base}/accuracy.png?lang=${language()}` },
-      ...dataLinks("sweep", s.id)];
+    return [...figureLinks(`${base}/${s.kind}`), { key: "dlAccPNG", href: `${base}/accuracy.png?lang=${language()}` }, ...dataLinks("sweep", s.id)];
   });
 }
 
-/**
- * addCompareDownloads puts the menu on the Compare view's overlay card: the
- * curves as a learning-rate sweep when only the rate differs, else as a
- * comparison, the accuracy per epoch and the data of every run; the same
- * figure on the small multiples' card, the sweep's CSV on the results
- * table's; and one on the LR range test's card.
- */
-export function addCompareDownloads(view) {
-  const current = () => {
-    const runs = (view.sweep && view.groups().get(view.sweep)) || [];
-    if (!runs.length || !runs[0].info.sweep) return null;
-    const c0 = runs[0].info.config;
-    const rates = runs.every((r) => r.info.config.optimizer === c0.optimizer && r.info.config.batch === c0.batch);
-    return { id: runs[0].info.sweep, kind: rates ? "sweep" : "compare" };
-  };
-  const card = view.overlayBox.closest(".card");
-  attach(card, card.querySelector("h3"), sweepDownloads(current));
-  const mCard = view.multiples.closest(".card");
-  attach(mCard, mCard.querySelector("h3"), downloadMenu(() => {
-    const s = current();
-    return s ? figureLinks(`/api/export/sweep/${encodeURIComponent(s.id)}/${s.kind}`) : [];
-  }));
-  const tCard = view.table.closest(".card");
-  attach(tCard, tCard.querySelector("h3"), downloadMenu(() => {
-    const s = current();
-    return s ? dataLinks("sweep", s.id).slice(0, 1) : [];
-  }));
-  const lrCard = view.lrBox.closest(".card"); // the LR range test is one run: its loss and data
-  attach(lrCard, lrCard.querySelector(".chart-head"), runDownloads(() => view.lrRun, "loss", () => ({ smooth: 0.9 })));
-}
-
-/**
- * trajectoryBody is the TrajectoryExport of the surface's current set (see
- * server/export_traj.go), over the stage's view, or null before one starts.
- */
-export function trajectoryBody(view) {
-  const set = view.set;
-  if (!set || !set.trajs.some((tr) => tr.points.length)) return null;
-  const fn = view.fn, fp = view.fp.get();
-  const body = { fn: fn.name, lang: language(), domain: { ...view.stage.view },
-    caption: `${fn.title}: ${fn.formula} · (${view.start.join(", ")}) · ${t("surfSteps")} ≤ ${view.steps.value}`,
-    trajectories: set.trajs.map((tr) => {
-      const last = tr.points[tr.points.length - 1];
-      const out = { label: tr.label, points: tr.points.map((p) => p.x), status: last ? last.status || "" : "" };
-      if (tr.points.every((p) => Number.isFinite(p.f))) out.f = tr.points.map((p) => p.f);
-      return out;
-    }) };
-  if (Object.keys(fp).length) body.fnParams = fp;
-  return body;
-}
-
-/**
- * addSurfaceDownloads puts menus on the surface's stage (the trajectories
- * over J), its f chart and its ‖∇f‖ chart (the server takes ∇f at the points,
- * so the body stays as large as the others).
- */
-export function addSurfaceDownloads(view) {
-  const body = () => trajectoryBody(view);
-  view.stage.el.closest(".card").querySelector(".surf-controls").append(trajDownloads(body, "surface"));
-  for (const [box, kind] of [[view.fBox, "f"], [view.gBox, "gradnorm"]]) {
-    const card = box.closest(".card");
-    attach(card, card.querySelector("h3"), trajDownloads(body, kind));
-  }
-}
-
-/** trajDownloads is a surface menu; body() is the TrajectoryExport, or null without a set. */
-export function trajDownloads(body, kind) {
+/** sweepFigureMenu is the small multiples' menu: the sweep's figure. */
+export function sweepFigureMenu(source) {
   return downloadMenu(() => {
-    if (!body()) return [];
-    const post = (ext) => ({ url: `/api/export/trajectory/${kind}.${ext}`, body, name: `descent-${body().fn}-${kind}.${ext}` });
+    const s = source.sweep();
+    return s ? figureLinks(`/api/export/sweep/${encodeURIComponent(s.id)}/${s.kind}`) : [];
+  });
+}
+
+/** sweepDataMenu is the results table's menu: the sweep's CSV. */
+export function sweepDataMenu(source) {
+  return downloadMenu(() => {
+    const s = source.sweep();
+    return s ? dataLinks("sweep", s.id).slice(0, 1) : [];
+  });
+}
+
+/** rangeMenu is the LR range test's menu: its own figure of the loss against α (or its loss per step), and its data. */
+export function rangeMenu(source) {
+  return downloadMenu(() => {
+    const id = source.rangeRun();
+    if (!id) return [];
+    const kind = source.rangeFigure() ? "lrrange" : "loss";
+    return [...figureLinks(`${runBase(id)}/${kind}`, kind === "loss" ? { smooth: 0.9 } : {}), ...dataLinks("run", id)];
+  });
+}
+
+/** trajMenu is a surface menu of kind; body() is the TrajectoryExport, or null without a set. */
+export function trajMenu(body, kind) {
+  return downloadMenu(() => {
+    const b = body();
+    if (!b) return [];
+    const post = (ext) => ({ url: `/api/export/trajectory/${kind}.${ext}`, body, name: `descent-${b.fn}-${kind}.${ext}` });
     return [{ key: "dlPNG", post: post("png") }, { key: "dlSVG", post: post("svg") }, { key: "dlCSV", post: post("csv") }];
   });
-}
-
-/** attach puts menu at the end of head: the chart head's row, or beside a heading. */
-export function attach(card, head, menu) {
-  if (!head) return;
-  if (head.classList.contains("chart-head")) { head.append(menu); return; }
-  const row = h("div", { class: "dl-head" });
-  head.replaceWith(row);
-  row.append(head, menu);
 }

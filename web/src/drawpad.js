@@ -8,6 +8,14 @@ export const SEND = 140; // pixels per side sent to the server (26 KB of base64)
 // pixels of a digit 20 pixels tall, one eighth; a digit drawn 200 pixels tall
 // here gets the same proportion.
 export const BRUSH = 24;
+// A drawing is refused as too small when its ink's bounding box is under
+// MIN_SIDE of the canvas's side both ways (a digit fills most of the square,
+// as MNIST's fill 20 of 28 pixels), and as too sparse when its ink covers
+// under MIN_INK of the canvas (a dot, a few specks): the network would
+// still answer one of 0–9, and sound sure.
+export const MIN_SIDE = 0.3;
+export const MIN_INK = 0.02;
+const INK_LEVEL = 64; // a pixel of the sent image at or above this grey is ink
 
 export class DrawPad {
   /** onChange is called after every change of the drawing (move, up, undo, clear). */
@@ -100,8 +108,8 @@ export class DrawPad {
     }
   }
 
-  /** pixels returns the drawing as SEND×SEND grey levels, base64: 0 background, 255 ink. */
-  pixels() {
+  /** grey returns the drawing as SEND×SEND grey levels: 0 background, 255 ink. */
+  grey() {
     const c = this.small.getContext("2d", { willReadFrequently: true });
     c.imageSmoothingEnabled = true;
     c.imageSmoothingQuality = "high";
@@ -109,6 +117,30 @@ export class DrawPad {
     const rgba = c.getImageData(0, 0, SEND, SEND).data;
     const grey = new Uint8Array(SEND * SEND);
     for (let i = 0; i < grey.length; i++) grey[i] = rgba[4 * i];
+    return grey;
+  }
+
+  /**
+   * ink measures the drawing: the larger side of its ink's bounding box and
+   * the ink's area, as fractions of the canvas's side and area, and whether
+   * it is big enough to be a digit (MIN_SIDE, MIN_INK).
+   */
+  ink() {
+    const g = this.grey();
+    let n = 0, x0 = SEND, x1 = -1, y0 = SEND, y1 = -1;
+    for (let i = 0; i < g.length; i++) {
+      if (g[i] < INK_LEVEL) continue;
+      const x = i % SEND, y = (i - x) / SEND;
+      n++;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    const side = n ? Math.max(x1 - x0 + 1, y1 - y0 + 1) / SEND : 0, area = n / g.length;
+    return { side, area, ok: side >= MIN_SIDE && area >= MIN_INK };
+  }
+
+  /** pixels returns the drawing as SEND×SEND grey levels, base64: 0 background, 255 ink. */
+  pixels() {
+    const grey = this.grey();
     let bin = "";
     for (let i = 0; i < grey.length; i += 8192) bin += String.fromCharCode.apply(null, grey.subarray(i, i + 8192));
     return btoa(bin);

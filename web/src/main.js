@@ -1,7 +1,9 @@
 // The page: tabs, the language switch, the connection line, and the views.
+// Every event of the socket goes to the Store, which the views listen to.
 import { t, language, setLanguage, applyStatic, onLanguage } from "./i18n.js";
 import { Socket } from "./socket.js";
-import { Store } from "./store.js";
+import { Store, Change } from "./store.js";
+import { palette } from "./charts.js";
 import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
 import { SurfaceView } from "./surface.js";
@@ -20,30 +22,35 @@ function showConn(state, secs) {
   connState = [state, secs];
   connEl.className = `conn conn-${state}`;
   connEl.textContent = state === "open" ? t("connected") : state === "closed" ? t("disconnected", { s: secs }) : t("connecting");
+  document.body.dataset.conn = state;
+  if (store) store.setOnline(state === "open" && !!store.hello);
 }
 
-const socket = new Socket((ev) => { store.handle(ev); views.surface.handle(ev); }, showConn);
-const store = new Store(socket);
+let store = null;
+const socket = new Socket((ev) => store.handle(ev), showConn);
+store = new Store(socket);
 const views = {
   train: new TrainView(document.getElementById("view-train"), store),
-  compare: new CompareView(document.getElementById("view-compare"), store),
+  compare: null,
   surface: new SurfaceView(document.getElementById("view-surface"), store),
   draw: new DrawView(document.getElementById("view-draw"), store),
 };
+views.compare = new CompareView(document.getElementById("view-compare"), store, (optimizer, lr) => views.train.form.useRate(optimizer, lr));
 let built = false;
 
 store.on((kind, ev) => {
+  if (kind !== Change.hello) {
+    if (kind === Change.error && ev && !ev.req) console.warn("server error", ev);
+    return;
+  }
   // A watch-only link (hello.role "watch") hides the controls that start or change runs (style.css).
-  if (kind === "hello") document.body.dataset.role = store.hello.role || "control";
-  if (kind === "hello" && !built) {
+  document.body.dataset.role = store.hello.role || "control";
+  if (!built) {
     built = true;
-    views.train.build();
-    views.compare.build();
-    views.surface.build();
-    views.draw.build();
+    Object.values(views).forEach((v) => v.build());
     document.body.dataset.ready = "1";
   }
-  if (kind === "error" && ev && !ev.req) console.warn("server error", ev);
+  store.setOnline(socket.open);
 });
 
 // Tabs: arrow keys move between them, as the ARIA tabs pattern asks.
@@ -81,5 +88,5 @@ document.documentElement.lang = language();
 applyStatic();
 labelLang();
 select(initial);
-window.descent = { store, setLanguage }; // for the browser tests and curious students
-window.descent.surface = views.surface;
+// For the browser tests and curious students.
+window.descent = { store, setLanguage, palette, surface: views.surface, views };

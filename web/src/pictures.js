@@ -1,8 +1,14 @@
 // The pictures of the network learning: weights as images, the confusion
-// matrix, the first test images with their predictions, and status lines.
+// matrix, the first test images with their predictions, and the lines that
+// say where a run stands and how it ended.
 import { t } from "./i18n.js";
 import { h } from "./forms.js";
-import { decodeBase64, fmtNum } from "./store.js";
+import { Status } from "./protocol.js";
+import { decodeBase64, fmtNum, fmtTime } from "./format.js";
+
+// The weights' diverging map, the same as figures.WeightsFigure's: white
+// at 0, blue for negative weights, orange for positive (red is kept for divergence).
+const NEG = [0x21, 0x66, 0xac], POS = [0xb3, 0x58, 0x06];
 
 /** drawWeights draws each hidden unit's 784 weights as a 28×28 tile, 10 per row. */
 export function drawWeights(canvas, w) {
@@ -17,15 +23,23 @@ export function drawWeights(canvas, w) {
     for (let i = 0; i < 784; i++) {
       const v = (w.bytes[u * 784 + i] - 128) / 127; // −1 … 1
       const o = ((oy + Math.floor(i / 28)) * W + ox + (i % 28)) * 4;
-      // white at 0, red for positive, blue for negative
-      const a = Math.min(Math.abs(v), 1);
-      img.data[o] = v > 0 ? 255 : 255 * (1 - a) + 37 * a;
-      img.data[o + 1] = 255 * (1 - a) + (v > 0 ? 38 : 99) * a;
-      img.data[o + 2] = v > 0 ? 255 * (1 - a) + 38 * a : 255 * (1 - a) + 235 * a;
+      const a = Math.min(Math.abs(v), 1), end = v < 0 ? NEG : POS;
+      for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(255 + a * (end[k] - 255));
       img.data[o + 3] = 255;
     }
   }
   ctx.putImageData(img, 0, 0);
+}
+
+/**
+ * cellShade is a confusion cell's colour in one hue, white to dark blue by
+ * √share of the actual digit's row, and whether its text is white: the same
+ * ramp as figures.ConfusionFigure, so that the page and the export agree.
+ */
+export function cellShade(share) {
+  const k = Math.sqrt(Math.max(0, Math.min(1, share)));
+  const mix = (lo, hi) => Math.round(lo + k * (hi - lo));
+  return { color: `rgb(${mix(255, 0x08)},${mix(255, 0x30)},${mix(255, 0x6b)})`, light: k > 0.6 };
 }
 
 /** confusionTable draws counts[actual][predicted], shaded by row share. */
@@ -34,9 +48,8 @@ export function confusionTable(counts) {
   const rows = counts.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
     return h("tr", {}, h("th", { scope: "row" }, String(i)), ...row.map((n, j) => {
-      const share = n / total;
-      const color = i === j ? `rgba(22,163,74,${0.15 + 0.75 * share})` : `rgba(220,38,38,${Math.min(1, share * 6)})`;
-      return h("td", { style: `background:${n ? color : "transparent"}`, title: `${t("actual")} ${i}, ${t("predicted")} ${j}: ${n}` }, n ? String(n) : "");
+      const s = cellShade(n / total);
+      return h("td", { style: `background:${s.color};color:${s.light ? "#fff" : "inherit"}`, title: `${t("actual")} ${i}, ${t("predicted")} ${j}: ${n}` }, n ? String(n) : "");
     }));
   });
   return h("table", { class: "cm" }, h("thead", {}, head), h("tbody", {}, rows));
@@ -60,7 +73,7 @@ export function samplesRow(samples, predictions) {
     const p = predictions && predictions[i];
     const wrong = p && p.predicted !== label;
     const text = p
-      ? h("div", { class: "sample-text" }, h("b", {}, `${t("predicted")} ${p.predicted}`), h("span", {}, ` ${(p.probability * 100).toFixed(0)}%`),
+      ? h("div", { class: "sample-text" }, h("b", {}, `${t("predicted")} ${p.predicted}`), h("span", {}, ` ${(p.probability * 100).toFixed(0)} %`),
         h("br"), h("span", {}, `${t("actual")} ${label}`), wrong ? h("span", { class: "wrong-mark", "aria-label": t("wrong") }, " ✗") : null)
       : h("div", { class: "sample-text" }, h("span", {}, `${t("actual")} ${label}`));
     out.append(h("figure", { class: `sample${wrong ? " wrong" : ""}` }, c, text));
@@ -71,41 +84,43 @@ export function samplesRow(samples, predictions) {
 
 /** statusText is the run's status in words, "diverged at step k" included. */
 export function statusText(info) {
-  if (info.status === "diverged") return t("divergedAt", { k: info.divergedAt });
+  if (info.status === Status.diverged) return t("divergedAt", { k: info.divergedAt });
   const s = t(`status_${info.status}`);
-  return info.paused && info.status === "queued" ? `${s} (${t("status_paused")})` : s;
+  return info.paused && info.status === Status.queued ? `${s} (${t("status_paused")})` : s;
 }
 
-/** errorText writes an error event for people. */
-export function errorText(ev) {
-  let s = `${t("errorPrefix")}: `;
-  if (ev.field) s += `${ev.field}: `;
-  s += ev.message;
-  if (ev.allowed) s += ` (${t("allowed")}: ${ev.allowed})`;
-  return s;
+/**
+ * summaryLine is the headline of an ended run: "Test accuracy 96.87 % · test
+ * loss 0.105 · 10 epochs in 2 s", or "" before its first evaluated epoch.
+ */
+export function summaryLine(info) {
+  const r = info.result;
+  if (!r || !(r.epochs > 0) || info.status === Status.diverged) return "";
+  const secs = r.seconds < 60 ? t("seconds", { s: Math.max(1, Math.round(r.seconds)) }) : fmtTime(r.seconds);
+  return t("summary", { acc: (100 * r.testAccuracy).toFixed(2), loss: fmtNum(r.testLoss, 3), n: r.epochs, time: secs,
+    epochs: r.epochs === 1 ? t("epochOne") : t("epochMany") });
 }
 
-/** progressLine is the fraction done and "step k / n · x steps/s · m:ss left". */
+/** progressLine is the fraction done and "step k / n · epoch e / E · x steps/s · m:ss left". */
 export function progressLine(r) {
   const s = r.steps, n = s.step.length;
   const step = n ? s.step[n - 1] : r.info.progress;
   const total = r.info.totalSteps || 1;
-  const sps = n ? s.samplesPerSec[n - 1] / r.info.config.batch : 0;
+  // A paced run goes no faster than its pace, whatever its compute allows.
+  const pace = r.info.pace && r.info.pace.epochSeconds > 0 ? (r.info.stepsPerEpoch || 1) / r.info.pace.epochSeconds : Infinity;
+  const sps = n ? Math.min(s.samplesPerSec[n - 1] / r.info.config.batch, pace) : 0;
   let text = `${t("step")} ${step.toLocaleString()} / ${total.toLocaleString()}`;
   const ep = Math.min(Math.ceil(step / (r.info.stepsPerEpoch || 1)), r.info.config.epochs);
   text += ` · ${t("epoch")} ${ep} / ${r.info.config.epochs}`;
-  if (sps > 0 && (r.info.status === "running")) {
-    const left = (total - step) / sps;
-    text += ` · ${fmtNum(sps, 3)} ${t("stepsPerSec")} · ${fmtTime(left)} ${t("eta")}`;
+  if (sps > 0 && r.info.status === Status.running) {
+    text += ` · ${fmtNum(sps, 3)} ${t("stepsPerSec")} · ${fmtTime((total - step) / sps)} ${t("eta")}`;
   } else if (r.info.result) {
     text += ` · ${fmtTime(r.info.result.seconds)}`;
   }
   return { fraction: Math.min(step / total, 1), text };
 }
 
-export function fmtTime(sec) {
-  if (!isFinite(sec)) return "–";
-  sec = Math.max(0, Math.round(sec));
-  const m = Math.floor(sec / 60), s = sec % 60;
-  return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
+/** resumeFrom is the epoch an interrupted run continues from: the one after its last checkpoint. */
+export function resumeFrom(info) {
+  return Math.min(Math.floor((info.progress || 0) / (info.stepsPerEpoch || 1)) + 1, info.config.epochs);
 }

@@ -1,16 +1,25 @@
 // The page's copy of the runs: their info, their steps in columns, their
-// epochs and latest weights. Views read it and redraw on change.
+// epochs and latest weights. Every event of the socket comes through here,
+// the surface explorer's and the drawing panel's too, and the views listen:
+// store.on((kind, arg) => …) with kind one of Change.
+import { Cmd, Status } from "./protocol.js";
+import { emptySteps, appendSteps, halve } from "./series.js";
+import { decodeBase64 } from "./format.js";
+
+/** Change are the kinds of change the Store tells its listeners. */
+export const Change = Object.freeze({
+  hello: "hello", runs: "runs", status: "status", steps: "steps", epoch: "epoch", weights: "weights",
+  error: "error", prediction: "prediction", traj: "traj", online: "online",
+});
 
 const MAX_POINTS = 20000; // per run in the browser; older points are merged in pairs
-
-function emptySteps() {
-  return { step: [], loss: [], lossMin: [], lossMax: [], gradNorm: [], updateRatio: [], lr: [], samplesPerSec: [] };
-}
+const MAX_SNAPSHOTS = 64; // weights kept per run, by step, for a replay
 
 export class Store {
   constructor(socket) {
     this.socket = socket;
     this.hello = null;
+    this.online = false;
     this.runs = new Map(); // id → run
     this.subs = new Map(); // id → {weights}
     this.listeners = new Set();
@@ -19,7 +28,7 @@ export class Store {
   }
 
   on(f) { this.listeners.add(f); return () => this.listeners.delete(f); }
-  emit(kind, id) { this.listeners.forEach((f) => f(kind, id)); }
+  emit(kind, arg) { this.listeners.forEach((f) => f(kind, arg)); }
 
   run(id) { return this.runs.get(id); }
 
@@ -38,7 +47,7 @@ export class Store {
     const cur = this.subs.get(id);
     if (cur && (cur.weights || !weights)) return;
     this.subs.set(id, { weights: weights || (cur && cur.weights) });
-    this.socket.send({ type: "subscribe", run: id, weights: this.subs.get(id).weights });
+    this.socket.send({ type: Cmd.subscribe, run: id, weights: this.subs.get(id).weights });
   }
 
   /** resubscribe asks, after a reconnect, only for the steps after those we hold. */
@@ -46,7 +55,7 @@ export class Store {
     const r = this.runs.get(id);
     const n = r ? r.steps.step.length : 0;
     this.subs.set(id, { weights });
-    this.socket.send({ type: "subscribe", run: id, weights, from: n ? r.steps.step[n - 1] : 0 });
+    this.socket.send({ type: Cmd.subscribe, run: id, weights, from: n ? r.steps.step[n - 1] : 0 });
   }
 
   /** command sends a command; cb gets the answering error or runCreated events. */
@@ -56,6 +65,13 @@ export class Store {
     return req;
   }
 
+  /** setOnline records the socket's state: views disable what needs the server. */
+  setOnline(on) {
+    if (on === this.online) return;
+    this.online = on;
+    this.emit(Change.online, on);
+  }
+
   handle(ev) {
     const h = this[`on_${ev.type}`];
     if (h) h.call(this, ev);
@@ -63,35 +79,35 @@ export class Store {
   }
 
   on_hello(ev) {
-    if (this.hello && this.hello.instance !== ev.instance) { // the server restarted: ids mean other runs
-      this.runs.clear();
-      this.subs.clear();
-    }
+    const restarted = this.hello && this.hello.instance !== ev.instance;
+    const subs = [...this.subs.entries()];
+    if (restarted) this.runs.clear(); // the server restarted: our copies are stale, even of the same ids
+    this.subs.clear();
     this.hello = ev;
     const alive = new Set(ev.runs.map((r) => r.id));
-    for (const id of [...this.runs.keys()]) if (!alive.has(id)) { this.runs.delete(id); this.subs.delete(id); }
+    for (const id of [...this.runs.keys()]) if (!alive.has(id)) this.runs.delete(id);
     ev.runs.forEach((info) => this.ensure(info));
-    // A reconnect: ask again for what we watched, from where our copy ends.
-    const subs = [...this.subs.entries()];
-    this.subs.clear();
+    // Ask again for what we watched: after a reconnect from where our copy ends,
+    // after a restart from the start (an interrupted run's curve comes back).
     subs.forEach(([id, s]) => { if (alive.has(id)) this.resubscribe(id, s.weights); });
-    this.emit("hello");
+    this.emit(Change.hello, { restarted });
   }
 
-  on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit("runs"); }
-  on_runCreated(ev) { this.ensure(ev.run); this.emit("runs", ev.run.id); }
+  on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit(Change.runs); }
+  on_runCreated(ev) { this.ensure(ev.run); this.emit(Change.runs, ev.run.id); }
   on_status(ev) {
     const old = this.runs.get(ev.run.id), was = old && old.info.status;
     this.ensure(ev.run);
     // A restarted run is a new stream that starts over from its checkpoint: ask again.
-    if ((was === "interrupted" || was === "stopped") && (ev.run.status === "queued" || ev.run.status === "running") && this.subs.has(ev.run.id)) {
+    const again = (was === Status.interrupted || was === Status.stopped) && (ev.run.status === Status.queued || ev.run.status === Status.running);
+    if (again && this.subs.has(ev.run.id)) {
       const s = this.subs.get(ev.run.id);
       this.subs.delete(ev.run.id);
       this.subscribe(ev.run.id, s.weights);
     }
-    this.emit("status", ev.run.id);
+    this.emit(Change.status, ev.run.id);
   }
-  on_deleted(ev) { this.runs.delete(ev.run); this.subs.delete(ev.run); this.emit("runs", ev.run); }
+  on_deleted(ev) { this.runs.delete(ev.run); this.subs.delete(ev.run); this.emit(Change.runs, ev.run); }
 
   on_history(ev) {
     const r = this.ensure(ev.run);
@@ -101,96 +117,45 @@ export class Store {
     appendSteps(r.steps, ev.steps);
     if (r.steps.step.length > MAX_POINTS) halve(r.steps);
     r.epochs = ev.epochs.slice();
-    this.emit("steps", r.id);
-    this.emit("epoch", r.id);
+    this.emit(Change.steps, r.id);
+    this.emit(Change.epoch, r.id);
   }
 
   on_steps(ev) {
     const r = this.runs.get(ev.run);
     if (!r) return;
     const last = r.steps.step.length ? r.steps.step[r.steps.step.length - 1] : 0;
-    const n = ev.step.length;
-    if (n && ev.step[0] <= last) return; // already have these
+    if (ev.step.length && ev.step[0] <= last) return; // already have these
     appendSteps(r.steps, ev);
     r.info.progress = r.steps.step[r.steps.step.length - 1] || r.info.progress;
     if (r.steps.step.length > MAX_POINTS) halve(r.steps);
-    this.emit("steps", r.id);
+    this.emit(Change.steps, r.id);
   }
 
   on_epoch(ev) {
     const r = this.runs.get(ev.run);
     if (!r) return;
     if (!r.epochs.some((e) => e.epoch === ev.epoch)) r.epochs.push(ev);
-    this.emit("epoch", r.id);
+    this.emit(Change.epoch, r.id);
   }
 
   on_weights(ev) {
     const r = this.runs.get(ev.run);
     if (!r) return;
-    r.weights = { ...ev, bytes: decodeBase64(ev.pixels) };
-    this.emit("weights", r.id);
+    const w = { ...ev, bytes: decodeBase64(ev.pixels) };
+    // Live weights and the answers to weightsAt (a replay) are kept by step; the latest is r.weights.
+    r.snapshots = r.snapshots || new Map();
+    r.snapshots.set(w.step, w);
+    if (r.snapshots.size > MAX_SNAPSHOTS) r.snapshots.delete(r.snapshots.keys().next().value);
+    if (!r.weights || w.step >= r.weights.step) r.weights = w;
+    this.emit(Change.weights, r.id);
   }
 
-  on_error(ev) { this.emit("error", ev); }
-  on_prediction(ev) { this.emit("prediction", ev); } // the Draw view's answers (draw.js)
-}
+  on_error(ev) { this.emit(Change.error, ev); }
+  on_prediction(ev) { this.emit(Change.prediction, ev); } // the Draw view's answers
 
-function appendSteps(dst, src) {
-  const n = src.step.length;
-  for (let i = 0; i < n; i++) {
-    dst.step.push(src.step[i]);
-    dst.loss.push(src.loss[i]);
-    dst.lossMin.push(src.lossMin ? src.lossMin[i] : src.loss[i]);
-    dst.lossMax.push(src.lossMax ? src.lossMax[i] : src.loss[i]);
-    dst.gradNorm.push(src.gradNorm[i]);
-    dst.updateRatio.push(src.updateRatio[i]);
-    dst.lr.push(src.lr[i]);
-    dst.samplesPerSec.push(src.samplesPerSec[i]);
-  }
-}
-
-/** halve merges neighbouring points, keeping the loss's extremes. */
-function halve(s) {
-  const out = emptySteps();
-  for (let i = 0; i + 1 < s.step.length; i += 2) {
-    const j = i + 1;
-    out.step.push(s.step[j]);
-    out.loss.push((s.loss[i] + s.loss[j]) / 2);
-    out.lossMin.push(Math.min(s.lossMin[i], s.lossMin[j]));
-    out.lossMax.push(Math.max(s.lossMax[i], s.lossMax[j]));
-    out.gradNorm.push((s.gradNorm[i] + s.gradNorm[j]) / 2);
-    out.updateRatio.push((s.updateRatio[i] + s.updateRatio[j]) / 2);
-    out.lr.push(s.lr[j]);
-    out.samplesPerSec.push(s.samplesPerSec[j]);
-  }
-  Object.assign(s, out);
-}
-
-export function decodeBase64(b64) {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-/** ema is TensorBoard's smoothing: debiased exponential moving average. */
-export function ema(values, weight) {
-  const out = new Array(values.length);
-  let last = 0, n = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v == null || !isFinite(v)) { out[i] = null; continue; }
-    last = last * weight + (1 - weight) * v;
-    n++;
-    out[i] = weight === 0 ? v : last / (1 - Math.pow(weight, n));
-  }
-  return out;
-}
-
-/** fmtNum writes a number compactly. */
-export function fmtNum(x, digits = 4) {
-  if (x == null || !isFinite(x)) return "–";
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2);
-  return Number(x.toPrecision(digits)).toString();
+  // The surface explorer's events (protocol_surface.go) go to the Surface view as "traj".
+  on_trajCreated(ev) { this.emit(Change.traj, ev); }
+  on_trajPoints(ev) { this.emit(Change.traj, ev); }
+  on_trajStatus(ev) { this.emit(Change.traj, ev); }
 }

@@ -1,17 +1,19 @@
-// The surface's stage: the server's image of J (heat map and contours) with
-// a canvas over it that draws the trajectories, and the gestures: click or
-// tap to set the start, hover or tap a point to inspect it, drag to pan,
-// wheel or pinch to zoom (the image is re-rendered for the new domain).
+// The surface's stage: the server's image of J (heat map, contours and its
+// colour bar) with a canvas over it that draws the trajectories, the start
+// and the inspected step. The gestures are in surfacegestures.js.
 import { h } from "./forms.js";
 import { t } from "./i18n.js";
-import { toPixel, fromPixel, parseArea, scaleArea, zoomAbout, pan, imageTransform } from "./surfacemap.js";
+import { DIVERGED } from "./charts.js";
+import { TrajStatus } from "./protocol.js";
+import { toPixel, parseArea, scaleArea, imageTransform } from "./surfacemap.js";
+import { Gestures } from "./surfacegestures.js";
 
-const DRAG_PX = 5; // a pointer that moves less than this clicks
-const HIT_PX = 12; // how near a point must be to inspect it
 const LOAD_DELAY = 180; // ms of quiet before a zoomed view is re-rendered
+const INK = "#111827"; // the arrows': not the colour of any path
+const HALO = "rgba(255,255,255,.9)";
 
 export class SurfaceStage {
-  /** hooks: {onStart(x, y), describe(traj, it) → Element, onView()} */
+  /** hooks: {onStart(x, y), describe(traj, it) → Element} */
   constructor(hooks) {
     this.hooks = hooks;
     this.img = h("img", { class: "surf-img", alt: "", draggable: "false" });
@@ -21,9 +23,9 @@ export class SurfaceStage {
     this.trajs = [];
     this.start = null;
     this.hover = null; // {ti, k, pinned}
-    this.pointers = new Map();
+    this.dragStart = null; // the start while its marker is dragged
     this.seq = 0;
-    this.bind();
+    this.gestures = new Gestures(this);
     new ResizeObserver(() => { if (this.el.clientWidth !== this.width) this.load(0); }).observe(this.el);
   }
 
@@ -86,6 +88,7 @@ export class SurfaceStage {
 
   setTrajs(trajs) { this.trajs = trajs; this.draw(); }
   setStart(p) { this.start = p; this.draw(); }
+  get hasPaths() { return this.trajs.some((tr) => tr.points.length > 1); }
 
   draw() {
     if (this.frame) return;
@@ -107,75 +110,62 @@ export class SurfaceStage {
     ctx.beginPath();
     ctx.rect(a.l, a.t, a.r - a.l, a.b - a.t);
     ctx.clip();
-    this.trajs.forEach((tr) => this.paintTraj(ctx, tr));
-    if (this.start) paintStart(ctx, ...this.px(this.start[0], this.start[1]));
+    this.trajs.forEach((tr) => paintTraj(ctx, tr, (x, y) => this.px(x, y)));
+    const s = this.dragStart || this.start;
+    if (s) paintStart(ctx, ...this.px(s[0], s[1]), !!this.dragStart || this.gestures.placing);
     if (this.hover) this.paintHover(ctx);
     ctx.restore();
-    this.trajs.forEach((tr) => this.paintDiverged(ctx, tr, a));
+    this.paintLabels(ctx, a);
   }
 
-  paintTraj(ctx, tr) {
-    const pts = tr.points;
-    if (!pts.length) return;
-    ctx.strokeStyle = tr.color;
-    ctx.lineWidth = 2;
-    ctx.lineJoin = "round";
-    ctx.beginPath();
-    pts.forEach((it, i) => { const [x, y] = this.px(it.x[0], it.x[1]); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
-    ctx.stroke();
-    ctx.fillStyle = tr.color;
-    const every = Math.max(1, Math.ceil(pts.length / 300));
-    for (let i = 0; i < pts.length; i += every) dot(ctx, ...this.px(pts[i].x[0], pts[i].x[1]), 2.2);
-    const last = pts[pts.length - 1];
-    ctx.strokeStyle = "#fff";
-    ctx.lineWidth = 1.5;
-    dot(ctx, ...this.px(last.x[0], last.x[1]), 4.5, true);
-  }
-
-  paintDiverged(ctx, tr, a) {
-    const last = tr.points[tr.points.length - 1];
-    if (!last || last.status !== "diverged") return;
-    let [x, y] = this.px(last.x[0], last.x[1]);
-    x = Math.min(Math.max(x, a.l + 8), a.r - 8);
-    y = Math.min(Math.max(y, a.t + 8), a.b - 8);
+  /** paintLabels writes "diverged at step k" beside each diverged end, moving a label down until it overlaps none. */
+  paintLabels(ctx, a) {
     ctx.save();
-    ctx.strokeStyle = tr.color;
-    ctx.lineWidth = 3;
-    ctx.beginPath();
-    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7);
-    ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
-    ctx.stroke();
-    const label = t("divergedAt", { k: last.step });
     ctx.font = "600 13px system-ui, sans-serif";
-    const tw = ctx.measureText(label).width;
-    const tx = x + 10 + tw > a.r ? x - 10 - tw : x + 10, ty = y < a.t + 20 ? y + 18 : y - 8;
-    ctx.lineWidth = 4;
-    ctx.strokeStyle = "rgba(255,255,255,.9)";
-    ctx.strokeText(label, tx, ty);
-    ctx.fillStyle = tr.color;
-    ctx.fillText(label, tx, ty);
+    const placed = [];
+    for (const tr of this.trajs) {
+      const last = tr.points[tr.points.length - 1];
+      if (!last || last.status !== TrajStatus.diverged) continue;
+      let [x, y] = this.px(last.x[0], last.x[1]);
+      x = Math.min(Math.max(x, a.l + 8), a.r - 8);
+      y = Math.min(Math.max(y, a.t + 8), a.b - 8);
+      cross(ctx, x, y, tr.color);
+      const label = t("divergedAt", { k: last.step }), tw = ctx.measureText(label).width + 14; // a dot of the path's colour, then the words
+      const box = { x: x + 10 + tw > a.r ? x - 10 - tw : x + 10, y: y < a.t + 20 ? y + 18 : y - 8, w: tw, h: 16 };
+      while (placed.some((p) => overlaps(p, box)) && box.y + 18 < a.b) box.y += 18;
+      placed.push(box);
+      ctx.fillStyle = tr.color;
+      ctx.strokeStyle = HALO;
+      ctx.lineWidth = 2;
+      dot(ctx, box.x + 5, box.y - 4.5, 5, true);
+      ctx.lineWidth = 4;
+      ctx.strokeText(label, box.x + 14, box.y);
+      ctx.fillStyle = DIVERGED;
+      ctx.fillText(label, box.x + 14, box.y);
+    }
     ctx.restore();
+    this.labels = placed; // for the browser test: the labels' boxes
   }
 
-  /** paintHover draws the inspected point, −∇J from it and the step that led to it. */
+  /** paintHover draws the inspected point, −∇J from it (solid) and the step Δθ that led to it (dashed). */
   paintHover(ctx) {
     const tr = this.trajs[this.hover.ti], it = tr && tr.points[this.hover.k];
     if (!it) return;
     const [x, y] = this.px(it.x[0], it.x[1]);
     const [px0, py0] = this.px(it.x[0] - it.delta[0], it.x[1] - it.delta[1]);
-    if (Math.hypot(x - px0, y - py0) > 2) arrow(ctx, px0, py0, x, y, "#111827", [4, 3]);
+    if (Math.hypot(x - px0, y - py0) > 2) arrow(ctx, px0, py0, x, y, [4, 3]);
     const [gx, gy] = this.px(it.x[0] - it.grad[0], it.x[1] - it.grad[1]);
     const len = Math.hypot(gx - x, gy - y);
-    if (len > 0) arrow(ctx, x, y, x + ((gx - x) / len) * 48, y + ((gy - y) / len) * 48, "#dc2626");
-    ctx.strokeStyle = "#111827";
+    if (len > 0) arrow(ctx, x, y, x + ((gx - x) / len) * 48, y + ((gy - y) / len) * 48);
+    ctx.strokeStyle = INK;
     ctx.lineWidth = 2;
     ctx.fillStyle = tr.color;
     dot(ctx, x, y, 6, true);
   }
 
-  /** nearest finds the trajectory point within HIT_PX of (cx, cy). */
-  nearest(cx, cy) {
-    let best = null, bd = HIT_PX;
+  /** nearest finds the trajectory point nearest (cx, cy), within limit pixels. */
+  nearest(cx, cy, limit) {
+    let best = null, bd = limit;
     this.trajs.forEach((tr, ti) => tr.points.forEach((it, k) => {
       const [x, y] = this.px(it.x[0], it.x[1]);
       const d = Math.hypot(x - cx, y - cy);
@@ -202,92 +192,30 @@ export class SurfaceStage {
     this.draw();
     this.load();
   }
-
-  local(e) {
-    const r = this.canvas.getBoundingClientRect();
-    return [e.clientX - r.left, e.clientY - r.top];
-  }
-
-  bind() {
-    const c = this.canvas;
-    c.addEventListener("pointerdown", (e) => this.down(e));
-    c.addEventListener("pointermove", (e) => this.move(e));
-    c.addEventListener("pointerup", (e) => this.up(e));
-    c.addEventListener("pointercancel", (e) => { this.pointers.delete(e.pointerId); this.gesture = null; });
-    c.addEventListener("pointerleave", (e) => { if (e.pointerType === "mouse" && this.hover && !this.hover.pinned) this.inspect(null); });
-    c.addEventListener("wheel", (e) => {
-      if (!this.area) return;
-      e.preventDefault();
-      const [x, y] = fromPixel(this.view, this.cssArea(), ...this.local(e));
-      this.moveView(zoomAbout(this.view, Math.exp(Math.max(-200, Math.min(200, e.deltaY)) * 0.002), x, y));
-    }, { passive: false });
-    c.addEventListener("keydown", (e) => this.key(e));
-  }
-
-  /** key pans with the arrows and zooms with + and −, around the centre. */
-  key(e) {
-    if (!this.area) return;
-    const v = this.view, w = v.xMax - v.xMin, hgt = v.yMax - v.yMin;
-    const moves = { ArrowLeft: [-w / 10, 0], ArrowRight: [w / 10, 0], ArrowUp: [0, hgt / 10], ArrowDown: [0, -hgt / 10] };
-    const zooms = { "+": 0.8, "=": 0.8, "-": 1.25, _: 1.25 };
-    if (moves[e.key]) this.moveView(pan(v, ...moves[e.key]));
-    else if (zooms[e.key]) this.moveView(zoomAbout(v, zooms[e.key], (v.xMin + v.xMax) / 2, (v.yMin + v.yMax) / 2));
-    else return;
-    e.preventDefault();
-  }
-
-  down(e) {
-    if (!this.area) return;
-    try { this.canvas.setPointerCapture(e.pointerId); } catch { /* a synthetic pointer */ }
-    this.pointers.set(e.pointerId, this.local(e));
-    const ps = [...this.pointers.values()];
-    if (ps.length === 1) this.gesture = { kind: "drag", at: ps[0], view: this.view, moved: false };
-    else if (ps.length === 2) this.gesture = { kind: "pinch", at: ps, view: this.view, moved: true };
-  }
-
-  move(e) {
-    const p = this.local(e);
-    if (!this.pointers.has(e.pointerId)) {
-      if (e.pointerType === "mouse" && !(this.hover && this.hover.pinned)) this.inspect(this.nearest(...p), ...p);
-      return;
-    }
-    this.pointers.set(e.pointerId, p);
-    const g = this.gesture, a = this.cssArea();
-    if (!g) return;
-    const sx = (g.view.xMax - g.view.xMin) / (a.r - a.l), sy = (g.view.yMax - g.view.yMin) / (a.b - a.t);
-    if (g.kind === "drag") {
-      const dx = p[0] - g.at[0], dy = p[1] - g.at[1];
-      if (!g.moved && Math.hypot(dx, dy) < DRAG_PX) return;
-      g.moved = true;
-      this.moveView(pan(g.view, -dx * sx, dy * sy));
-    } else if (this.pointers.size === 2) {
-      const [p1, p2] = [...this.pointers.values()];
-      const d0 = Math.hypot(g.at[0][0] - g.at[1][0], g.at[0][1] - g.at[1][1]), d1 = Math.hypot(p1[0] - p2[0], p1[1] - p2[1]);
-      const m0 = [(g.at[0][0] + g.at[1][0]) / 2, (g.at[0][1] + g.at[1][1]) / 2], m1 = [(p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2];
-      const [x, y] = fromPixel(g.view, a, ...m0);
-      const z = zoomAbout(g.view, d0 / Math.max(d1, 1), x, y);
-      const k = (z.xMax - z.xMin) / (g.view.xMax - g.view.xMin);
-      this.moveView(pan(z, -(m1[0] - m0[0]) * sx * k, (m1[1] - m0[1]) * sy * k));
-    }
-  }
-
-  up(e) {
-    const g = this.gesture, p = this.local(e);
-    this.pointers.delete(e.pointerId);
-    if (this.pointers.size === 0) this.gesture = null;
-    if (!g || g.moved || g.kind !== "drag") return;
-    const hit = this.nearest(...p);
-    if (hit) { this.inspect(hit, ...p, true); return; }
-    if (this.hover) { // the first tap away only closes the read-out
-      const pinned = this.hover.pinned;
-      this.inspect(null);
-      if (pinned) return;
-    }
-    const a = this.cssArea();
-    if (p[0] < a.l || p[0] > a.r || p[1] < a.t || p[1] > a.b) return;
-    this.hooks.onStart(...fromPixel(this.view, a, ...p));
-  }
 }
+
+/** paintTraj draws a path in its colour over a light outline, so that it reads on the dark end of the map too. */
+function paintTraj(ctx, tr, px) {
+  const pts = tr.points;
+  if (!pts.length) return;
+  const line = () => { ctx.beginPath(); pts.forEach((it, i) => { const [x, y] = px(it.x[0], it.x[1]); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); }); ctx.stroke(); };
+  ctx.lineJoin = ctx.lineCap = "round";
+  ctx.strokeStyle = HALO;
+  ctx.lineWidth = 4.5;
+  line();
+  ctx.strokeStyle = tr.color;
+  ctx.lineWidth = 2;
+  line();
+  const every = Math.max(1, Math.ceil(pts.length / 300));
+  ctx.fillStyle = tr.color;
+  for (let i = 0; i < pts.length; i += every) dot(ctx, ...px(pts[i].x[0], pts[i].x[1]), 2.2);
+  const last = pts[pts.length - 1];
+  ctx.strokeStyle = "#fff";
+  ctx.lineWidth = 1.5;
+  dot(ctx, ...px(last.x[0], last.x[1]), 4.5, true);
+}
+
+function overlaps(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y - a.h < b.y && b.y - b.h < a.y; }
 
 function dot(ctx, x, y, r, ring = false) {
   ctx.beginPath();
@@ -296,29 +224,46 @@ function dot(ctx, x, y, r, ring = false) {
   if (ring) ctx.stroke();
 }
 
-function paintStart(ctx, x, y) {
-  ctx.fillStyle = "#fff";
-  ctx.strokeStyle = "#111827";
-  ctx.lineWidth = 2.5;
-  dot(ctx, x, y, 6, true);
+function cross(ctx, x, y, color) {
+  for (const [c, w] of [[HALO, 6], [DIVERGED, 3]]) {
+    ctx.strokeStyle = c;
+    ctx.lineWidth = w;
+    ctx.beginPath();
+    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7);
+    ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
+    ctx.stroke();
+  }
+  ctx.fillStyle = color;
+  dot(ctx, x, y, 2.5);
 }
 
-function arrow(ctx, x0, y0, x1, y1, color, dash = []) {
+/** paintStart draws the start: a white ring, larger while it moves or waits for a tap. */
+function paintStart(ctx, x, y, active) {
+  ctx.fillStyle = "#fff";
+  ctx.strokeStyle = INK;
+  ctx.lineWidth = 2.5;
+  dot(ctx, x, y, active ? 9 : 6, true);
+  if (active) { ctx.beginPath(); ctx.arc(x, y, 14, 0, 2 * Math.PI); ctx.setLineDash([3, 3]); ctx.stroke(); ctx.setLineDash([]); }
+}
+
+/** arrow draws an ink arrow on a light halo, solid or dashed. */
+function arrow(ctx, x0, y0, x1, y1, dash = []) {
   const ang = Math.atan2(y1 - y0, x1 - x0), hd = 9;
   ctx.save();
-  ctx.strokeStyle = color;
-  ctx.fillStyle = color;
-  ctx.lineWidth = 2.5;
-  ctx.setLineDash(dash);
-  ctx.beginPath();
-  ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  ctx.beginPath();
-  ctx.moveTo(x1, y1);
-  ctx.lineTo(x1 - hd * Math.cos(ang - 0.4), y1 - hd * Math.sin(ang - 0.4));
-  ctx.lineTo(x1 - hd * Math.cos(ang + 0.4), y1 - hd * Math.sin(ang + 0.4));
-  ctx.closePath();
-  ctx.fill();
+  for (const [color, w] of [[HALO, 5], [INK, 2.5]]) {
+    ctx.strokeStyle = ctx.fillStyle = color;
+    ctx.lineWidth = w;
+    ctx.setLineDash(dash);
+    ctx.beginPath();
+    ctx.moveTo(x0, y0); ctx.lineTo(x1, y1);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - hd * Math.cos(ang - 0.4), y1 - hd * Math.sin(ang - 0.4));
+    ctx.lineTo(x1 - hd * Math.cos(ang + 0.4), y1 - hd * Math.sin(ang + 0.4));
+    ctx.closePath();
+    if (color === HALO) ctx.stroke(); else ctx.fill();
+  }
   ctx.restore();
 }

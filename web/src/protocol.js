@@ -1,0 +1,58 @@
+// The websocket protocol's names, as server/protocol.go defines them: the
+// command and event types, the run statuses, the trajectory set states and
+// the kinds of refusal. Views use these constants, never the strings.
+
+/** Cmd are the command types the page sends. */
+export const Cmd = Object.freeze({
+  start: "start", sweep: "sweep", pause: "pause", resume: "resume", stop: "stop", delete: "delete",
+  subscribe: "subscribe", unsubscribe: "unsubscribe", list: "list", restart: "restart", rename: "rename",
+  pace: "pace", weightsAt: "weightsAt",
+  predict: "predict",
+  trajStart: "trajStart", trajControl: "trajControl", trajDelete: "trajDelete",
+});
+
+/** Ev are the event types the server sends. */
+export const Ev = Object.freeze({
+  hello: "hello", runs: "runs", runCreated: "runCreated", history: "history", steps: "steps",
+  epoch: "epoch", weights: "weights", status: "status", deleted: "deleted", error: "error",
+  prediction: "prediction",
+  trajCreated: "trajCreated", trajPoints: "trajPoints", trajStatus: "trajStatus",
+});
+
+/** Status are a run's statuses (RunInfo.status). */
+export const Status = Object.freeze({
+  queued: "queued", running: "running", paused: "paused", done: "done",
+  stopped: "stopped", diverged: "diverged", interrupted: "interrupted",
+});
+
+/** TrajState are a trajectory set's states (TrajStatus.state), and TrajAction its actions. */
+export const TrajState = Object.freeze({ starting: "starting", paused: "paused", playing: "playing", done: "done", deleted: "deleted" });
+export const TrajAction = Object.freeze({ play: "play", pause: "pause", step: "step", reset: "reset" });
+
+/** TrajStatus are a trajectory's statuses (optim.Status). */
+export const TrajStatus = Object.freeze({ running: "running", converged: "converged", diverged: "diverged", stepLimit: "stepLimit", failed: "failed" });
+
+/** ErrorCode are the kinds of refusal an error event names in its code. */
+export const ErrorCode = Object.freeze({
+  missing: "missing", outOfRange: "outOfRange", unknown: "unknown", badType: "badType", tooLarge: "tooLarge",
+  limit: "limit", ended: "ended", busy: "busy", watchOnly: "watchOnly", rate: "rate", invalid: "invalid",
+});
+
+/** isTraining: the run has a trainer that may still take steps. */
+export function isTraining(status) {
+  return status === Status.queued || status === Status.running || status === Status.paused;
+}
+
+/** isEnded: the run will take no more steps unless it is restarted. */
+export function isEnded(status) { return !isTraining(status); }
+
+/**
+ * features says which later additions the server speaks: the pace of a run
+ * (start's and sweep's "pace", the "pace" command), the "weightsAt" command of
+ * a replay, and the LR range test's own figure. They came with protocol
+ * version 2; an older server refuses frames that carry them.
+ */
+export function features(hello) {
+  const v2 = !!hello && hello.version >= 2;
+  return { pace: v2, weightsAt: v2, rangeFigure: v2 };
+}
