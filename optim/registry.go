@@ -43,6 +43,12 @@ type Spec struct {
 	NeedsHessian bool `json:"needsHessian"`
 	// Network is true for the methods that can train the network (first order).
 	Network bool `json:"network"`
+	// NetworkLR is the rate α the page starts this method at on the report's
+	// network: 0.1 for plain SGD (the report's), α/(1 − μ) = 0.1 for the
+	// momentum methods, and the usual rates of the adaptive ones; each
+	// reaches 92–94 % after one epoch (seed 1). The surfaces use the lr
+	// Param's default instead.
+	NetworkLR float64 `json:"networkLR,omitempty"`
 	// WhyNotNetwork explains, for the others, why they are for surfaces only.
 	WhyNotNetwork string `json:"whyNotNetwork,omitempty"`
 }

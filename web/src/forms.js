@@ -103,10 +103,12 @@ export function hyperFields(box, sp, given = {}) {
   };
 }
 
-/** defaultRate is α for a method: the report's default for the default optimizer, else the method's own (hello). */
+/** defaultRate is α for a method on the network: the report's for the default optimizer, else the method's own (hello's networkLR). */
 export function defaultRate(hello, name) {
   if (name === hello.defaults.optimizer) return hello.defaults.lr;
-  const p = (spec(hello, name) || { params: [] }).params.find((x) => x.name === "lr");
+  const sp = spec(hello, name) || { params: [] };
+  if (sp.networkLR) return sp.networkLR;
+  const p = sp.params.find((x) => x.name === "lr");
   return p ? p.default : hello.defaults.lr;
 }
 
