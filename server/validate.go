@@ -14,6 +14,7 @@ import (
 // validator checks commands against the limits of one server.
 type validator struct {
 	trainN int     // training images, for the number of steps of a run
+	testN  int     // test images, that a picture's testIndex may name
 	limits *Limits // the server's; nil for the defaults
 }
 

@@ -140,7 +140,7 @@ type Sweep struct {
 	Type     string    `json:"type"`
 	Req      int64     `json:"req,omitempty"`
 	Base     RunConfig `json:"base"`
-	Variants []Variant `json:"variants"` // 1 to MaxSweep
+	Variants []Variant `json:"variants"`       // 1 to MaxSweep
 	Pace     *Pace     `json:"pace,omitempty"` // of every run
 }
 
