@@ -29,7 +29,7 @@ bench: data ## the speed table: seconds per epoch, allocations per step, peak me
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
-	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server \
+	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server FuzzDecodePicture:./server \
 	FuzzInkPNG:./mnist FuzzGreyJSON:./mnist
 
 fuzz: ## run each fuzz target for FUZZTIME
