@@ -263,7 +263,10 @@ func TestDerivativesMalformed(t *testing.T) {
 			}
 		})
 	}
-	// Nothing was lost: the copy is there, and the page is served.
+	// Nothing was lost: the copy is there, and the page is served, as the
+	// others are.
+	other, _ := dialAs(t, ts, nil)
+	other.expect(4, map[string]any{"type": "explain", "model": "sine", "testIndex": 2}, protocol.EvExplanation)
 	ev := c.expect(2, map[string]any{"type": "learnStep", "copy": "c", "testIndex": 1, "label": 3, "lr": 0.1}, protocol.EvLearned)
 	if ev["step"] != 1.0 {
 		t.Errorf("the copy after the refusals: %v, want its first step", ev)

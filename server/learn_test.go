@@ -142,6 +142,11 @@ func TestLearn(t *testing.T) {
 	if ev["testIndex"] != 9.0 || ev["testLabel"] != float64(s.cfg.Test.Labels[9]) || len(b64(t, ev["image"])) != 784 {
 		t.Errorf("a step on test image 9: %v", ev)
 	}
+	ev = c.expect(65, map[string]any{"type": "learnReset", "copy": "c1", "optimizer": "adam", "hyper": map[string]float64{"beta2": 0.99}}, protocol.EvLearnCopy)
+	if ev["optimizer"] != "adam" || ev["steps"] != 0.0 || ev["accuracy"] != acc0 || ev["hyper"].(map[string]any)["beta2"] != 0.99 {
+		t.Errorf("a reset to adam: %v", ev)
+	}
+	c.expect(66, learnStep("c1", label, 0.001, drawingOf(bar())), protocol.EvLearned)
 	c.expect(63, map[string]any{"type": "learnDrop", "copy": "c1"}, protocol.EvLearnDropped)
 	if ev := c.expect(64, learnStep("c1", label, 0.5, drawingOf(bar())), protocol.EvError); ev["field"] != "copy" || ev["code"] != protocol.CodeUnknown {
 		t.Errorf("a step of a dropped copy: %v", ev)
