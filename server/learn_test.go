@@ -45,27 +45,10 @@ func TestLearn(t *testing.T) {
 	before := c.answer(2)
 	label := (int(before["top"].(float64)) + 1) % 10 // a label the run gets wrong
 
-	var first, last, prev event
-	for step := 1; ; step++ {
-		prev = last
-		last = c.expect(10+step, learnStep("c1", label, 0.5, drawingOf(bar())), protocol.EvLearned)
-		if step == 1 {
-			first = last
-			if last["accuracyBefore"] != acc0 || !slices.Equal(floats(last["probsBefore"]), floats(before["probs"])) {
-				t.Errorf("the first step starts from accuracy %v and probs %v, want the run's %v and %v",
-					last["accuracyBefore"], last["probsBefore"], acc0, before["probs"])
-			}
-		}
-		if last["step"] != float64(step) || last["label"] != float64(label) || last["copy"] != "c1" || last["evalImages"] != 200.0 ||
-			last["deltaNorm"].(float64) <= 0 || (step > 1 && last["accuracyBefore"] != prev["accuracyAfter"]) {
-			t.Fatalf("step %d: %v", step, last)
-		}
-		if last["topAfter"] == float64(label) {
-			break
-		}
-		if step == 50 {
-			t.Fatalf("after 50 steps at lr 0.5 the drawing is still a %v, want %d", last["topAfter"], label)
-		}
+	first, last := learnUntil(t, c, 10, label)
+	if first["accuracyBefore"] != acc0 || !slices.Equal(floats(first["probsBefore"]), floats(before["probs"])) {
+		t.Errorf("the first step starts from accuracy %v and probs %v, want the run's %v and %v",
+			first["accuracyBefore"], first["probsBefore"], acc0, before["probs"])
 	}
 	if last["lossAfter"].(float64) >= first["lossBefore"].(float64) {
 		t.Errorf("the loss on the drawing went from %v to %v, want it lower", first["lossBefore"], last["lossAfter"])
@@ -79,64 +62,12 @@ func TestLearn(t *testing.T) {
 	if ev["steps"] != 0.0 || ev["accuracy"] != acc0 {
 		t.Errorf("after learnReset: %v, want 0 steps and accuracy %v", ev, acc0)
 	}
-	again := c.expect(5, learnStep("c1", label, 0.5, drawingOf(bar())), protocol.EvLearned)
-	if again["lossBefore"] != first["lossBefore"] || again["lossAfter"] != first["lossAfter"] || again["step"] != 1.0 {
+	again, last := learnUntil(t, c, 100, label)
+	if again["lossBefore"] != first["lossBefore"] || again["lossAfter"] != first["lossAfter"] {
 		t.Errorf("the first step after reset: loss %v → %v, want the first step's %v → %v", again["lossBefore"], again["lossAfter"],
 			first["lossBefore"], first["lossAfter"])
 	}
-	for step := 2; again["topAfter"] != float64(label); step++ {
-		again = c.expect(5+step, learnStep("c1", label, 0.5, drawingOf(bar())), protocol.EvLearned)
-	}
-
-	c.send(map[string]any{"type": "learnKeep", "req": 60, "copy": "c1", "name": "my digit"})
-	var kept, listed event // in either order: every page gets the models when they change
-	c.until("kept and models", func(ev event) bool {
-		switch ev["type"] {
-		case protocol.EvKept:
-			kept = ev
-		case protocol.EvModels:
-			listed = ev
-		case protocol.EvError:
-			t.Fatalf("learnKeep: %v", ev)
-		}
-		return kept != nil && listed != nil
-	})
-	m := kept["model"].(map[string]any)
-	if m["name"] != "my digit" || m["kept"] != true || m["steps"] != again["step"] || !strings.Contains(str(m["from"]), id) ||
-		m["download"] != "/api/export/model/my%20digit.descent" {
-		t.Errorf("kept: %v", m)
-	}
-	if models := listed["models"].([]any); len(models) != 1 || models[0].(map[string]any)["name"] != "my digit" {
-		t.Errorf("models after a keep: %v", models)
-	}
-	cmd := predictCmd(61, "", 140, 140, bar())
-	cmd["model"] = "my digit"
-	c.send(cmd)
-	p := c.answer(61)
-	if p["type"] != protocol.EvPrediction || p["top"] != float64(label) {
-		t.Fatalf("predict with the kept model: %v, want %d", p, label)
-	}
-	for i, v := range floats(p["probs"]) {
-		if want := floats(again["probsAfter"])[i]; math.Abs(v-want) > 1e-6 {
-			t.Errorf("kept model's p[%d] = %v, the copy's after its last step %v", i, v, want)
-		}
-	}
-	resp, err := http.Get(ts.URL + str(m["download"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	dl, err := mnist.ParseModel(body)
-	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "my_digit.descent") {
-		t.Fatalf("download: HTTP %d, %v, %q", resp.StatusCode, err, resp.Header.Get("Content-Disposition"))
-	}
-	if saved, _ := s.models.Model("my digit"); !slices.Equal(dl.Params, saved.Params) {
-		t.Error("the downloaded model is not the kept one")
-	}
-	if resp, err := http.Get(ts.URL + "/api/export/model/nothing.descent"); err != nil || resp.StatusCode != http.StatusNotFound {
-		t.Errorf("an unknown model's download: %v, %v; want 404", resp, err)
-	}
+	keepAndDownload(t, s, c, ts.URL, id, label, last)
 
 	ev = c.expect(62, learnStep("c1", label, 0.5, map[string]any{"testIndex": 9}), protocol.EvLearned)
 	if ev["testIndex"] != 9.0 || ev["testLabel"] != float64(s.cfg.Test.Labels[9]) || len(b64(t, ev["image"])) != 784 {
@@ -153,6 +84,86 @@ func TestLearn(t *testing.T) {
 	}
 	if n, _ := s.panel.Learners(); n != 0 {
 		t.Errorf("%d copies after the drop, want 0", n)
+	}
+}
+
+// learnUntil steps copy c1 on the bar at lr 0.5 until it is classified as
+// label (50 steps at most), checking each answer, and returns the first
+// and the last.
+func learnUntil(t *testing.T, c *client, req, label int) (first, last event) {
+	t.Helper()
+	for step := 1; ; step++ {
+		prev := last
+		last = c.expect(req+step, learnStep("c1", label, 0.5, drawingOf(bar())), protocol.EvLearned)
+		if step == 1 {
+			first = last
+		}
+		if last["step"] != float64(step) || last["label"] != float64(label) || last["copy"] != "c1" || last["evalImages"] != 200.0 ||
+			last["deltaNorm"].(float64) <= 0 || (step > 1 && last["accuracyBefore"] != prev["accuracyAfter"]) {
+			t.Fatalf("step %d: %v", step, last)
+		}
+		if last["topAfter"] == float64(label) {
+			return first, last
+		}
+		if step == 50 {
+			t.Fatalf("after 50 steps at lr 0.5 the drawing is still a %v, want %d", last["topAfter"], label)
+		}
+	}
+}
+
+// keepAndDownload keeps copy c1, whose last step was last, as "my digit":
+// every page gets the models, the kept model answers the drawing as the copy
+// did, and it downloads.
+func keepAndDownload(t *testing.T, s *Server, c *client, url, run string, label int, last event) {
+	t.Helper()
+	c.send(map[string]any{"type": "learnKeep", "req": 60, "copy": "c1", "name": "my digit"})
+	var kept, listed event // in either order: every page gets the models when they change
+	c.until("kept and models", func(ev event) bool {
+		switch ev["type"] {
+		case protocol.EvKept:
+			kept = ev
+		case protocol.EvModels:
+			listed = ev
+		case protocol.EvError:
+			t.Fatalf("learnKeep: %v", ev)
+		}
+		return kept != nil && listed != nil
+	})
+	m := kept["model"].(map[string]any)
+	if m["name"] != "my digit" || m["kept"] != true || m["steps"] != last["step"] || !strings.Contains(str(m["from"]), run) ||
+		m["download"] != "/api/export/model/my%20digit.descent" {
+		t.Errorf("kept: %v", m)
+	}
+	if models := listed["models"].([]any); len(models) != 1 || models[0].(map[string]any)["name"] != "my digit" {
+		t.Errorf("models after a keep: %v", models)
+	}
+	cmd := predictCmd(61, "", 140, 140, bar())
+	cmd["model"] = "my digit"
+	c.send(cmd)
+	p := c.answer(61)
+	if p["type"] != protocol.EvPrediction || p["top"] != float64(label) {
+		t.Fatalf("predict with the kept model: %v, want %d", p, label)
+	}
+	for i, v := range floats(p["probs"]) {
+		if want := floats(last["probsAfter"])[i]; math.Abs(v-want) > 1e-6 {
+			t.Errorf("kept model's p[%d] = %v, the copy's after its last step %v", i, v, want)
+		}
+	}
+	resp, err := http.Get(url + str(m["download"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	dl, err := mnist.ParseModel(body)
+	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "my_digit.descent") {
+		t.Fatalf("download: HTTP %d, %v, %q", resp.StatusCode, err, resp.Header.Get("Content-Disposition"))
+	}
+	if saved, _ := s.models.Model("my digit"); !slices.Equal(dl.Params, saved.Params) {
+		t.Error("the downloaded model is not the kept one")
+	}
+	if resp, err := http.Get(url + "/api/export/model/nothing.descent"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown model's download: %v, %v; want 404", resp, err)
 	}
 }
 

@@ -121,7 +121,6 @@ func TestLearnerBytes(t *testing.T) {
 	img := fake.Data(1, 3).Image(0)
 	for _, arch := range []mnist.Arch{mnist.DefaultArch(), {Hidden: []int{512}, Activation: mnist.ReLU}, {Hidden: []int{256, 128}, Activation: mnist.Tanh}} {
 		for _, opt := range []string{"gd", "sgd", "adam", "rmsprop"} {
-			m := sineModel(arch, 0)
 			hyper := map[string]float64{}
 			if opt == "sgd" {
 				hyper["momentum"] = 0.9
@@ -129,6 +128,7 @@ func TestLearnerBytes(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
+			m := sineModel(arch, 0) // the copy keeps it: a run's snapshot may be the copy's alone
 			l, err := mnist.NewLearner(m, opt, hyper, test)
 			if err != nil {
 				t.Fatal(err)
@@ -140,6 +140,7 @@ func TestLearnerBytes(t *testing.T) {
 			runtime.ReadMemStats(&after)
 			held, est := int64(after.HeapAlloc)-int64(before.HeapAlloc), LearnerBytes(arch, opt)
 			runtime.KeepAlive(l)
+			runtime.KeepAlive(m)
 			t.Logf("%s %s: holds %.2f MiB, estimated %.2f MiB", arch, opt, mib(held), mib(est))
 			if est < held || est > 2*held {
 				t.Errorf("%s with %s: holds %d bytes, estimated %d; want the estimate in [1, 2]× that", arch, opt, held, est)

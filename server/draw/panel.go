@@ -26,8 +26,8 @@ const (
 	DefaultMaxLearners = 4
 	// DefaultMaxLearnersTotal is 16 pages of a classroom with 4 copies each.
 	DefaultMaxLearnersTotal = 64
-	// DefaultMaxLearnBytes is 512 MiB: about 370 copies of the report's
-	// network with SGD (1.4 MB each), 28 of 1024 hidden units with Adam.
+	// DefaultMaxLearnBytes is 512 MiB: about 310 copies of the report's
+	// network with SGD (1.6 MiB each), 24 of 1024 hidden units with Adam.
 	DefaultMaxLearnBytes = 512 << 20
 	// DefaultMaxKept bounds the kept models, which live as long as the
 	// server: 32 of the report's network take 10 MB.
@@ -141,14 +141,15 @@ func mib(b int64) float64 { return float64(b) / (1 << 20) }
 var stateSlabs = map[string]int64{"gd": 0, "sgd": 1, "momentum": 1, "nesterov": 1, "adagrad": 1, "adam": 3, "adamw": 3, "rmsprop": 3}
 
 // LearnerBytes estimates what a copy of arch that steps with optimizer
-// holds: its float32 weights and gradients, the optimizer's state, and
-// about 2 bytes a parameter and 256 KiB of workspace and bookkeeping (measured
-// in TestLearnerBytes). The copy's model, made on a keep, counts against the
-// kept models instead.
+// holds: the weights it was made from (a run's snapshot that the run may
+// have left behind since), its float32 weights and gradients, the
+// optimizer's state, and about 2 bytes a parameter and 256 KiB of workspace
+// and bookkeeping (measured in TestLearnerBytes). The copy's model, made on
+// a keep, is the kept model's.
 func LearnerBytes(arch mnist.Arch, optimizer string) int64 {
 	slabs, ok := stateSlabs[optimizer]
 	if !ok {
 		slabs = 3
 	}
-	return int64(arch.NumParams())*(8+4*slabs+2) + 256<<10
+	return int64(arch.NumParams())*(4+8+4*slabs+2) + 256<<10
 }
