@@ -106,7 +106,7 @@ func TestExplain(t *testing.T) {
 	c, _ := dialAs(t, ts, nil)
 	ev := c.expect(1, map[string]any{"type": "explain", "pixels": base64.StdEncoding.EncodeToString(make([]byte, 784)), "width": 28, "height": 28},
 		protocol.EvExplanation)
-	if ev["blank"] != true || ev["top"] != -1.0 || len(ev["probs"].([]any)) != 0 || ev["saliency"] != nil {
+	if ev["blank"] != true || ev["top"] != -1.0 || len(ev["probs"].([]any)) != 0 || ev["saliency"] != nil || ev["arch"] != nil {
 		t.Errorf("a blank drawing before any run: %v, want a blank answer", ev)
 	}
 
@@ -122,6 +122,9 @@ func TestExplain(t *testing.T) {
 		t.Errorf("test image 7: run %v epoch %v testIndex %v testLabel %v detail %v", ev["run"], ev["epoch"], ev["testIndex"], ev["testLabel"], ev["detail"])
 	}
 	wantExplanation(t, ev, snap.Model, test.Image(7), mnist.TopClass, 3, true)
+	if a := ev["arch"].(map[string]any); a["activation"] != "sigmoid" || len(a["hidden"].([]any)) != 1 {
+		t.Errorf("arch %v, want the run's 784-16-10 sigmoid", a)
+	}
 
 	ev = c.expect(3, map[string]any{"type": "explain", "model": "sine", "width": 140, "height": 140,
 		"pixels": base64.StdEncoding.EncodeToString(bar()), "class": 5}, protocol.EvExplanation)

@@ -78,7 +78,8 @@ func (p *Panel) Explain(ctx context.Context, q ExplainQuery) (protocol.ExplainRe
 	if err != nil {
 		return protocol.ExplainResult{}, err
 	}
-	res.Run, res.Epoch, res.Arch = src.run, src.snap.Epoch, src.snap.Model.Arch
+	arch := src.snap.Model.Arch
+	res.Run, res.Epoch, res.Arch = src.run, src.snap.Epoch, &arch
 	if blank {
 		return res, nil
 	}

@@ -91,7 +91,7 @@ type ExplainResult struct {
 	Loss      float64             `json:"loss"`  // J = −log p_L
 	Saliency  *mnist.Signed       `json:"saliency,omitempty"`
 	Detail    string              `json:"detail"`
-	Arch      mnist.Arch          `json:"arch"`
+	Arch      *mnist.Arch         `json:"arch,omitempty"` // the network's shape; missing when a blank drawing had none to answer
 	Layers    []mnist.LayerValues `json:"layers,omitempty"`
 }
 
