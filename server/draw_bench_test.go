@@ -62,14 +62,14 @@ func benchServer(t *testing.T) (*Server, *client, string) {
 }
 
 // busyRuns starts 4 runs of the report's network, 20 epochs each, and lets
-// them reach their loops.
+// them settle in their loops (their start allocates and evaluates).
 func busyRuns(t *testing.T, s *Server, c *client) {
 	t.Helper()
 	busy := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 20, "evalLimit": 1000}
 	for i := range 4 {
 		c.start(10+i, busy)
 	}
-	time.Sleep(time.Second)
+	time.Sleep(3 * time.Second)
 }
 
 // wantRunning fails unless every unfinished run trains: the figures are

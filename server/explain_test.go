@@ -121,6 +121,9 @@ func TestExplain(t *testing.T) {
 	if ev["run"] != id || ev["epoch"] != 2.0 || ev["testIndex"] != 7.0 || ev["testLabel"] != float64(test.Labels[7]) || ev["detail"] != "layers" {
 		t.Errorf("test image 7: run %v epoch %v testIndex %v testLabel %v detail %v", ev["run"], ev["epoch"], ev["testIndex"], ev["testLabel"], ev["detail"])
 	}
+	if ev["placement"] != nil {
+		t.Errorf("a test image has no placement, got %v", ev["placement"])
+	}
 	wantExplanation(t, ev, snap.Model, test.Image(7), mnist.TopClass, 3, true)
 	if a := ev["arch"].(map[string]any); a["activation"] != "sigmoid" || len(a["hidden"].([]any)) != 1 {
 		t.Errorf("arch %v, want the run's 784-16-10 sigmoid", a)
@@ -133,6 +136,11 @@ func TestExplain(t *testing.T) {
 		t.Errorf("a drawing with a saved model: model %v epoch %v detail %v", ev["model"], ev["epoch"], ev["detail"])
 	}
 	wantExplanation(t, ev, s.cfg.Models["sine"], img, 5, mnist.TopClass, false)
+	_, _, at, _ := mnist.Place(bar(), 140, 140)
+	if pl, _ := ev["placement"].(map[string]any); pl["x0"] != 63.0 || pl["y0"] != 20.0 || pl["w"] != 14.0 || pl["h"] != 100.0 ||
+		pl["oh"] != float64(mnist.Box) || pl["dx"] != float64(at.DX) || pl["dy"] != float64(at.DY) || pl["ow"] != float64(at.OW) {
+		t.Errorf("placement %v, want the bar's box (63, 20) + 14×100 onto %+v", pl, at)
+	}
 
 	// Explains and drawings have their own queues: neither replaces the other.
 	c.send(predictCmd(4, "", 140, 140, bar()))

@@ -61,12 +61,12 @@ func checkDigit(field string, p *int) (int, error) {
 // explain goroutine: Preprocess, then one forward pass and the backward
 // passes of mnist.Explainer, with an Explainer of the pool.
 func (p *Panel) Explain(ctx context.Context, q ExplainQuery) (protocol.ExplainResult, error) {
-	img, blank, err := q.Picture.Image(p.test)
+	img, blank, at, err := q.Picture.Place(p.test)
 	if err != nil {
 		return protocol.ExplainResult{}, serverErr(err)
 	}
 	res := protocol.ExplainResult{Type: protocol.EvExplanation, Req: q.Req, Run: q.Run, Model: q.Model, Blank: blank,
-		Image: img, Probs: []float64{}, Top: -1, Class: q.Class, Label: q.Label, Detail: protocol.DetailSaliency}
+		Image: img, Placement: at, Probs: []float64{}, Top: -1, Class: q.Class, Label: q.Label, Detail: protocol.DetailSaliency}
 	if q.Layers {
 		res.Detail = protocol.DetailLayers
 	}

@@ -65,13 +65,24 @@ func checkDrawing(width, height *int, pixels, or string) (Picture, error) {
 // preprocessed as MNIST was made (blank when it has no ink), or the test
 // image exactly as it is in the set.
 func (p Picture) Image(test *mnist.Dataset) (img []uint8, blank bool, err error) {
+	img, blank, _, err = p.Place(test)
+	return img, blank, err
+}
+
+// Place is Image with, for a drawing with ink, where its ink went in the
+// image (mnist.Place); nil for a test image.
+func (p Picture) Place(test *mnist.Dataset) (img []uint8, blank bool, at *mnist.Placement, err error) {
 	if p.Test < 0 {
-		return mnist.Preprocess(p.pix, p.W, p.H)
+		img, blank, pl, err := mnist.Place(p.pix, p.W, p.H)
+		if err != nil || blank {
+			return img, blank, nil, err
+		}
+		return img, false, &pl, nil
 	}
 	if test == nil || p.Test >= test.N {
-		return nil, false, protocol.Refuse(protocol.CodeOutOfRange, "testIndex", "a test image of the server's set", "no test image %d", p.Test)
+		return nil, false, nil, protocol.Refuse(protocol.CodeOutOfRange, "testIndex", "a test image of the server's set", "no test image %d", p.Test)
 	}
-	return append([]uint8(nil), test.Image(p.Test)...), false, nil
+	return append([]uint8(nil), test.Image(p.Test)...), false, nil, nil
 }
 
 // testFields are a result's testIndex and testLabel: nil for a drawing.

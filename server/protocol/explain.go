@@ -70,8 +70,11 @@ type Explain struct {
 // z, a (p for the last), slope σ′(z) and gradA ∂J/∂a for the hidden layers,
 // delta δ = ∂J/∂z = ∂J/∂b, and gradWNorm ‖∂J/∂W‖. ∂J/∂W_l = δ_l a_{l−1}ᵀ is
 // of rank one and is not sent: row j of ∂J/∂W₁ (hidden unit j's 28×28
-// tile) is x scaled by δ₁ⱼ, with x = (image/255 − 0.1307)/0.3081. A blank
-// drawing has no answer: blank, top −1, empty probs, no saliency.
+// tile) is x scaled by δ₁ⱼ, with x = (image/255 − 0.1307)/0.3081. For a
+// drawing, Placement says where its ink went: canvas point (x, y) is image
+// point (dx + (x − x0)·ow/w, dy + (y − y0)·oh/h), so that the saliency can be
+// laid over the canvas. A blank drawing has no answer: blank, top −1, empty
+// probs, no saliency.
 //
 //	{"type":"explanation","req":8,"run":"r2","epoch":3,"blank":false,"image":"…","probs":[…],"top":6,"class":5,"label":6,"loss":0.09,"saliency":{"rows":28,"cols":28,"pixels":"…","scale":0.74},"detail":"saliency","arch":{…}}
 type ExplainResult struct {
@@ -83,12 +86,13 @@ type ExplainResult struct {
 	TestIndex *int                `json:"testIndex,omitempty"` // the test image explained
 	TestLabel *int                `json:"testLabel,omitempty"` // and its label in the set
 	Blank     bool                `json:"blank"`
-	Image     []byte              `json:"image"` // 784 bytes, row-major 28×28, base64 in JSON
-	Probs     []float64           `json:"probs"` // 10, empty when blank
-	Top       int                 `json:"top"`   // −1 when blank
-	Class     int                 `json:"class"` // C of the saliency
-	Label     int                 `json:"label"` // L of the backward pass
-	Loss      float64             `json:"loss"`  // J = −log p_L
+	Image     []byte              `json:"image"`               // 784 bytes, row-major 28×28, base64 in JSON
+	Placement *mnist.Placement    `json:"placement,omitempty"` // a drawing's: where its ink went in the image
+	Probs     []float64           `json:"probs"`               // 10, empty when blank
+	Top       int                 `json:"top"`                 // −1 when blank
+	Class     int                 `json:"class"`               // C of the saliency
+	Label     int                 `json:"label"`               // L of the backward pass
+	Loss      float64             `json:"loss"`                // J = −log p_L
 	Saliency  *mnist.Signed       `json:"saliency,omitempty"`
 	Detail    string              `json:"detail"`
 	Arch      *mnist.Arch         `json:"arch,omitempty"` // the network's shape; missing when a blank drawing had none to answer
