@@ -1,7 +1,11 @@
 // Package draw is the drawing panel on the server: a page's drawings are
 // checked, queued (the newest replaces one that waits), preprocessed as MNIST
 // was made, and answered by a run's snapshot or a saved model, never on a
-// training goroutine. Errors say "server:", as the server's own do.
+// training goroutine. It also explains a picture (the derivatives behind the
+// answer, with pooled mnist.Explainers), checks the gradient, and keeps each
+// page's learn copies (mnist.Learner), whose steps its Workers carry out, the
+// pages' in turn, within Limits; a kept copy joins the saved Models. Errors
+// say "server:", as the server's own do.
 package draw
 
 import (
