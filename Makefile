@@ -38,8 +38,8 @@ fuzz: ## run each fuzz target for FUZZTIME
 	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
 	done
 
-loadtest: data ## N websocket clients (LOAD_N, default 100) for LOAD_D (60s) against a server with 4 runs training
-	$(GO) run ./server/loadtest -n $(or $(LOAD_N),100) -d $(or $(LOAD_D),60s) -runs 4 -data $(DATA)
+loadtest: data ## N websocket clients (LOAD_N, default 100) for LOAD_D (60s) against a server with 4 runs training; LOAD_FLAGS="-explain -learn" for the derivatives
+	$(GO) run ./server/loadtest -n $(or $(LOAD_N),100) -d $(or $(LOAD_D),60s) -runs 4 -data $(DATA) $(LOAD_FLAGS)
 
 clean: ## remove build outputs (not the data)
 	rm -rf bin
