@@ -32,7 +32,7 @@ bench: data ## the speed table: seconds per epoch, allocations per step, peak me
 # "context deadline exceeded" when a time budget ends on a busy machine
 # (golang/go#75804, fixed in Go 1.27); a count has no deadline to race.
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzParseSnapshot:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
-	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server \
+	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server FuzzDecodePicture:./server \
 	FuzzInkPNG:./mnist FuzzGreyJSON:./mnist
 
 fuzz: ## run each fuzz target for FUZZTIME
@@ -41,8 +41,8 @@ fuzz: ## run each fuzz target for FUZZTIME
 	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) "$${t#*:}" || exit 1; \
 	done
 
-loadtest: data ## N websocket clients (LOAD_N, default 100) for LOAD_D (60s) against a server with 4 runs training
-	$(GO) run ./server/loadtest -n $(or $(LOAD_N),100) -d $(or $(LOAD_D),60s) -runs 4 -data $(DATA)
+loadtest: data ## N websocket clients (LOAD_N, default 100) for LOAD_D (60s) against a server with 4 runs training; LOAD_FLAGS="-explain -learn" for the derivatives
+	$(GO) run ./server/loadtest -n $(or $(LOAD_N),100) -d $(or $(LOAD_D),60s) -runs 4 -data $(DATA) $(LOAD_FLAGS)
 
 clean: ## remove build outputs (not the data)
 	rm -rf bin

@@ -35,6 +35,11 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
 	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")
 	fs.IntVar(&l.MaxAnalyses, "max-analyses", server.DefaultMaxAnalyses(), "heavy analyses (a Hessian, a loss landscape) at once, below training's priority")
+	fs.IntVar(&l.MaxLearners, "max-learners", server.DefaultMaxLearners, "learn copies (\"learn this digit\") that one page may hold")
+	fs.IntVar(&l.MaxLearnersTotal, "max-learners-total", server.DefaultMaxLearnersTotal, "learn copies of every page together")
+	fs.IntVar(&l.MaxLearnMemory, "max-learn-memory", server.DefaultMaxLearnMemory, "MiB that the learn copies of every page may hold together")
+	fs.IntVar(&l.MaxKept, "max-kept", server.DefaultMaxKept, "learn copies kept as models, for the life of the server")
+	fs.IntVar(&l.LearnWorkers, "learn-workers", server.DefaultLearnWorkers, "learn steps and gradient checks carried out at once (each takes a core while it runs)")
 	return c
 }
 
@@ -44,9 +49,10 @@ func (c *classroom) check() error {
 		return err
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
-		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses} {
+		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses, c.limits.MaxLearners, c.limits.MaxLearnersTotal,
+		c.limits.MaxLearnMemory, c.limits.MaxKept, c.limits.LearnWorkers} {
 		if l < 1 {
-			return fmt.Errorf("server: each --max-… flag must be at least 1")
+			return fmt.Errorf("server: each --max-… flag and --learn-workers must be at least 1")
 		}
 	}
 	if c.limits.MaxRate <= 0 {

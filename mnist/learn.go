@@ -155,6 +155,16 @@ func (l *Learner) Reset() {
 	l.acc, l.testLoss = l.origAcc, l.origTestLoss
 }
 
+// Accuracy returns the accuracy and the mean loss of the copy's current
+// weights on the test images it measures, and their number (0 without a
+// test set): those of the original until the first Step.
+func (l *Learner) Accuracy() (accuracy, testLoss float64, images int) {
+	if l.eval != nil {
+		images = l.eval.N
+	}
+	return l.acc, l.testLoss, images
+}
+
 // Steps returns the steps taken since the copy was made or Reset.
 func (l *Learner) Steps() int { return l.steps }
 

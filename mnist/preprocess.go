@@ -33,16 +33,42 @@ const inkThreshold = 24
 // row-major, white ink (255) on black (0). A drawing with no ink reports blank
 // and an all-zero image; a malformed one an error.
 func Preprocess(pix []uint8, w, h int) (img []uint8, blank bool, err error) {
+	img, blank, _, err = Place(pix, w, h)
+	return img, blank, err
+}
+
+// Placement is where Preprocess put a drawing: the ink's box on the canvas,
+// [X0, X0+W) × [Y0, Y0+H) in canvas pixels, became the box [DX, DX+OW) ×
+// [DY, DY+OH) of the 28×28 image. A canvas point (x, y) lands at
+//
+//	u = DX + (x − X0)·OW/W,  v = DY + (y − Y0)·OH/H
+//
+// (column u, row v, in image pixels), so that a map over the image (the
+// saliency) can be laid over the canvas by the inverse.
+type Placement struct {
+	X0 int `json:"x0"`
+	Y0 int `json:"y0"`
+	W  int `json:"w"`
+	H  int `json:"h"`
+	DX int `json:"dx"`
+	DY int `json:"dy"`
+	OW int `json:"ow"`
+	OH int `json:"oh"`
+}
+
+// Place is Preprocess with the placement of the drawing in the image (zero
+// when blank).
+func Place(pix []uint8, w, h int) (img []uint8, blank bool, at Placement, err error) {
 	if w < MinCanvas || w > MaxCanvas || h < MinCanvas || h > MaxCanvas {
-		return nil, false, fmt.Errorf("mnist: drawing is %d×%d, want each side in [%d, %d]", w, h, MinCanvas, MaxCanvas)
+		return nil, false, at, fmt.Errorf("mnist: drawing is %d×%d, want each side in [%d, %d]", w, h, MinCanvas, MaxCanvas)
 	}
 	if len(pix) != w*h {
-		return nil, false, fmt.Errorf("mnist: drawing has %d pixels, want %d×%d = %d", len(pix), w, h, w*h)
+		return nil, false, at, fmt.Errorf("mnist: drawing has %d pixels, want %d×%d = %d", len(pix), w, h, w*h)
 	}
 	img = make([]uint8, InputSize)
 	x0, y0, x1, y1, ok := inkBox(pix, w, h)
 	if !ok {
-		return img, true, nil
+		return img, true, at, nil
 	}
 	bw, bh := x1-x0, y1-y0
 	scale := float64(Box) / float64(max(bw, bh))
@@ -56,7 +82,7 @@ func Preprocess(pix []uint8, w, h int) (img []uint8, blank bool, err error) {
 			img[(r+dy)*Cols+c+dx] = uint8(math.Round(min(255, small[r*ow+c])))
 		}
 	}
-	return img, false, nil
+	return img, false, Placement{X0: x0, Y0: y0, W: bw, H: bh, DX: dx, DY: dy, OW: ow, OH: oh}, nil
 }
 
 // inkBox returns the half-open bounding box [x0, x1) × [y0, y1) of the pixels

@@ -146,3 +146,33 @@ func TestPreprocessKeepsAccuracy(t *testing.T) {
 		t.Errorf("preprocessing lost %.1f points (original %d, preprocessed %d of %d)", 100*float64(orig-drawn)/n, orig, drawn, n)
 	}
 }
+
+// TestPlaceMapsTheInkBox: Place gives Preprocess's image, and its placement
+// takes the canvas's ink box onto the image's.
+func TestPlaceMapsTheInkBox(t *testing.T) {
+	const w, h = 280, 200
+	canvas := make([]uint8, w*h)
+	for y := 40; y < 160; y++ { // a slanted stroke, 30 px wide
+		for x := 100 + y/4; x < 130+y/4; x++ {
+			canvas[y*w+x] = 255
+		}
+	}
+	img, _, at, err := Place(canvas, w, h)
+	want, _, _ := Preprocess(canvas, w, h)
+	if err != nil || string(img) != string(want) {
+		t.Fatalf("Place: %v, or its image is not Preprocess's", err)
+	}
+	if at.X0 != 110 || at.Y0 != 40 || at.W != 59 || at.H != 120 {
+		t.Errorf("ink box %+v, want x 110 + 59, y 40 + 120", at)
+	}
+	r0, r1, c0, c1 := inkExtent(img)
+	u := func(x int) float64 { return float64(at.DX) + float64(x-at.X0)*float64(at.OW)/float64(at.W) }
+	v := func(y int) float64 { return float64(at.DY) + float64(y-at.Y0)*float64(at.OH)/float64(at.H) }
+	if u(at.X0) != float64(c0) || u(at.X0+at.W) != float64(c1+1) || v(at.Y0) != float64(r0) || v(at.Y0+at.H) != float64(r1+1) {
+		t.Errorf("the ink box maps to columns [%g, %g) rows [%g, %g), the image's ink is in [%d, %d] × [%d, %d]",
+			u(at.X0), u(at.X0+at.W), v(at.Y0), v(at.Y0+at.H), c0, c1, r0, r1)
+	}
+	if _, blank, at, _ := Place(make([]uint8, w*h), w, h); !blank || at != (Placement{}) {
+		t.Errorf("a blank canvas: blank %v, placement %+v", blank, at)
+	}
+}

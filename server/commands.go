@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,6 +33,14 @@ var commandTable = []commandSpec{
 	{protocol.CmdUnsubscribe, false, false, runCommand(doUnsubscribe)},
 	{protocol.CmdList, false, false, entry[protocol.List, struct{}]{checkNothing[protocol.List], doList}},
 	{protocol.CmdPredict, false, true, entry[protocol.Predict, draw.Drawing]{checkPredict, doPredict}},
+	{protocol.CmdExplain, false, true, entry[protocol.Explain, draw.ExplainQuery]{checkExplain, doExplain}},
+	{protocol.CmdGradCheck, false, true, entry[protocol.GradCheck, draw.GradQuery]{checkGradCheck, doGradCheck}},
+	{protocol.CmdLearnStart, false, false, entry[protocol.LearnStart, draw.StartQuery]{checkLearnStart, doLearnStart}},
+	{protocol.CmdLearnStep, false, true, entry[protocol.LearnStep, draw.StepQuery]{checkLearnStep, doLearnStep}},
+	{protocol.CmdLearnReset, false, false, entry[protocol.LearnReset, draw.ResetQuery]{checkLearnReset, doLearnReset}},
+	{protocol.CmdLearnKeep, false, false, entry[protocol.LearnKeep, draw.KeepQuery]{checkLearnKeep, doLearnKeep}},
+	{protocol.CmdLearnDrop, false, false, entry[protocol.LearnCopyCommand, string]{checkLearnDrop, doLearnDrop}},
+	{protocol.CmdModelDelete, false, false, entry[protocol.ModelDelete, string]{checkModelDelete, doModelDelete}},
 	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
 	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
 	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},
@@ -43,7 +50,7 @@ var commandTable = []commandSpec{
 type commandSpec struct {
 	name    string
 	control bool // only the control role may send it; a watch-only link may not
-	drawing bool // its frame may take protocol.MaxPredictBytes
+	drawing bool // its frame may take protocol.MaxPredictBytes: it may carry a drawing
 	cmd     command
 }
 
@@ -132,11 +139,7 @@ func (s *Server) parse(frame []byte, role string) (spec commandSpec, typ string,
 
 // sendError answers a refused command with an Error event.
 func (c *conn) sendError(typ string, req int64, err error) {
-	var fe *protocol.FieldError
-	if !errors.As(err, &fe) {
-		fe = &protocol.FieldError{Code: protocol.CodeInvalid, Message: err.Error()}
-	}
-	c.send(fe.Event(typ, req))
+	c.send(protocol.ErrorEvent(typ, req, err))
 }
 
 // newRuns are the validated runs of a start or a sweep, and their pace.

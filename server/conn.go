@@ -55,9 +55,13 @@ type conn struct {
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
 
-	draw  draw.Slot  // the drawing waiting for a prediction
-	trajs *traj.Sets // the surface explorer's trajectory sets
-	lim   connLimits // reader-owned: its rate and its runs
+	modelsSeen int64 // writer-owned: the saved models' version last sent
+
+	draw    draw.Slot[draw.Drawing]      // the drawing waiting for a prediction
+	explain draw.Slot[draw.ExplainQuery] // the drawing waiting for an explanation
+	learn   *draw.Page                   // its learn copies and gradient checks
+	trajs   *traj.Sets                   // the surface explorer's trajectory sets
+	lim     connLimits                   // reader-owned: its rate and its runs
 }
 
 func newConn(s *Server, ws *websocket.Conn, role string) *conn {
@@ -65,6 +69,7 @@ func newConn(s *Server, ws *websocket.Conn, role string) *conn {
 		done: make(chan struct{}), subs: map[string]runs.Subscription{}, known: map[string]int64{}, seen: -1}
 	c.trajs = traj.NewSets(c.wakeWriter, c.done, &s.hub.wg)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.learn = s.panel.NewPage(c.wakeWriter)
 	return c
 }
 
@@ -94,6 +99,7 @@ func (c *conn) wakeWriter() {
 // readLoop reads commands until the page goes or the server stops.
 func (c *conn) readLoop() {
 	defer c.s.hub.wg.Done()
+	defer c.learn.Close() // the page has gone: its learn copies go with it
 	defer c.stop()
 	c.ws.SetReadLimit(c.s.validator.hardLimit())
 	_ = c.ws.SetReadDeadline(time.Now().Add(pongWait))
@@ -128,6 +134,7 @@ func (c *conn) writeLoop() {
 	ping := time.NewTicker(pingPeriod)
 	defer flush.Stop()
 	defer ping.Stop()
+	c.modelsSeen = c.s.models.Version()
 	if c.write(c.s.hello(c.role)) != nil {
 		return
 	}
@@ -175,9 +182,19 @@ func (c *conn) writeBytes(b []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
 
-// flush sends run-list changes, the subscribed runs' new frames and the
-// trajectory sets' news.
+// flush sends run-list changes, the subscribed runs' new frames, the
+// trajectory sets' news, the saved models after a change and the answers of
+// the learn workers.
 func (c *conn) flush() error {
+	if v := c.s.models.Version(); v != c.modelsSeen {
+		c.modelsSeen = v
+		if err := c.write(protocol.Models{Type: protocol.EvModels, Models: c.s.models.Infos()}); err != nil {
+			return err
+		}
+	}
+	if err := c.learn.Flush(c.write); err != nil {
+		return err
+	}
 	if v := c.s.runs.Version(); v != c.seen {
 		c.seen = v
 		if err := c.syncRuns(); err != nil {

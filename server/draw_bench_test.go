@@ -17,40 +17,16 @@ import (
 // sending a 140×140 drawing (as the page does, 20 a second) to reading its
 // prediction: with no run training, and with 4 runs training on real MNIST.
 // The target is p99 under 20 ms. It takes about half a minute, so it runs
-// only with DESCENT_BENCH=1:
+// only with DESCENT_BENCH=1 (TestExplainBenchmark beside it):
 //
 //	DESCENT_BENCH=1 go test -run PredictBenchmark -v ./server
 func TestPredictBenchmark(t *testing.T) {
-	if os.Getenv("DESCENT_BENCH") == "" {
-		t.Skip("set DESCENT_BENCH=1 to run the prediction latency benchmark (about half a minute)")
-	}
-	train, test, err := mnist.Load("../data/mnist")
-	if err != nil {
-		t.Fatalf("%v (run `make data`)", err)
-	}
-	s := New(Config{Train: train, Test: test, Concurrent: 4, Page: testPage,
-		Logger: fake.Quiet()})
-	ts := httptest.NewServer(s)
-	defer ts.Close()
-	defer s.Close()
-	c := dial(t, ts)
-	quick := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 1, "evalLimit": 1000}
-	id := c.start(1, quick)
-	c.until("quick model", statusOf(id, protocol.StatusDone))
-
+	s, c, id := benchServer(t)
 	const n = 300
 	idle := predictRoundTrips(t, c, id, n)
-	busy := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 20, "evalLimit": 1000}
-	for i := range 4 {
-		c.start(10+i, busy)
-	}
-	time.Sleep(time.Second) // let them all start
+	busyRuns(t, s, c)
 	training := predictRoundTrips(t, c, id, n)
-	for _, r := range s.runs.List() {
-		if !r.Finished() && r.Info().Status != protocol.StatusRunning {
-			t.Errorf("run %s is %s during the measurement, want running", r.ID(), r.Info().Status)
-		}
-	}
+	wantRunning(t, s)
 	for _, m := range []struct {
 		what string
 		lat  []time.Duration
@@ -60,6 +36,49 @@ func TestPredictBenchmark(t *testing.T) {
 		t.Logf("%s (%d cores): %d drawings, p50 %v, p99 %v, max %v", m.what, runtime.NumCPU(), len(m.lat), p(0.5), p(0.99), m.lat[len(m.lat)-1])
 		if p(0.99) > 20*time.Millisecond {
 			t.Errorf("%s: p99 %v, want under 20 ms", m.what, p(0.99))
+		}
+	}
+}
+
+// benchServer serves real MNIST with 4 training slots and trains a quick
+// model (the report's network, one epoch) to answer the drawings.
+func benchServer(t *testing.T) (*Server, *client, string) {
+	t.Helper()
+	if os.Getenv("DESCENT_BENCH") == "" {
+		t.Skip("set DESCENT_BENCH=1 to run the latency benchmarks (about half a minute each)")
+	}
+	train, test, err := mnist.Load("../data/mnist")
+	if err != nil {
+		t.Fatalf("%v (run `make data`)", err)
+	}
+	s := New(Config{Train: train, Test: test, Concurrent: 4, Page: testPage, Logger: fake.Quiet()})
+	ts := httptest.NewServer(s)
+	t.Cleanup(func() { ts.Close(); s.Close() })
+	c := dial(t, ts)
+	quick := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 1, "evalLimit": 1000}
+	id := c.start(1, quick)
+	c.until("quick model", statusOf(id, protocol.StatusDone))
+	return s, c, id
+}
+
+// busyRuns starts 4 runs of the report's network, 20 epochs each, and lets
+// them settle in their loops (their start allocates and evaluates).
+func busyRuns(t *testing.T, s *Server, c *client) {
+	t.Helper()
+	busy := map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 64, "epochs": 20, "evalLimit": 1000}
+	for i := range 4 {
+		c.start(10+i, busy)
+	}
+	time.Sleep(3 * time.Second)
+}
+
+// wantRunning fails unless every unfinished run trains: the figures are
+// taken with 4 runs training.
+func wantRunning(t *testing.T, s *Server) {
+	t.Helper()
+	for _, r := range s.runs.List() {
+		if !r.Finished() && r.Info().Status != protocol.StatusRunning {
+			t.Errorf("run %s is %s during the measurement, want running", r.ID(), r.Info().Status)
 		}
 	}
 }

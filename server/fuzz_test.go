@@ -11,11 +11,13 @@ import (
 	"descent/server/protocol"
 )
 
-// Fuzz targets for the two decoders that read what a page sends: the
-// command parser and the drawing decoder. Run them with
+// Fuzz targets for the decoders that read what a page sends: the command
+// parser, the drawing decoder and the picture decoder (a drawing or a test
+// image). Run them with
 //
 //	go test -run '^$' -fuzz FuzzParseCommand -fuzztime 10s ./server
 //	go test -run '^$' -fuzz FuzzDecodeDrawing -fuzztime 10s ./server
+//	go test -run '^$' -fuzz FuzzDecodePicture -fuzztime 10s ./server
 //
 // Crashers are kept in testdata/fuzz and replayed by go test.
 
@@ -41,6 +43,20 @@ var commandSeeds = []string{
 	`{"type":"trajStart","fn":"saddle","fnParams":{"a":1},"start":[1e7,NaN],"steps":0,"tol":-1,"optimizers":[{"method":"newton"}]}`,
 	`{"type":"trajControl","req":10,"traj":"t1","action":"play","rate":50}`, `{"type":"trajControl","traj":"t1","action":"lr","lr":0.1}`,
 	`{"type":"trajDelete","req":11,"traj":"t1"}`,
+	`{"type":"explain","req":14,"run":"r1","width":28,"height":28,"pixels":"` + base64.StdEncoding.EncodeToString(make([]byte, 784)) + `","class":5,"label":-1,"detail":"layers"}`,
+	`{"type":"explain","model":"m","testIndex":8,"detail":"saliency"}`, `{"type":"explain","testIndex":8,"width":28}`,
+	`{"type":"explain","testIndex":1e9,"class":10}`, `{"type":"explain","testIndex":-1}`, `{"type":"explain"}`,
+	`{"type":"gradCheck","req":15,"run":"r1","testIndex":3,"weights":8,"seed":42,"label":2}`,
+	`{"type":"gradCheck","testIndex":3,"weights":65,"seed":-1}`, `{"type":"gradCheck","testIndex":3,"seed":9007199254740993}`,
+	`{"type":"learnStart","req":16,"copy":"c1","run":"r1","optimizer":"adam","hyper":{"beta1":0.8,"amsgrad":1}}`,
+	`{"type":"learnStart","copy":"../x","model":"m","optimizer":"newton"}`, `{"type":"learnStart","copy":"c","hyper":{"lr":1}}`,
+	`{"type":"learnStep","req":17,"copy":"c1","width":140,"height":140,"pixels":"AAAA","label":5,"lr":0.1}`,
+	`{"type":"learnStep","copy":"c1","testIndex":0,"label":3,"lr":0.5}`, `{"type":"learnStep","copy":"c1","testIndex":0,"label":10,"lr":1e400}`,
+	`{"type":"learnReset","req":18,"copy":"c1"}`, `{"type":"learnReset","copy":"c1","optimizer":"rmsprop","hyper":{"alpha":0.9}}`,
+	`{"type":"learnReset","copy":"c1","hyper":{"beta1":0.9}}`,
+	`{"type":"learnKeep","req":19,"copy":"c1","name":"내 숫자"}`, `{"type":"learnKeep","copy":"c1","name":"a/b"}`, `{"type":"learnKeep","copy":"c1","name":" "}`,
+	`{"type":"learnDrop","req":20,"copy":"c1"}`, `{"type":"learnDrop","copy":""}`,
+	`{"type":"modelDelete","req":21,"model":"mine"}`, `{"type":"modelDelete"}`,
 	`{"type":"nope"}`, `{"type":7}`, `{}`, `[]`, `null`, `{"type":"list","req":"x"}`, `{"type":"list","extra":1}`,
 	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3},"type":"stop"}`, "\xff\xfe", ``,
 }
@@ -49,7 +65,7 @@ func FuzzParseCommand(f *testing.F) {
 	for _, s := range commandSeeds {
 		f.Add([]byte(s))
 	}
-	s := &Server{validator: validator{trainN: 60000}, limits: Limits{}.withDefaults()}
+	s := &Server{validator: validator{trainN: 60000, testN: 10000}, limits: Limits{}.withDefaults()}
 	f.Fuzz(func(t *testing.T, frame []byte) {
 		spec, typ, _, v, err := s.parse(frame, RoleControl)
 		if err != nil {
@@ -80,6 +96,33 @@ func FuzzParseCommand(f *testing.F) {
 		case string:
 			if c == "" {
 				t.Fatalf("parse(%q) accepted an empty id", frame)
+			}
+		case draw.ExplainQuery:
+			checkPicture(t, frame, c.Picture)
+			if c.Class < mnist.TopClass || c.Class >= mnist.Classes || c.Label < mnist.TopClass || c.Label >= mnist.Classes || (c.Run != "" && c.Model != "") {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
+			}
+		case draw.GradQuery:
+			checkPicture(t, frame, c.Picture)
+			if c.Weights < 1 || c.Weights > mnist.MaxChecks || c.Seed > protocol.MaxSeed || c.Label < mnist.TopClass || c.Label >= mnist.Classes {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
+			}
+		case draw.StepQuery:
+			checkPicture(t, frame, c.Picture)
+			if draw.CheckCopyName(c.Copy) != nil || c.Label < 0 || c.Label >= mnist.Classes || !(c.LR > 0 && c.LR <= mnist.MaxLR) {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
+			}
+		case draw.StartQuery:
+			if draw.CheckCopyName(c.Copy) != nil || c.Optimizer == "" {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
+			}
+			if _, err := mnist.NewLearner(&mnist.Model{Arch: mnist.Arch{Hidden: []int{1}, Activation: mnist.ReLU}, Params: make([]float32, 805)},
+				c.Optimizer, c.Hyper, nil); err != nil {
+				t.Fatalf("parse(%q) accepted an optimizer the learner refuses: %v", frame, err)
+			}
+		case draw.KeepQuery:
+			if draw.CheckCopyName(c.Copy) != nil || c.Name == "" {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
 			}
 		}
 	})
@@ -119,6 +162,61 @@ func FuzzDecodeDrawing(f *testing.F) {
 		}
 		if !blank && len(img) != mnist.InputSize {
 			t.Fatalf("Preprocess(%d×%d) = %d pixels, want %d", w, h, len(img), mnist.InputSize)
+		}
+	})
+}
+
+// checkPicture fails unless p is a drawing of allowed size or a test index
+// of the fuzzed server's 10,000.
+func checkPicture(t *testing.T, frame []byte, p draw.Picture) {
+	t.Helper()
+	if p.Test >= 10000 || (p.Test < 0 && (p.W < mnist.MinCanvas || p.H < mnist.MinCanvas || p.W > mnist.MaxCanvas || p.H > mnist.MaxCanvas)) {
+		t.Fatalf("parse(%q) accepted the picture %+v", frame, p)
+	}
+}
+
+// FuzzDecodePicture decodes what explain, gradCheck and learnStep are
+// about: a drawing, or a test image by index, never both.
+func FuzzDecodePicture(f *testing.F) {
+	ink := make([]byte, 28*28)
+	for i := range ink {
+		if i%28 > 10 && i%28 < 16 {
+			ink[i] = 255
+		}
+	}
+	f.Add(28, 28, base64.StdEncoding.EncodeToString(ink), -1, false)
+	f.Add(28, 28, base64.StdEncoding.EncodeToString(ink), 3, false)
+	f.Add(0, 0, "", 3, true)
+	f.Add(0, 0, "", 999, true)
+	f.Add(0, 0, "", -1, true)
+	f.Add(28, 28, "@@", 0, false)
+	f.Add(0, 0, "", 0, false)
+	test := &mnist.Dataset{Images: make([]uint8, 100*mnist.InputSize), Labels: make([]uint8, 100), N: 100}
+	f.Fuzz(func(t *testing.T, w, h int, pixels string, index int, onlyIndex bool) {
+		p := protocol.Picture{Pixels: pixels}
+		if !onlyIndex {
+			p.Width, p.Height = &w, &h
+		}
+		if index >= 0 || onlyIndex {
+			p.TestIndex = &index
+		}
+		pic, err := draw.CheckPicture(&p, test.N)
+		if err != nil {
+			var fe *protocol.FieldError
+			if !errors.As(err, &fe) || fe.Code == "" || !strings.HasPrefix(err.Error(), "server: ") {
+				t.Fatalf("CheckPicture(%+v): %v, want a refusal with a code", p, err)
+			}
+			return
+		}
+		if p.TestIndex != nil && (p.Width != nil || p.Pixels != "") {
+			t.Fatalf("CheckPicture accepted both a drawing and test image %d", index)
+		}
+		img, blank, err := pic.Image(test)
+		if err != nil {
+			t.Fatalf("Image of an accepted picture %+v: %v", pic, err)
+		}
+		if !blank && len(img) != mnist.InputSize {
+			t.Fatalf("Image = %d pixels, want %d", len(img), mnist.InputSize)
 		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/draw"
 	"descent/server/protocol"
 	"descent/server/runs"
 )
@@ -30,6 +31,13 @@ type Limits struct {
 	RateBurst      int     // commands at once
 	MaxConns       int     // open websockets (--max-conns)
 	MaxAnalyses    int     // heavy analyses (a Hessian, a landscape) at once (--max-analyses)
+
+	// The drawing panel's learn copies (draw.Limits).
+	MaxLearners      int // learn copies of one page (--max-learners)
+	MaxLearnersTotal int // learn copies of every page together (--max-learners-total)
+	MaxLearnMemory   int // MiB of learn copies together (--max-learn-memory)
+	MaxKept          int // learn copies kept as models (--max-kept)
+	LearnWorkers     int // goroutines for learn steps and gradient checks (--learn-workers)
 }
 
 // Defaults of the configurable limits (Config.Limits).
@@ -56,6 +64,16 @@ const (
 	DefaultRateBurst = 100
 	// DefaultMaxConns bounds the open websockets.
 	DefaultMaxConns = 256
+	// DefaultMaxLearners and the four below are draw's defaults, in flags.
+	DefaultMaxLearners      = draw.DefaultMaxLearners
+	DefaultMaxLearnersTotal = draw.DefaultMaxLearnersTotal
+	DefaultMaxLearnMemory   = draw.DefaultMaxLearnBytes >> 20 // MiB
+	DefaultMaxKept          = draw.DefaultMaxKept
+	DefaultLearnWorkers     = draw.DefaultWorkers
+	// maxLearnMemoryCeiling bounds --max-learn-memory, in MiB (1 TiB).
+	maxLearnMemoryCeiling = 1 << 20
+	// maxLearnWorkers bounds --learn-workers.
+	maxLearnWorkers = 64
 	// maxMessageCeiling bounds --max-message: the hard frame limit is twice it.
 	maxMessageCeiling = 8 << 20
 	// floodFor is how long a page may keep sending faster than its rate before
@@ -83,12 +101,25 @@ func (l Limits) withDefaults() Limits {
 	def(&l.RateBurst, DefaultRateBurst)
 	def(&l.MaxConns, DefaultMaxConns)
 	def(&l.MaxAnalyses, DefaultMaxAnalyses())
+	def(&l.MaxLearners, DefaultMaxLearners)
+	def(&l.MaxLearnersTotal, DefaultMaxLearnersTotal)
+	def(&l.MaxLearnMemory, DefaultMaxLearnMemory)
+	def(&l.MaxKept, DefaultMaxKept)
+	def(&l.LearnWorkers, DefaultLearnWorkers)
 	if l.MaxRate <= 0 {
 		l.MaxRate = DefaultMaxRate
 	}
 	l.MaxEpochs = min(l.MaxEpochs, mnist.MaxEpochs)
 	l.MaxMessage = min(l.MaxMessage, maxMessageCeiling)
+	l.MaxLearnMemory = min(l.MaxLearnMemory, maxLearnMemoryCeiling)
+	l.LearnWorkers = min(l.LearnWorkers, maxLearnWorkers)
 	return l
+}
+
+// drawLimits are the limits of the drawing panel's learn copies.
+func (l Limits) drawLimits() draw.Limits {
+	return draw.Limits{MaxLearners: l.MaxLearners, MaxLearnersTotal: l.MaxLearnersTotal,
+		MaxLearnBytes: int64(l.MaxLearnMemory) << 20, MaxKept: l.MaxKept, Workers: l.LearnWorkers}
 }
 
 // Check reports the first limit outside its allowed range, for the flags.
@@ -100,7 +131,12 @@ func (l Limits) Check() error {
 		return fmt.Errorf("server: --max-message %d is out of range (allowed: 1 to %d bytes)", l.MaxMessage, maxMessageCeiling)
 	case l.MaxTrajSteps < 0 || l.MaxTrajSteps > 10_000_000:
 		return fmt.Errorf("server: --max-traj-steps %d is out of range (allowed: 1 to 10000000)", l.MaxTrajSteps)
-	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0 || l.MaxAnalyses < 0:
+	case l.MaxLearnMemory < 0 || l.MaxLearnMemory > maxLearnMemoryCeiling:
+		return fmt.Errorf("server: --max-learn-memory %d is out of range (allowed: 1 to %d MiB)", l.MaxLearnMemory, maxLearnMemoryCeiling)
+	case l.LearnWorkers < 0 || l.LearnWorkers > maxLearnWorkers:
+		return fmt.Errorf("server: --learn-workers %d is out of range (allowed: 1 to %d)", l.LearnWorkers, maxLearnWorkers)
+	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0 ||
+		l.MaxLearners < 0 || l.MaxLearnersTotal < 0 || l.MaxKept < 0 || l.MaxAnalyses < 0:
 		return fmt.Errorf("server: limits must be positive")
 	}
 	return nil
@@ -264,5 +300,8 @@ func (s *Server) helloLimits() protocol.Limits {
 		MaxSteps: protocol.MaxSteps, MaxSweep: protocol.MaxSweep, MaxRuns: runs.MaxKept, Concurrent: s.runs.Concurrent(),
 		MaxSeed: protocol.MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: protocol.HistoryPoints,
 		MaxQueued: l.MaxQueued, MaxRunsPerConn: l.MaxRunsPerConn, MaxParams: l.MaxParams, MaxTrajSteps: l.MaxTrajSteps,
-		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses}
+		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses,
+		MaxLearners: l.MaxLearners, MaxLearnersTotal: l.MaxLearnersTotal, MaxLearnMemory: l.MaxLearnMemory, MaxKept: l.MaxKept,
+		LearnWorkers: l.LearnWorkers, LearnQueue: protocol.LearnQueue, MaxGradWeights: mnist.MaxChecks,
+		EvalImages: min(mnist.EvalImages, s.validator.testN), TestSize: s.validator.testN}
 }

@@ -76,6 +76,7 @@ type Server struct {
 	instance  string // random, sent in hello
 	surfaces  *traj.Surfaces
 	models    *draw.Models
+	panel     *draw.Panel // explain, gradCheck and the pages' learn copies
 	exports   *export.Handler
 	analyses  *analysis.Scheduler // the pages' heavy requests, --max-analyses at once
 	limits    Limits              // Config.Limits with defaults
@@ -103,13 +104,17 @@ func New(cfg Config) *Server {
 	priority.ReserveProcs(s.runs.Concurrent()) // pages first
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = traj.NewSurfaces()
-	s.models = draw.NewModels(cfg.Models)
-	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
+	s.models = draw.NewModels(cfg.Models)
+	s.panel = draw.NewPanel(s.runs, s.models, cfg.Test, s.limits.drawLimits())
+	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
+	}
+	if cfg.Test != nil {
+		s.validator.testN = cfg.Test.N
 	}
 	s.upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 16384, CheckOrigin: sameOrigin}
 	s.routes()
@@ -129,6 +134,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /api/surface", s.surfaces)
 	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.exports.ServeData)
 	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.exports.ServeFile)
+	s.mux.HandleFunc("GET /api/export/model/{file}", s.handleModel)
 	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
@@ -174,6 +180,7 @@ func (s *Server) Close() {
 	s.runs.Close()
 	s.hub.close()
 	s.analyses.Close()
+	s.panel.Close()
 }
 
 // Connections returns the number of open websockets.

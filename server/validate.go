@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"descent/mnist"
 	"descent/server/protocol"
@@ -14,6 +15,7 @@ import (
 // validator checks commands against the limits of one server.
 type validator struct {
 	trainN int     // training images, for the number of steps of a run
+	testN  int     // test images, that a picture's testIndex may name
 	limits *Limits // the server's; nil for the defaults
 }
 
@@ -52,7 +54,7 @@ func decodeStrict(frame []byte, dst any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &te):
-		field := te.Field
+		field := jsonPath(te.Field)
 		if strings.HasPrefix(te.Value, "number") && strings.Contains(te.Type.String(), "float") {
 			v := strings.TrimPrefix(te.Value, "number ")
 			return protocol.OutOfRange(field, "a finite number", v)
@@ -63,6 +65,20 @@ func decodeStrict(frame []byte, dst any) error {
 		return protocol.Refuse(protocol.CodeUnknown, name, "", "unknown field")
 	}
 	return protocol.Refuse(protocol.CodeInvalid, "", "a JSON object", "not valid JSON: %v", err)
+}
+
+// jsonPath drops from a decoding error's field path the names of embedded
+// Go structs (protocol.Picture): the protocol's JSON names are camelCase, so
+// an element that begins with a capital is one.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p == "" || !unicode.IsUpper(rune(p[0])) {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }
 
 // jsonType names a Go type the way the page thinks of it.

@@ -12,7 +12,7 @@ import (
 // TestSlotAnswersTheLatest puts drawings faster than PredictHz: the loop
 // answers at most PredictHz a second, and the last drawing is answered.
 func TestSlotAnswersTheLatest(t *testing.T) {
-	var s Slot
+	var s Slot[Drawing]
 	done := make(chan struct{})
 	var mu sync.Mutex
 	var answered []int64

@@ -2,7 +2,6 @@ package draw
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 
 	"descent/mnist"
@@ -20,30 +19,23 @@ type Drawing struct {
 
 // Check validates a Predict and decodes its pixels.
 func Check(p *protocol.Predict) (Drawing, error) {
-	w, err := protocol.Int("width", p.Width, mnist.MinCanvas, mnist.MaxCanvas)
+	pic, err := checkDrawing(p.Width, p.Height, p.Pixels, "")
 	if err != nil {
 		return Drawing{}, err
 	}
-	h, err := protocol.Int("height", p.Height, mnist.MinCanvas, mnist.MaxCanvas)
-	if err != nil {
+	if err := CheckSources(p.Run, p.Model); err != nil {
 		return Drawing{}, err
 	}
-	allowed := fmt.Sprintf("base64 of width×height = %d grey levels (0 background … 255 ink)", w*h)
-	if p.Pixels == "" {
-		return Drawing{}, protocol.Missing("pixels", allowed)
+	return Drawing{Req: p.Req, Run: p.Run, Model: p.Model, W: pic.W, H: pic.H, pix: pic.pix}, nil
+}
+
+// CheckSources refuses a command that names both a run and a model.
+func CheckSources(run, model string) error {
+	if run == "" || model == "" {
+		return nil
 	}
-	pix, err := base64.StdEncoding.DecodeString(p.Pixels)
-	if err != nil {
-		return Drawing{}, protocol.Refuse(protocol.CodeBadType, "pixels", allowed, "not base64: %v", err)
-	}
-	if len(pix) != w*h {
-		return Drawing{}, protocol.Refuse(protocol.CodeOutOfRange, "pixels", allowed, "%d bytes for a %d×%d drawing", len(pix), w, h)
-	}
-	if p.Run != "" && p.Model != "" {
-		return Drawing{}, protocol.Refuse(protocol.CodeInvalid, "model", "either run or model, not both",
-			"both run %q and model %q", p.Run, p.Model)
-	}
-	return Drawing{Req: p.Req, Run: p.Run, Model: p.Model, W: w, H: h, pix: pix}, nil
+	return protocol.Refuse(protocol.CodeInvalid, "model", "either run or model, not both",
+		"both run %q and model %q", run, model)
 }
 
 // Answering picks the run that answers a drawing sent to a run id ("" for
@@ -77,21 +69,34 @@ func Predict(ctx context.Context, d Drawing, rs Answering, models *Models) (prot
 
 // answerer returns the snapshot that answers d and notes in res who it is.
 func answerer(ctx context.Context, d Drawing, rs Answering, models *Models, res *protocol.PredictResult) (runs.Snapshot, error) {
-	if d.Model != "" {
-		snap, err := models.Snapshot(d.Model)
-		res.Epoch = snap.Epoch
-		return snap, err
+	src, err := source(ctx, d.Run, d.Model, rs, models)
+	res.Run, res.Epoch = src.run, src.snap.Epoch
+	return src.snap, err
+}
+
+// answering is the network that answers a command: a run's snapshot or a
+// saved model's.
+type answering struct {
+	snap       runs.Snapshot
+	run, model string // the run that answers (the default's choice for ""), or the model
+}
+
+// source returns the snapshot of the saved model called model, or else of
+// run (the default run for "").
+func source(ctx context.Context, run, model string, rs Answering, models *Models) (answering, error) {
+	if model != "" {
+		snap, err := models.Snapshot(model)
+		return answering{snap: snap, model: model}, err
 	}
-	r, err := rs.Answering(d.Run)
+	r, err := rs.Answering(run)
 	if err != nil {
-		return runs.Snapshot{}, err
+		return answering{run: run}, err
 	}
 	snap, err := r.Snapshot(ctx)
 	if err != nil {
-		return runs.Snapshot{}, err
+		return answering{run: r.ID()}, err
 	}
-	res.Run, res.Epoch = r.ID(), snap.Epoch
-	return snap, nil
+	return answering{snap: snap, run: r.ID()}, nil
 }
 
 // Preprocess turns a drawing into the 28×28 image the network is given, as

@@ -7,20 +7,20 @@ import (
 	"descent/server/protocol"
 )
 
-// Slot holds a page's latest drawing until the page's predictor goroutine
-// takes it: a newer drawing replaces an older one that waits, so a page that
-// sends too fast gets answers to its latest drawings at PredictHz, never a
-// backlog.
-type Slot struct {
+// Slot holds a page's latest drawing (a Drawing to predict, an
+// ExplainQuery to explain) until the page's goroutine for it takes it: a
+// newer one replaces an older one that waits, so a page that sends too fast
+// gets answers to its latest drawings at PredictHz, never a backlog.
+type Slot[T any] struct {
 	once  sync.Once
 	ready chan struct{} // a drawing is waiting
 	mu    sync.Mutex
-	next  *Drawing
+	next  *T
 }
 
 // Put leaves d for the loop, replacing a drawing that waits; on the first
 // drawing it calls start, which must start Loop on its own goroutine.
-func (s *Slot) Put(d Drawing, start func()) {
+func (s *Slot[T]) Put(d T, start func()) {
 	s.once.Do(func() {
 		s.ready = make(chan struct{}, 1)
 		start()
@@ -36,7 +36,7 @@ func (s *Slot) Put(d Drawing, start func()) {
 
 // Loop answers the page's drawings with answer, at most PredictHz a second,
 // until done is closed.
-func (s *Slot) Loop(done <-chan struct{}, answer func(Drawing)) {
+func (s *Slot[T]) Loop(done <-chan struct{}, answer func(T)) {
 	gap := time.Second / protocol.PredictHz
 	var last time.Time
 	for {

@@ -32,8 +32,14 @@ func dial(wsURL string) (*websocket.Conn, error) {
 	return ws, nil
 }
 
-// drawing is a 140×140 "1", base64, as the page sends it.
-var drawing = func() string {
+// drawing is what the clients draw with: -explain and -learn.
+var drawing struct{ explain, learn bool }
+
+// learnEvery is how often a client takes a learn step with -learn.
+const learnEvery = time.Second
+
+// canvas is a 140×140 "1", base64, as the page sends it.
+var canvas = func() string {
 	pix := make([]byte, 140*140)
 	for y := 20; y < 120; y++ {
 		for x := 63; x < 77; x++ {
@@ -107,9 +113,13 @@ func (p *page) read() {
 		case protocol.EvError:
 			p.st.errs.Add(1)
 			slog.Warn("error event", "event", string(b))
-		case protocol.EvPrediction:
+		case protocol.EvPrediction, protocol.EvExplanation:
 			if ok {
 				p.st.add(&p.st.predict, time.Since(at))
+			}
+		case protocol.EvLearned:
+			if ok {
+				p.st.add(&p.st.learn, time.Since(at))
 			}
 		case protocol.EvTrajCreated:
 			if ok {
@@ -137,15 +147,30 @@ func (p *page) send(cmd map[string]any, timed bool) error {
 func (p *page) drive(ids []string, end time.Time) error {
 	tick := time.NewTicker(time.Second / predictHz)
 	defer tick.Stop()
-	lastTraj, traj := time.Time{}, 0
+	lastTraj, traj, lastLearn := time.Time{}, 0, time.Now()
+	if drawing.learn {
+		if err := p.send(map[string]any{"type": "learnStart", "copy": "c", "run": ids[0]}, false); err != nil {
+			return err
+		}
+	}
 	for time.Now().Before(end) {
 		select {
 		case <-p.done:
 			return errors.New("the server closed the connection")
 		case <-tick.C:
 		}
-		if err := p.send(map[string]any{"type": "predict", "run": ids[int(p.req)%len(ids)], "width": 140, "height": 140, "pixels": drawing}, true); err != nil {
+		cmd := map[string]any{"type": "predict", "run": ids[int(p.req)%len(ids)], "width": 140, "height": 140, "pixels": canvas}
+		if drawing.explain {
+			cmd["type"] = "explain"
+		}
+		if err := p.send(cmd, true); err != nil {
 			return err
+		}
+		if drawing.learn && time.Since(lastLearn) >= learnEvery {
+			lastLearn = time.Now()
+			if err := p.learnStep(); err != nil {
+				return err
+			}
 		}
 		if time.Since(lastTraj) < trajEvery {
 			continue
@@ -155,13 +180,18 @@ func (p *page) drive(ids []string, end time.Time) error {
 		if traj > 1 {
 			_ = p.send(map[string]any{"type": "trajDelete", "traj": fmt.Sprintf("t%d", traj-1)}, false)
 		}
-		cmd := map[string]any{"type": "trajStart", "fn": "rosenbrock", "start": []float64{-1.5, 2}, "steps": 2000, "tol": 1e-6, "rate": 500,
+		cmd = map[string]any{"type": "trajStart", "fn": "rosenbrock", "start": []float64{-1.5, 2}, "steps": 2000, "tol": 1e-6, "rate": 500,
 			"optimizers": []map[string]any{{"method": "adam", "params": map[string]float64{"lr": 0.05}}, {"method": "gd", "params": map[string]float64{"lr": 0.001}}}}
 		if err := p.send(cmd, true); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// learnStep takes a step of the client's copy on a test image, timed.
+func (p *page) learnStep() error {
+	return p.send(map[string]any{"type": "learnStep", "copy": "c", "testIndex": int(p.req) % 1000, "label": 3, "lr": 1e-3}, true)
 }
 
 // event is the head of an event: the server writes "type" first and "req"

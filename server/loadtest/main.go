@@ -1,11 +1,15 @@
 // Command loadtest drives a `descent serve` with many pages at once, on
 // loopback only, for a fixed time: it starts -runs training runs, then -n
 // websocket clients that each subscribe to every run, send a drawing five
-// times a second and start a trajectory set every few seconds. At the end it
+// times a second (an explain with its saliency instead of a predict with
+// -explain) and start a trajectory set every few seconds; with -learn each
+// also makes a learn copy and takes a learn step every second. At the end it
 // prints the messages per second, the p50 and p99 latencies of the drawing
-// round trips and of trajectory starts, the errors, and the peak memory.
+// round trips, of trajectory starts and of learn steps, the errors, and the
+// peak memory.
 //
 //	go run ./server/loadtest -n 100 -d 60s            # a server in this process
+//	go run ./server/loadtest -n 20 -explain -learn    # the Draw view's derivatives
 //	go run ./server/loadtest -addr 127.0.0.1:8080     # a running descent serve
 package main
 
@@ -50,6 +54,8 @@ func main() {
 	token := flag.String("token", "", "the teacher's token of a server started with one")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process (and the server in it) to this file")
 	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile, taken just before the clients stop, to this file")
+	flag.BoolVar(&drawing.explain, "explain", false, "send each drawing as an explain (probabilities and saliency) instead of a predict")
+	flag.BoolVar(&drawing.learn, "learn", false, "each client also makes a learn copy and takes a learn step every second")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -160,7 +166,7 @@ func startServer(data string, runs, n int) (stop func(), addr string, err error)
 		return nil, "", err
 	}
 	srv := server.New(server.Config{Train: train, Test: test, Concurrent: max(runs, 1),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: server.Limits{MaxConns: n + 10}})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: server.Limits{MaxConns: n + 10, MaxLearnersTotal: n + 10}})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return func() { srv.Close(); _ = hs.Close() }, ln.Addr().String(), nil

@@ -29,6 +29,7 @@ type stats struct {
 	msgs, errs, drops atomic.Int64
 	mu                sync.Mutex
 	predict, traj     []time.Duration
+	learn             []time.Duration
 }
 
 func (s *stats) add(dst *[]time.Duration, d time.Duration) {
@@ -85,9 +86,13 @@ func report(st *stats, d time.Duration, n int, peak [2]uint64, live uint64) {
 	ms := func(x time.Duration) string { return fmt.Sprintf("%.1f ms", float64(x.Microseconds())/1000) }
 	fmt.Printf("clients            %d for %v\n", n, d)
 	fmt.Printf("messages received  %d (%.0f/s)\n", st.msgs.Load(), float64(st.msgs.Load())/d.Seconds())
-	fmt.Printf("predict round trip %d answered: p50 %s, p99 %s, max %s (%d unanswered: merged or in flight)\n", len(st.predict),
+	fmt.Printf("drawing round trip %d answered: p50 %s, p99 %s, max %s (%d unanswered: merged or in flight)\n", len(st.predict),
 		ms(pct(st.predict, 0.5)), ms(pct(st.predict, 0.99)), ms(pct(st.predict, 1)), st.drops.Load())
 	fmt.Printf("trajectory start   %d: p50 %s, p99 %s, max %s\n", len(st.traj), ms(pct(st.traj, 0.5)), ms(pct(st.traj, 0.99)), ms(pct(st.traj, 1)))
+	if len(st.learn) > 0 {
+		fmt.Printf("learn step         %d: p50 %s, p99 %s, max %s (with its 1,000-image accuracy)\n", len(st.learn),
+			ms(pct(st.learn, 0.5)), ms(pct(st.learn, 0.99)), ms(pct(st.learn, 1)))
+	}
 	fmt.Printf("errors             %d\n", st.errs.Load())
 	fmt.Printf("peak memory        heap %d MB (live after a GC under load %d MB), from the OS %d MB\n", peak[0]>>20, live>>20, peak[1]>>20)
 	fmt.Printf("                   (this process: the clients, and the server when in-process)\n")

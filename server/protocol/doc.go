@@ -9,13 +9,16 @@
 // Accuracy is a fraction in [0, 1]; the page shows percent.
 //
 // A command may carry "req", a number the page chooses; the events that
-// answer it (runCreated, history, prediction, trajCreated, error) carry the
-// same "req" back.
+// answer it (runCreated, history, prediction, explanation, gradChecked,
+// learnCopy, learned, kept, learnDropped, models, trajCreated, error) carry
+// the same "req" back.
 //
 // The messages are grouped by what they serve: runs.go (training runs:
 // start, sweep, the run commands, subscribe, and the run events), hello.go
 // (the first event and the limits it carries), draw.go (the drawing panel),
-// surface.go (the surface explorer) and errors.go (refusals).
+// explain.go (the derivatives of one picture: explain, gradCheck), learn.go
+// (learn copies and kept models), surface.go (the surface explorer) and
+// errors.go (refusals).
 package protocol
 
 // Version is sent in hello. It changes when a message changes shape:

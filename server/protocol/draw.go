@@ -69,10 +69,16 @@ type PredictResult struct {
 	Image []byte    `json:"image"` // 784 bytes, row-major 28×28, base64 in JSON
 }
 
-// ModelInfo describes a saved model in Hello.Models: one file of the folder
-// given to `descent serve --models DIR`, by its name without ".descent".
+// ModelInfo describes a saved model in Hello.Models and Models: one file of
+// the folder given to `descent serve --models DIR`, by its name without
+// ".descent", or a learn copy that a page kept (LearnKeep). Download is the
+// path of its model file, GET /api/export/model/{name}.descent.
 type ModelInfo struct {
-	Name string          `json:"name"`
-	Arch mnist.Arch      `json:"arch"`
-	Meta mnist.ModelMeta `json:"meta"` // how it was trained: optimizer, lr, epochs, testAccuracy…
+	Name     string          `json:"name"`
+	Arch     mnist.Arch      `json:"arch"`
+	Meta     mnist.ModelMeta `json:"meta"`            // how it was trained: optimizer, lr, epochs, testAccuracy…
+	Kept     bool            `json:"kept,omitempty"`  // a kept learn copy, not a file of --models
+	From     string          `json:"from,omitempty"`  // a kept copy's origin: "run r2, epoch 3" or "model sine"
+	Steps    int             `json:"steps,omitempty"` // a kept copy's learn steps
+	Download string          `json:"download"`
 }

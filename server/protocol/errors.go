@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"errors"
 	"fmt"
 	"math"
 )
@@ -90,6 +91,17 @@ func (e *FieldError) With(v any) *FieldError {
 func (e *FieldError) Event(typ string, req int64) Error {
 	return Error{Type: EvError, Req: req, Command: typ, Code: e.Code, Field: e.Field, Value: e.Value,
 		Allowed: e.Allowed, Message: e.Message}
+}
+
+// ErrorEvent turns any error into the Error event that answers command typ
+// with req: a FieldError keeps its code and field; another error is
+// CodeInvalid with its message.
+func ErrorEvent(typ string, req int64, err error) Error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		fe = &FieldError{Code: CodeInvalid, Message: err.Error()}
+	}
+	return fe.Event(typ, req)
 }
 
 // Int checks lo ≤ *p ≤ hi for a required integer field.

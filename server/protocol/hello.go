@@ -57,6 +57,17 @@ type Limits struct {
 	RateBurst      int     `json:"rateBurst"`      // commands at once
 	MaxConns       int     `json:"maxConns"`       // open websockets (--max-conns)
 	MaxAnalyses    int     `json:"maxAnalyses"`    // heavy analyses at once (--max-analyses)
+
+	// The drawing panel's derivatives and learn copies.
+	MaxLearners      int `json:"maxLearners"`      // learn copies of one page (--max-learners)
+	MaxLearnersTotal int `json:"maxLearnersTotal"` // learn copies of every page (--max-learners-total)
+	MaxLearnMemory   int `json:"maxLearnMemory"`   // MiB of learn copies together (--max-learn-memory)
+	MaxKept          int `json:"maxKept"`          // learn copies kept as models (--max-kept)
+	LearnWorkers     int `json:"learnWorkers"`     // learn steps and gradient checks at once (--learn-workers)
+	LearnQueue       int `json:"learnQueue"`       // a page's learn commands and gradient checks unanswered at once
+	MaxGradWeights   int `json:"maxGradWeights"`   // weights of one gradCheck
+	EvalImages       int `json:"evalImages"`       // test images of a learn step's accuracy
+	TestSize         int `json:"testSize"`         // test images a testIndex may name
 }
 
 // Samples are the first test images, whose predictions each Epoch event
