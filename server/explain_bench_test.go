@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"descent/internal/cputime"
 	"descent/server/protocol"
 )
 
@@ -47,17 +48,17 @@ func TestExplainBenchmark(t *testing.T) {
 	}
 	// The process's CPU time per kind, less what it spends when no page
 	// sends anything: with no run training, the requests' own cost.
-	c0, w0 := cpuTime(), time.Now()
+	c0, w0 := cputime.Process(), time.Now()
 	time.Sleep(2 * time.Second)
-	background := float64(cpuTime()-c0) / float64(time.Since(w0))
+	background := float64(cputime.Process()-c0) / float64(time.Since(w0))
 	var cpu [4]time.Duration
 	measure := func() [4][]time.Duration {
 		var lat [4][]time.Duration
 		for range rounds {
 			for i, k := range kinds {
-				c0, w0 := cpuTime(), time.Now()
+				c0, w0 := cputime.Process(), time.Now()
 				lat[i] = append(lat[i], roundTrips(t, c, k.n, k.hz, k.typ, k.cmd)...)
-				cpu[i] += cpuTime() - c0 - time.Duration(background*float64(time.Since(w0)))
+				cpu[i] += cputime.Process() - c0 - time.Duration(background*float64(time.Since(w0)))
 			}
 		}
 		return lat

@@ -28,17 +28,10 @@ func TestCrashSafety(t *testing.T) {
 		t.Skip("starts child processes")
 	}
 	dir := t.TempDir()
-	ctx := context.Background()
 	committed := 0
 	for round := 1; round <= 3; round++ {
 		committed = killChildAfter(t, dir, committed+4)
-		s, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatalf("round %d: reopening after kill -9: %v", round, err)
-		}
-		if err := s.IntegrityCheck(ctx); err != nil {
-			t.Errorf("round %d: %v", round, err)
-		}
+		s := reopen(t, dir, round)
 		checkSurvivors(t, s, committed)
 		s.Close()
 	}
@@ -49,8 +42,17 @@ func TestCrashSafety(t *testing.T) {
 // returns the last epoch it reported.
 func killChildAfter(t *testing.T, dir string, epochs int) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
+	return killChild(t, "TestCrashChild", crashDirEnv, dir, "committed epoch ", epochs, 7*time.Millisecond)
+}
+
+// killChild runs test child of this binary with env set to dir, reads the
+// numbers it prints after prefix until one reaches want, waits pause (the
+// child mid-way through its work, a commit likely under way), kills it with
+// SIGKILL and returns the last number it printed.
+func killChild(t *testing.T, child, env, dir, prefix string, want int, pause time.Duration) int {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$")
+	cmd.Env = append(os.Environ(), env+"="+dir)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -61,18 +63,33 @@ func killChildAfter(t *testing.T, dir string, epochs int) int {
 	}
 	last := 0
 	lines := bufio.NewScanner(out)
-	for last < epochs && lines.Scan() {
-		if n, ok := strings.CutPrefix(lines.Text(), "committed epoch "); ok {
+	for last < want && lines.Scan() {
+		if n, ok := strings.CutPrefix(lines.Text(), prefix); ok {
 			last, _ = strconv.Atoi(n)
 		}
 	}
-	time.Sleep(7 * time.Millisecond) // mid-epoch: steps flowing, a commit likely under way
+	time.Sleep(pause)
 	cmd.Process.Kill()
 	cmd.Wait()
-	if last < epochs {
-		t.Fatalf("the child stopped after epoch %d, before epoch %d", last, epochs)
+	if last < want {
+		t.Fatalf("%s stopped after %s%d, before %d", child, prefix, last, want)
 	}
 	return last
+}
+
+// reopen opens the store in dir after a child was killed and checks its
+// integrity.
+func reopen(t *testing.T, dir string, round int) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatalf("round %d: reopening after kill -9: %v", round, err)
+	}
+	if err := s.IntegrityCheck(ctx); err != nil {
+		t.Errorf("round %d: %v", round, err)
+	}
+	return s
 }
 
 func checkSurvivors(t *testing.T, s *Store, committed int) {

@@ -1,13 +1,9 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -33,13 +29,7 @@ func TestPathCrashSafety(t *testing.T) {
 	committed := 0
 	for round := 1; round <= 2; round++ {
 		committed = killPathChild(t, dir, committed+600)
-		s, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatalf("round %d: reopening after kill -9: %v", round, err)
-		}
-		if err := s.IntegrityCheck(ctx); err != nil {
-			t.Errorf("round %d: %v", round, err)
-		}
+		s := reopen(t, dir, round)
 		p, err := s.Path(ctx, 1)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
@@ -67,30 +57,7 @@ func TestPathCrashSafety(t *testing.T) {
 // reported.
 func killPathChild(t *testing.T, dir string, steps int) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestPathCrashChild$")
-	cmd.Env = append(os.Environ(), pathCrashEnv+"="+dir)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	last := 0
-	lines := bufio.NewScanner(out)
-	for last < steps && lines.Scan() {
-		if n, ok := strings.CutPrefix(lines.Text(), "committed step "); ok {
-			last, _ = strconv.Atoi(n)
-		}
-	}
-	time.Sleep(9 * time.Millisecond)
-	cmd.Process.Kill()
-	cmd.Wait()
-	if last < steps {
-		t.Fatalf("the child stopped after step %d, before step %d", last, steps)
-	}
-	return last
+	return killChild(t, "TestPathCrashChild", pathCrashEnv, dir, "committed step ", steps, 9*time.Millisecond)
 }
 
 // TestPathCrashChild is the child of TestPathCrashSafety and does nothing

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"descent/internal/cputime"
 	"descent/mnist"
 	"descent/optim/spectrum"
 )
@@ -218,11 +219,11 @@ func train1(cfg mnist.Config, train *mnist.Dataset, tracker, onTraining bool) ou
 		wg.Go(func() { tr.Run(ctx, func(mnist.SharpnessEvent) { o.measurements++ }) })
 	}
 	runtime.GC()
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), cputime.Process()
 	t.Run(context.Background(), hooks)
 	cancel()
 	wg.Wait()
-	o.seconds, o.cpu = time.Since(start).Seconds(), (cpuTime() - cpu).Seconds()
+	o.seconds, o.cpu = time.Since(start).Seconds(), (cputime.Process() - cpu).Seconds()
 	return o
 }
 
