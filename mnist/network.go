@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"descent/mnist/internal/phase"
 	"descent/optim"
 )
 
@@ -117,14 +118,9 @@ func (n *Net[T]) gather(d *Dataset, idx []int32) {
 // returns the logits, (B, 10).
 func (n *Net[T]) forward(batch int) []T {
 	x := n.ws.x[:batch*InputSize]
-	last := len(n.layers) - 1
 	for l, ly := range n.layers {
 		y := n.ws.acts[l][:batch*ly.out]
-		act := n.Arch.Activation
-		if l == last {
-			act = "" // logits
-		}
-		linearForward(act, y, x, ly.w, ly.b, batch, ly.in, ly.out)
+		n.forwardLayer(l, batch, x, y)
 		x = y
 	}
 	return x
@@ -135,18 +131,7 @@ func (n *Net[T]) forward(batch int) []T {
 // them instead.
 func (n *Net[T]) backward(rows int, accumulate bool) {
 	for l := len(n.layers) - 1; l >= 0; l-- {
-		ly := n.layers[l]
-		dy := n.ws.delta[l][:rows*ly.out]
-		x := n.ws.x[:rows*InputSize]
-		var dx []T
-		if l > 0 {
-			x = n.ws.acts[l-1][:rows*ly.in]
-			dx = n.ws.delta[l-1][:rows*ly.in]
-		}
-		linearBackward(ly.dw, ly.db, dx, dy, x, ly.w, rows, ly.in, ly.out, accumulate)
-		if l > 0 {
-			activationBackward(n.Arch.Activation, dx, x)
-		}
+		n.backwardLayer(l, rows, accumulate)
 	}
 }
 
@@ -169,9 +154,12 @@ func (n *Net[T]) Loss(d *Dataset, idx []int32) (loss float64, correct int) {
 		part := idx[start:min(start+chunkRows, len(idx))]
 		rows := len(part)
 		n.gather(d, part)
+		lab := n.labels(d, part)
+		phase.Mark(phase.Gather)
 		logits := n.forward(rows)
 		dz := n.ws.delta[len(n.layers)-1][:rows*Classes]
-		l, c := softmaxCrossEntropy(dz, logits, n.labels(d, part), nil, Classes, scale)
+		l, c := softmaxCrossEntropy(dz, logits, lab, nil, Classes, scale)
+		phase.Mark(phase.Softmax)
 		loss, correct = loss+l, correct+c
 		n.backward(rows, start > 0)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"descent/mnist/internal/phase"
 )
 
 // epoch runs one pass over the shuffled training set. It reports false when the
@@ -49,6 +51,8 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 // is not finite or above DivergedLoss, or the new weights are not finite. The
 // run then ends; its snapshot keeps the last finished epoch's weights.
 func (t *Trainer) step(idx []int32) (StepEvent, bool) {
+	phase.Begin()
+	defer phase.End()
 	k := int(t.done.Load())
 	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
 	net := t.net
@@ -57,7 +61,9 @@ func (t *Trainer) step(idx []int32) (StepEvent, bool) {
 		return ev, false
 	}
 	t.opt.SetLR(ev.LR)
+	phase.Mark(phase.Rest)
 	n := t.opt.StepMeasured(net.Params, net.Grads)
+	phase.Mark(phase.Optimizer)
 	ev.GradNorm, ev.UpdateRatio = math.Sqrt(n.Grad), n.Ratio()
 	if !finite(n.Grad) || !finite(n.Theta) || !finite(n.Delta) {
 		return ev, false

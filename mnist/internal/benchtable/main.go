@@ -66,6 +66,8 @@ func main() {
 	tw.Flush()
 	runtime.GOMAXPROCS(runtime.NumCPU())
 	fmt.Println()
+	phases(train, test)
+	fmt.Println()
 	scaling(train, test, *budget)
 	memory(train, test)
 	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
