@@ -25,6 +25,8 @@ type Net[T optim.Float] struct {
 	layers []layer[T]
 	ws     workspace[T]
 	norm   [256]T // pixel value → normalised input
+
+	fusedNorm bool // float32 only: the kernels' fused normalisation gives norm
 }
 
 // layer holds views into the slabs: W is (out, in), b is (out).
@@ -71,6 +73,9 @@ func newNet[T optim.Float](arch Arch) *Net[T] {
 	}
 	for u := range n.norm {
 		n.norm[u] = T((float64(u)/255 - Mean) / Std)
+	}
+	if is32[T]() {
+		n.fusedNorm = fusedNormExact((*[256]float32)(f32(n.norm[:])))
 	}
 	return n
 }
@@ -148,12 +153,22 @@ const evalRows = 256
 // Loss runs forward and backward on the images idx of d: it returns the mean
 // cross-entropy J and the number classified right, and leaves ∇J(θ) in Grads.
 func (n *Net[T]) Loss(d *Dataset, idx []int32) (loss float64, correct int) {
+	return n.loss(d, idx, nil)
+}
+
+// loss is Loss that also prefetches the images next, which the following
+// step will use.
+func (n *Net[T]) loss(d *Dataset, idx, next []int32) (loss float64, correct int) {
 	scale := 1 / float64(len(idx))
 	n.reserve(min(len(idx), chunkRows))
 	for start := 0; start < len(idx); start += chunkRows {
 		part := idx[start:min(start+chunkRows, len(idx))]
 		rows := len(part)
-		n.gather(d, part)
+		ahead := next // the next chunk's images, or the next step's
+		if end := start + chunkRows; end < len(idx) {
+			ahead = idx[end:min(end+chunkRows, len(idx))]
+		}
+		n.gatherNext(d, part, ahead)
 		lab := n.labels(d, part)
 		phase.Mark(phase.Gather)
 		logits := n.forward(rows)

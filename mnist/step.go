@@ -24,6 +24,7 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 			return ep, false
 		}
 		idx := t.perm[i*b : min((i+1)*b, len(t.perm))]
+		t.next = t.perm[min((i+1)*b, len(t.perm)):min((i+2)*b, len(t.perm))]
 		start := time.Now()
 		ev, ok := t.step(idx)
 		elapsed += time.Since(start)
@@ -56,7 +57,7 @@ func (t *Trainer) step(idx []int32) (StepEvent, bool) {
 	k := int(t.done.Load())
 	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
 	net := t.net
-	ev.Loss, _ = net.Loss(t.train, idx)
+	ev.Loss, _ = net.loss(t.train, idx, t.next)
 	if !finite(ev.Loss) || ev.Loss > DivergedLoss {
 		return ev, false
 	}

@@ -22,6 +22,7 @@ type Trainer struct {
 	net         *Net[float32]
 	opt         optim.Measured[float32]
 	perm        []int32 // this epoch's minibatch order
+	next        []int32 // the minibatch after the current step's, to prefetch
 	pcg         *rand.PCG
 	first       int // the epoch Run starts at: 1, or after a checkpoint's
 

@@ -1,0 +1,57 @@
+package mnist
+
+import (
+	"math"
+
+	"descent/mnist/internal/kernels"
+)
+
+// The report's normalisation x = (u/255 − Mean)/Std as one fused
+// multiply-add in float64, x = u·normScale + normShift, which the kernels
+// vectorise. For MNIST's Mean and Std it rounds to the table's float32 for
+// every u (checked when a network is made; see fusedNormExact).
+const (
+	normScale = 1 / (255 * Std)
+	normShift = -Mean / Std
+)
+
+// prefetchAhead is how many images ahead of the one being normalised the
+// gather asks the CPU to fetch: a random image of the training set is
+// usually in main memory, and waiting for its 13 cache lines one at a time
+// costs more than normalising it.
+const prefetchAhead = 4
+
+// fusedNormExact reports whether the fused form gives norm[u] for every u.
+func fusedNormExact(norm *[256]float32) bool {
+	for u, want := range norm {
+		if float32(math.FMA(float64(u), normScale, normShift)) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// gatherNext normalises the images idx of d into the workspace's input rows,
+// and asks the CPU to fetch the first images of next, the minibatch that
+// the following step will gather, while this step computes.
+func (n *Net[T]) gatherNext(d *Dataset, idx, next []int32) {
+	if !is32[T]() || !n.fusedNorm {
+		n.gather(d, idx)
+		return
+	}
+	x := f32(n.ws.x)
+	for r, i := range idx {
+		if a := r + prefetchAhead; a < len(idx) {
+			kernels.Prefetch(image(d, idx[a]))
+		}
+		kernels.Normalize(x[r*InputSize:(r+1)*InputSize], image(d, i), normScale, normShift)
+	}
+	for _, i := range next {
+		kernels.Prefetch(image(d, i))
+	}
+}
+
+// image returns the pixels of image i of d.
+func image(d *Dataset, i int32) []uint8 {
+	return d.Images[int(i)*InputSize : (int(i)+1)*InputSize]
+}
