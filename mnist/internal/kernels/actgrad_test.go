@@ -31,8 +31,8 @@ func TestActivationGrads(t *testing.T) { forEachImpl(t, testActivationGrads) }
 func testActivationGrads(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, tc := range []struct {
-		name     string
-		fast, go_ func(d, a []float32)
+		name      string
+		fast, ref func(d, a []float32)
 	}{
 		{"sigmoid", SigmoidGrad, sigmoidGradGo},
 		{"tanh", TanhGrad, tanhGradGo},
@@ -41,7 +41,7 @@ func testActivationGrads(t *testing.T) {
 		for n := range 71 {
 			d, a := gradInputs(rng, n)
 			want := append([]float32(nil), d...)
-			tc.go_(want, a)
+			tc.ref(want, a)
 			tc.fast(d, a)
 			for i := range d {
 				if math.Float32bits(d[i]) != math.Float32bits(want[i]) && !(d[i] != d[i] && want[i] != want[i]) {
