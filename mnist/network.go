@@ -40,6 +40,8 @@ type layer[T optim.Float] struct {
 type workspace[T optim.Float] struct {
 	cap   int
 	x     []T     // (B, 784) the normalised minibatch
+	xt    []T     // (784, B) its transpose, for the first layer (see firstTransposed)
+	zt    []T     // (out₁, B) the first layer's z₁ᵀ
 	acts  [][]T   // acts[l] is (B, out_l): after the activation, logits for the last
 	delta [][]T   // delta[l] is (B, out_l): ∂J/∂z_l
 	lab   []uint8 // (B) the minibatch's labels
@@ -101,6 +103,9 @@ func (n *Net[T]) reserve(rows int) {
 		return
 	}
 	ws := workspace[T]{cap: rows, x: make([]T, rows*InputSize), lab: make([]uint8, rows)}
+	if n.firstTransposed(rows) {
+		ws.xt, ws.zt = make([]T, rows*InputSize), make([]T, rows*n.layers[0].out)
+	}
 	for _, ly := range n.layers {
 		ws.acts = append(ws.acts, make([]T, rows*ly.out))
 		ws.delta = append(ws.delta, make([]T, rows*ly.out))
