@@ -1,7 +1,9 @@
 package mnist
 
 import (
+	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -33,6 +35,109 @@ func TestGatherFusedEqualsTable(t *testing.T) {
 			if fast.ws.x[i] != ref.ws.x[i] {
 				t.Fatalf("%d rows: x[%d] = %v, want %v", rows, i, fast.ws.x[i], ref.ws.x[i])
 			}
+		}
+	}
+}
+
+// withGeneric runs f with the fast paths off: the generic code that they
+// must reproduce.
+func withGeneric(f func()) {
+	fastPaths = false
+	defer func() { fastPaths = true }()
+	f()
+}
+
+// fastCases are the shapes the fast paths are tested on: odd and tiny
+// layers, two hidden layers, none, every activation.
+var fastCases = []Arch{
+	DefaultArch(),
+	{Hidden: []int{16}, Activation: Sigmoid},
+	{Hidden: []int{1}, Activation: Tanh},
+	{Hidden: []int{17}, Activation: ReLU},
+	{Hidden: []int{33, 7}, Activation: Tanh},
+	{Hidden: []int{100, 10}, Activation: ReLU},
+	{Hidden: nil, Activation: Sigmoid},
+}
+
+// TestFastLossEqualsGeneric checks that Loss, gradients and all, is the
+// same bit for bit with the fast paths as with the generic code, on every
+// shape and at batch sizes around the kernels' thresholds (8 rows of
+// softmax, 16 rows for the transposed first layer), and that Evaluate is.
+func TestFastLossEqualsGeneric(t *testing.T) {
+	data := randomData(200, 4)
+	for _, arch := range fastCases {
+		for _, rows := range []int{1, 2, 7, 8, 15, 16, 17, 31, 64, 100, 200} {
+			fast, _ := NewNet[float32](arch, 3)
+			ref, _ := NewNet[float32](arch, 3)
+			idx := seq(rows)
+			lf, cf := fast.Loss(data, idx)
+			var lr float64
+			var cr int
+			withGeneric(func() { lr, cr = ref.Loss(data, idx) })
+			if lf != lr || cf != cr {
+				t.Fatalf("%s, %d rows: loss %v (%d right), generic %v (%d)", arch, rows, lf, cf, lr, cr)
+			}
+			for i := range fast.Grads {
+				if fast.Grads[i] != ref.Grads[i] {
+					t.Fatalf("%s, %d rows: grad[%d] = %v, generic %v", arch, rows, i, fast.Grads[i], ref.Grads[i])
+				}
+			}
+		}
+		fast, _ := NewNet[float32](arch, 5)
+		ref, _ := NewNet[float32](arch, 5)
+		l1, a1, c1 := fast.Evaluate(data, 0)
+		var l2, a2 float64
+		var c2 [10][10]int
+		withGeneric(func() { l2, a2, c2 = ref.Evaluate(data, 0) })
+		if l1 != l2 || a1 != a2 || c1 != c2 {
+			t.Fatalf("%s: Evaluate %v %v, generic %v %v", arch, l1, a1, l2, a2)
+		}
+	}
+}
+
+// TestFusedSGDEqualsOptim trains with plain SGD through the fused steps and
+// through optim's, on every shape, at batch 1 (the outer-product step) and
+// larger: the weights must agree bit for bit, the page's norms within
+// float32 roundings.
+func TestFusedSGDEqualsOptim(t *testing.T) {
+	data := randomData(96, 6)
+	for _, arch := range fastCases {
+		for _, batch := range []int{1, 3, 32} {
+			c := DefaultConfig()
+			c.Arch, c.Batch, c.Epochs, c.LR = arch, batch, 1, 0.3
+			if batch == 1 {
+				data := &Dataset{Images: data.Images[:20*InputSize], Labels: data.Labels[:20], N: 20}
+				checkFused(t, c, data)
+				continue
+			}
+			checkFused(t, c, data)
+		}
+	}
+}
+
+func checkFused(t *testing.T, c Config, data *Dataset) {
+	t.Helper()
+	run := func() (*Trainer, []StepEvent) {
+		tr, err := NewTrainer(c, data, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var evs []StepEvent
+		tr.Run(context.Background(), Hooks{Step: func(e StepEvent) { evs = append(evs, e) }})
+		return tr, evs
+	}
+	fast, fe := run()
+	var ref *Trainer
+	var re []StepEvent
+	withGeneric(func() { ref, re = run() })
+	if !slices.Equal(fast.net.Params, ref.net.Params) {
+		t.Fatalf("%s batch %d: weights differ from optim's SGD", c.Arch, c.Batch)
+	}
+	for i := range fe {
+		f, r := fe[i], re[i]
+		if f.Loss != r.Loss || !near(f.GradNorm, r.GradNorm, 1e-5) || !near(f.UpdateRatio, r.UpdateRatio, 1e-5) {
+			t.Fatalf("%s batch %d step %d: loss %v ‖g‖ %v ratio %v, optim %v %v %v",
+				c.Arch, c.Batch, i+1, f.Loss, f.GradNorm, f.UpdateRatio, r.Loss, r.GradNorm, r.UpdateRatio)
 		}
 	}
 }

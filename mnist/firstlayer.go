@@ -22,7 +22,7 @@ const transposedMinRows = 16
 // z₁ᵀ = W₁·xᵀ. Only a hidden layer is: logits get their bias inside the
 // product, which the transposed form would add in another order.
 func (n *Net[T]) firstTransposed(rows int) bool {
-	return is32[T]() && len(n.layers) > 1 && rows >= transposedMinRows && kernels.FastTranspose()
+	return fastPaths && is32[T]() && len(n.layers) > 1 && rows >= transposedMinRows && kernels.FastTranspose()
 }
 
 // forwardFirstTransposed is forwardLayer(0) as z₁ᵀ = W₁·xᵀ: x is (B, 784),

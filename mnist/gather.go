@@ -15,6 +15,12 @@ const (
 	normShift = -Mean / Std
 )
 
+// fastPaths enables the float32 training path's fused and reordered
+// kernels (this file's gather, firstTransposed, softmaxCrossEntropy32,
+// stepSGD), which compute what the generic code computes, bit for bit;
+// tests turn it off to get the generic code as their reference.
+var fastPaths = true
+
 // prefetchAhead is how many images ahead of the one being normalised the
 // gather asks the CPU to fetch: a random image of the training set is
 // usually in main memory, and waiting for its 13 cache lines one at a time
@@ -35,7 +41,7 @@ func fusedNormExact(norm *[256]float32) bool {
 // and asks the CPU to fetch the first images of next, the minibatch that
 // the following step will gather, while this step computes.
 func (n *Net[T]) gatherNext(d *Dataset, idx, next []int32) {
-	if !is32[T]() || !n.fusedNorm {
+	if !is32[T]() || !n.fusedNorm || !fastPaths {
 		n.gather(d, idx)
 		return
 	}

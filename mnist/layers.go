@@ -127,7 +127,7 @@ func sigmoid(z float64) float64 {
 // are (rows, classes); correct counts the rows whose arg max is the label, and
 // pred, when not nil, receives each row's arg max.
 func softmaxCrossEntropy[T optim.Float](dz, logits []T, labels []uint8, pred []uint8, classes int, scale float64) (loss float64, correct int) {
-	if is32[T]() {
+	if is32[T]() && fastPaths {
 		return softmaxCrossEntropy32(f32(dz), f32(logits), labels, pred, classes, scale)
 	}
 	var buf [16]float64 // e^{zⱼ−m}, each computed once

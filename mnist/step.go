@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"descent/mnist/internal/kernels"
 	"descent/mnist/internal/phase"
 )
 
@@ -56,6 +57,9 @@ func (t *Trainer) step(idx []int32) (StepEvent, bool) {
 	defer phase.End()
 	k := int(t.done.Load())
 	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
+	if t.sgd != nil && fastPaths && kernels.FastSGD() && len(idx) <= chunkRows {
+		return t.stepSGD(idx, ev)
+	}
 	net := t.net
 	ev.Loss, _ = net.loss(t.train, idx, t.next)
 	if !finite(ev.Loss) || ev.Loss > DivergedLoss {

@@ -21,8 +21,9 @@ type Trainer struct {
 	train, test *Dataset
 	net         *Net[float32]
 	opt         optim.Measured[float32]
-	perm        []int32 // this epoch's minibatch order
-	next        []int32 // the minibatch after the current step's, to prefetch
+	sgd         *optim.SGD[float32] // opt, when it is plain SGD (see plainSGD)
+	perm        []int32             // this epoch's minibatch order
+	next        []int32             // the minibatch after the current step's, to prefetch
 	pcg         *rand.PCG
 	first       int // the epoch Run starts at: 1, or after a checkpoint's
 
@@ -56,7 +57,7 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 		return nil, err
 	}
 	cfg.Batch = min(cfg.Batch, train.N)
-	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, first: 1,
+	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, sgd: plainSGD(opt), first: 1,
 		perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
 	t.cfg.Schedule = cfg.schedule(t.StepsPerEpoch(), t.TotalSteps())
 	t.snap.Store(net.Model())

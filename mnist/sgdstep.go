@@ -1,0 +1,98 @@
+package mnist
+
+import (
+	"math"
+
+	"descent/mnist/internal/kernels"
+	"descent/mnist/internal/phase"
+	"descent/optim"
+)
+
+// The report's optimizer, plain SGD θ ← θ − α∇J(θ) (no momentum, no weight
+// decay), takes a fused step where the kernels have one (kernels.FastSGD):
+// the update and the page's norms in one pass over θ and ∇J, and for a
+// batch of one, whose weight gradients are the outer products δ ⊗ x, the
+// gradient and the update in one pass over θ without writing ∇J at all.
+// Every weight is what optim's float32 SGD makes of the same gradient, bit
+// for bit; the norms are summed in float32 runs (kernels.Norms), within a
+// few float32 roundings of optim's float64 sums.
+
+// plainSGD returns the optimizer as plain SGD, or nil when it is anything
+// else.
+func plainSGD(opt optim.Measured[float32]) *optim.SGD[float32] {
+	s, ok := opt.(*optim.SGD[float32])
+	if !ok || s.Momentum != 0 || s.WeightDecay != 0 {
+		return nil
+	}
+	return s
+}
+
+// stepSGD is step for plain SGD with the fused kernels; ev carries the
+// step number and α. After a batch of one, Grads is not kept.
+func (t *Trainer) stepSGD(idx []int32, ev StepEvent) (StepEvent, bool) {
+	net := t.net
+	if len(idx) == 1 {
+		ev.Loss, _ = net.forwardLoss(t.train, idx, t.next)
+	} else {
+		ev.Loss, _ = net.loss(t.train, idx, t.next)
+	}
+	if !finite(ev.Loss) || ev.Loss > DivergedLoss {
+		return ev, false
+	}
+	t.opt.SetLR(ev.LR) // the optimizer's state stays what its own step leaves
+	lr := float32(t.sgd.LearningRate)
+	var n kernels.Norms
+	if len(idx) == 1 {
+		n = backwardSGD(net, lr)
+	} else {
+		phase.Mark(phase.Rest)
+		n = kernels.SGD(net.Params, net.Grads, lr)
+	}
+	phase.Mark(phase.Optimizer)
+	ev.GradNorm = math.Sqrt(n.Grad)
+	if n.Theta > 0 {
+		ev.UpdateRatio = math.Sqrt(n.Delta / n.Theta)
+	}
+	if !finite(n.Grad) || !finite(n.Theta) || !finite(n.Delta) {
+		return ev, false
+	}
+	t.done.Add(1)
+	return ev, true
+}
+
+// forwardLoss is the forward half of Loss for a batch of one: it returns
+// the cross-entropy and leaves ∂J/∂logits in the last layer's delta.
+func (n *Net[T]) forwardLoss(d *Dataset, idx, next []int32) (loss float64, correct int) {
+	n.reserve(len(idx))
+	n.gatherNext(d, idx, next)
+	lab := n.labels(d, idx)
+	phase.Mark(phase.Gather)
+	logits := n.forward(len(idx))
+	dz := n.ws.delta[len(n.layers)-1][:len(idx)*Classes]
+	scale := 1 / float64(len(idx))
+	loss, correct = softmaxCrossEntropy(dz, logits, lab, nil, Classes, scale)
+	phase.Mark(phase.Softmax)
+	return loss * scale, correct
+}
+
+// backwardSGD is backward for one row fused with plain SGD's step: each
+// layer's δ is formed with its weights before they move, then
+// W ← W − α·(δ ⊗ x) and b ← b − α·δ. It returns the norms of the step.
+func backwardSGD(n *Net[float32], lr float32) kernels.Norms {
+	one := []float32{1}
+	var norms kernels.Norms
+	for l := len(n.layers) - 1; l >= 0; l-- {
+		ly := n.layers[l]
+		dy := n.ws.delta[l][:ly.out]
+		x := n.ws.x[:InputSize]
+		if l > 0 {
+			x = n.ws.acts[l-1][:ly.in]
+			dx := n.ws.delta[l-1][:ly.in]
+			gemm(false, false, 1, ly.in, ly.out, dy, ly.out, ly.w, ly.in, 0, dx, ly.in)
+			activationBackward(n.Arch.Activation, dx, x)
+		}
+		norms = norms.Add(kernels.SGDOuter(ly.w, ly.in, dy, x, lr))
+		norms = norms.Add(kernels.SGDOuter(ly.b, ly.out, one, dy, lr))
+	}
+	return norms
+}
