@@ -27,6 +27,13 @@ var fastPaths = true
 // costs more than normalising it.
 const prefetchAhead = 4
 
+// prefetchNext is how many images of the next step's minibatch the gather
+// asks for at its end. They arrive while this step computes, and the next
+// gather's own prefetches, prefetchAhead images ahead, take over from them.
+// Asking for a whole minibatch at once would stall: the CPU tracks only a
+// few dozen lines in flight.
+const prefetchNext = 16
+
 // fusedNormExact reports whether the fused form gives norm[u] for every u.
 func fusedNormExact(norm *[256]float32) bool {
 	for u, want := range norm {
@@ -39,7 +46,8 @@ func fusedNormExact(norm *[256]float32) bool {
 
 // gatherNext normalises the images idx of d into the workspace's input rows,
 // and asks the CPU to fetch the first images of next, the minibatch that
-// the following step will gather, while this step computes.
+// the following step will gather, so that they arrive while this step
+// computes.
 func (n *Net[T]) gatherNext(d *Dataset, idx, next []int32) {
 	if !is32[T]() || !n.fusedNorm || !fastPaths {
 		n.gather(d, idx)
@@ -52,7 +60,7 @@ func (n *Net[T]) gatherNext(d *Dataset, idx, next []int32) {
 		}
 		kernels.Normalize(x[r*InputSize:(r+1)*InputSize], image(d, i), normScale, normShift)
 	}
-	for _, i := range next {
+	for _, i := range next[:min(prefetchNext, len(next))] {
 		kernels.Prefetch(image(d, i))
 	}
 }
