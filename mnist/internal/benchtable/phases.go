@@ -51,37 +51,53 @@ func phases(train, test *mnist.Dataset) {
 	fmt.Printf("where a step's time goes: %s, batch %d, one core, %d steps (%.3f s)\n",
 		cfg.Arch, cfg.Batch, rec.Steps, res.Seconds)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tµs/step\tshare\t")
-	row := func(name string, d time.Duration) {
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f%%\t\n", name, perStep(d), 100*d.Seconds()/total.Seconds())
+	fmt.Fprintln(tw, "phase\tµs/step\tshare\tGFLOP/s\t")
+	row := func(name string, d time.Duration, flops float64) {
+		rate := ""
+		if flops > 0 && d > 0 {
+			rate = fmt.Sprintf("%.0f", flops*float64(rec.Steps)/d.Seconds()/1e9)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f%%\t%s\t\n", name, perStep(d), 100*d.Seconds()/total.Seconds(), rate)
 	}
+	sizes := cfg.Arch.Sizes()
+	layers := len(sizes) - 1
+	flops := func(l int) float64 { return 2 * float64(cfg.Batch*sizes[l]*sizes[l+1]) }
 	var products time.Duration
-	for p := range phase.Count {
-		ph := phase.Phase(p)
-		d := rec.Total[p]
-		switch {
-		case ph == phase.Optimizer:
-			row("optimizer θ ← θ − αg", time.Duration(update*float64(d)))
-			row("norms ‖g‖², ‖Δθ‖², ‖θ‖² for the page", time.Duration((1-update)*float64(d)))
-		case ph.IsProduct() && d == 0:
-		default:
-			if ph.IsProduct() {
-				products += d
-			}
-			row(ph.String(), d)
+	product := func(p phase.Phase, l int) {
+		if d := rec.Total[p]; d > 0 {
+			products += d
+			row(p.String(), d, flops(l))
 		}
 	}
-	row("all matrix products", products)
-	row("everything but the products", total-products)
-	row("step", total)
+	row(phase.Gather.String(), rec.Total[phase.Gather], 0)
+	for l := range layers {
+		product(phase.Forward(l), l)
+	}
+	row(phase.Activation.String(), rec.Total[phase.Activation], 0)
+	row(phase.Softmax.String(), rec.Total[phase.Softmax], 0)
+	for l := layers - 1; l >= 0; l-- {
+		product(phase.WeightGrad(l), l)
+		product(phase.InputGrad(l), l)
+	}
+	row(phase.BiasGrad.String(), rec.Total[phase.BiasGrad], 0)
+	opt := rec.Total[phase.Optimizer]
+	row("optimizer θ ← θ − αg", time.Duration(update*float64(opt)), 0)
+	row("norms ‖g‖², ‖Δθ‖², ‖θ‖² for the page", time.Duration((1-update)*float64(opt)), 0)
+	row(phase.Rest.String(), rec.Total[phase.Rest], 0)
+	row("all matrix products", products, float64(cfg.Batch)*flopsPerSample(cfg.Arch))
+	row("everything but the products", total-products, 0)
+	row("step", total, 0)
 	tw.Flush()
-	fmt.Printf("(the optimizer's split into update and norms is estimated: the update alone takes %.0f%% of the measured step on the same slab)\n", 100*update)
+	fmt.Printf("(the optimizer measures the norms in its pass over θ, so they are timed together; their split is\n"+
+		"estimated on the same slab outside training: the bare update θ ← θ − αg takes %.0f%% of the step's time)\n", 100*update)
 	fmt.Printf("test-set evaluation after the epoch (%d images): %.4f s, %.1f%% of the epoch's %.3f s\n",
 		test.N, eval, 100*eval/res.Seconds, res.Seconds)
 }
 
-// updateShare times, on a slab of n parameters, SGD's measured step and the
-// bare update θ ← θ − αg, and returns the update's share of the step.
+// updateShare times, on a slab of n parameters, the report's optimizer
+// step as training takes it (the fused kernel with its norms where there
+// is one, optim's measured step elsewhere) and the bare update θ ← θ − αg,
+// and returns the update's share of the step.
 func updateShare(n int) float64 {
 	theta, grad := make([]float32, n), make([]float32, n)
 	for i := range theta {
@@ -102,7 +118,11 @@ func updateShare(n int) float64 {
 		}
 		return b
 	}
-	step := best(func() { m.StepMeasured(theta, grad) })
+	measured := func() { m.StepMeasured(theta, grad) }
+	if kernels.FastSGD() {
+		measured = func() { kernels.SGD(theta, grad, 1e-9) }
+	}
+	step := best(measured)
 	axpy := best(func() { kernels.Axpy(-1e-9, grad, theta) })
 	return min(1, float64(axpy)/float64(step))
 }
