@@ -4,7 +4,7 @@ BIN       := bin/descent
 DATA      := data/mnist
 FUZZTIME  ?= 10s
 
-.PHONY: data web build run test bench fuzz loadtest clean
+.PHONY: data web build run test bench fuzz generate loadtest clean
 
 data: ## fetch MNIST through the Go module proxy into data/mnist and check its sha256 sums
 	@./scripts/fetch-mnist.sh $(DATA)
@@ -24,8 +24,11 @@ test: data web ## every unit test, the browser tests and the end-to-end training
 	DESCENT_KERNELS=portable $(GO) test -count=1 ./mnist/... ./optim/...  # the portable kernels, as other CPUs run them
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
-bench: data ## the speed table: seconds per epoch, allocations per step, peak memory
+bench: data ## the speed table: seconds per epoch, allocations per step, where a step's time goes, peak memory
 	$(GO) run ./mnist/internal/benchtable
+
+generate: ## regenerate the assembly kernels from their generators (gen_*.go); TestGeneratedFiles checks they are committed
+	$(GO) generate ./mnist/internal/kernels ./optim/internal/vec
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
