@@ -32,6 +32,7 @@ generate: ## regenerate the assembly kernels from their generators (gen_*.go); T
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
+	FuzzStep:./mnist/internal/kernels \
 	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server
 
 fuzz: ## run each fuzz target for FUZZTIME

@@ -141,3 +141,64 @@ func checkFused(t *testing.T, c Config, data *Dataset) {
 		}
 	}
 }
+
+// TestFusedSGDDivergesLikeOptim drives plain SGD into divergence at a huge
+// rate: the fused steps, whose norms are summed in float32, must call the
+// run diverged at the same step as optim's float64 norms do.
+func TestFusedSGDDivergesLikeOptim(t *testing.T) {
+	data := randomData(64, 7)
+	for _, act := range Activations() {
+		for _, batch := range []int{1, 8} {
+			for _, lr := range []float64{30, 1000} {
+				c := smallConfig()
+				c.Arch.Activation, c.Batch, c.LR, c.Epochs = act, batch, lr, 20
+				run := func() Result {
+					tr, _ := NewTrainer(c, data, data)
+					res, _ := tr.Run(context.Background(), Hooks{})
+					return res
+				}
+				fast := run()
+				var ref Result
+				withGeneric(func() { ref = run() })
+				if fast.Status != ref.Status || fast.DivergedAt != ref.DivergedAt {
+					t.Errorf("%s batch %d lr %g: %s at step %d, optim's %s at %d", act, batch, lr,
+						fast.Status, fast.DivergedAt, ref.Status, ref.DivergedAt)
+				}
+			}
+		}
+	}
+}
+
+// TestFusedSGDHugeWeights gives a sigmoid unit a bias of 1e20: it saturates,
+// so the loss stays finite, but its square leaves float32's range, and the
+// fused norms must be measured again in float64 to agree with optim's.
+func TestFusedSGDHugeWeights(t *testing.T) {
+	data := randomData(16, 8)
+	for _, batch := range []int{1, 4} {
+		c := smallConfig()
+		c.Batch, c.Epochs = batch, 1
+		run := func() (*Trainer, []StepEvent) {
+			tr, _ := NewTrainer(c, data, data)
+			tr.net.layers[0].b[0] = 1e20
+			var evs []StepEvent
+			res, _ := tr.Run(context.Background(), Hooks{Step: func(e StepEvent) { evs = append(evs, e) }})
+			if res.Status != StatusDone {
+				t.Fatalf("batch %d: %s", batch, res.StatusText())
+			}
+			return tr, evs
+		}
+		fast, fe := run()
+		var ref *Trainer
+		var re []StepEvent
+		withGeneric(func() { ref, re = run() })
+		if !slices.Equal(fast.net.Params, ref.net.Params) {
+			t.Fatalf("batch %d: weights differ from optim's SGD", batch)
+		}
+		for i := range fe {
+			if !near(fe[i].GradNorm, re[i].GradNorm, 1e-5) || !near(fe[i].UpdateRatio, re[i].UpdateRatio, 1e-3) {
+				t.Fatalf("batch %d step %d: ‖g‖ %v ratio %v, optim %v %v", batch, i+1,
+					fe[i].GradNorm, fe[i].UpdateRatio, re[i].GradNorm, re[i].UpdateRatio)
+			}
+		}
+	}
+}

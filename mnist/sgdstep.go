@@ -48,6 +48,9 @@ func (t *Trainer) stepSGD(idx []int32, ev StepEvent) (StepEvent, bool) {
 		phase.Mark(phase.Rest)
 		n = kernels.SGD(net.Params, net.Grads, lr)
 	}
+	if !finite(n.Grad) || !finite(n.Delta) || !finite(n.Theta) {
+		n = t.wideNorms(len(idx) == 1, lr)
+	}
 	phase.Mark(phase.Optimizer)
 	ev.GradNorm = math.Sqrt(n.Grad)
 	if n.Theta > 0 {
@@ -95,4 +98,40 @@ func backwardSGD(n *Net[float32], lr float32) kernels.Norms {
 		norms = norms.Add(kernels.SGDOuter(ly.b, ly.out, one, dy, lr))
 	}
 	return norms
+}
+
+// wideNorms measures the step just taken in float64, for when the fused
+// kernels' float32 sums overflowed (or met a value that is not finite), so
+// that the run is called diverged exactly when optim's float64 norms would
+// call it so: ‖θ‖² from the weights; ‖g‖² from Grads, or after a batch of
+// one from the outer products' factors, Σ_l ‖δ_l‖²(‖x_l‖² + 1); and ‖Δθ‖²
+// as α²‖g‖² (Δθ = −αg, but for the rounding of θ).
+func (t *Trainer) wideNorms(outer bool, lr float32) kernels.Norms {
+	net := t.net
+	n := kernels.Norms{Theta: sumSquares(net.Params)}
+	if !outer {
+		n.Grad = sumSquares(net.Grads)
+	}
+	for l := range net.layers {
+		if !outer {
+			break
+		}
+		ly := net.layers[l]
+		x := net.ws.x[:InputSize]
+		if l > 0 {
+			x = net.ws.acts[l-1][:ly.in]
+		}
+		n.Grad += sumSquares(net.ws.delta[l][:ly.out]) * (sumSquares(x) + 1)
+	}
+	n.Delta = float64(lr) * float64(lr) * n.Grad
+	return n
+}
+
+// sumSquares is Σ v² in float64.
+func sumSquares(v []float32) float64 {
+	var s float64
+	for _, x := range v {
+		s += float64(x) * float64(x)
+	}
+	return s
 }

@@ -5,7 +5,10 @@ import "math"
 // Norms are the squared norms of one gradient-descent step: ‖g‖², ‖Δθ‖²
 // and ‖θ‖², θ after the step. They are summed in float32 over runs of at
 // most normRun elements and in float64 over the runs, so each is within a
-// few float32 roundings of the exact sum.
+// few float32 roundings of the exact sum, as long as no element's square
+// leaves float32's range: past 1.8e19 a sum is +Inf (and the caller, who
+// still has the step's values, must measure them in float64 if it needs
+// to).
 type Norms struct{ Grad, Delta, Theta float64 }
 
 // normRun is the longest run of elements whose squares are summed in
