@@ -207,7 +207,7 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 		for r := range part {
 			part[r] = int32(start + r)
 		}
-		n.gather(d, part)
+		n.gatherNext(d, part, nil)
 		logits := n.forward(len(part))
 		lab := n.labels(d, part)
 		l, c := softmaxCrossEntropy(nil, logits, lab, pred[:len(part)], Classes, 1)
