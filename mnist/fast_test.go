@@ -64,9 +64,9 @@ var fastCases = []Arch{
 // shape and at batch sizes around the kernels' thresholds (8 rows of
 // softmax, 16 rows for the transposed first layer), and that Evaluate is.
 func TestFastLossEqualsGeneric(t *testing.T) {
-	data := randomData(200, 4)
+	data := randomData(600, 4)
 	for _, arch := range fastCases {
-		for _, rows := range []int{1, 2, 7, 8, 15, 16, 17, 31, 64, 100, 200} {
+		for _, rows := range []int{1, 2, 7, 8, 15, 16, 17, 31, 64, 100, 256, 257, 600} {
 			fast, _ := NewNet[float32](arch, 3)
 			ref, _ := NewNet[float32](arch, 3)
 			idx := seq(rows)

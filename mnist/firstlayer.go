@@ -18,6 +18,11 @@ import (
 // transposed: below it xᵀ has too few columns to fill the kernels' vectors.
 const transposedMinRows = 16
 
+// transposedBlock is the most rows transposed and multiplied at once: xᵀ
+// and z₁ᵀ of a larger chunk would not stay in the core's cache between the
+// transposes and the product.
+const transposedBlock = 256
+
 // firstTransposed reports whether layer 0 of a batch of rows is computed as
 // z₁ᵀ = W₁·xᵀ. Only a hidden layer is: logits get their bias inside the
 // product, which the transposed form would add in another order.
@@ -29,13 +34,17 @@ func (n *Net[T]) firstTransposed(rows int) bool {
 // y is (B, out).
 func (n *Net[T]) forwardFirstTransposed(batch int, x, y []T) {
 	ly := n.layers[0]
-	xt := f32(n.ws.xt[:InputSize*batch]) // (784, B)
-	zt := f32(n.ws.zt[:ly.out*batch])    // (out, B)
-	kernels.Transpose(xt, batch, f32(x), InputSize, batch, InputSize)
-	phase.Mark(phase.Gather)
-	kernels.Sgemm(false, false, ly.out, batch, InputSize, 1, f32(ly.w), InputSize, xt, batch, 0, zt, batch)
-	phase.Mark(phase.Forward(0))
-	kernels.Transpose(f32(y), ly.out, zt, batch, ly.out, batch)
+	for r0 := 0; r0 < batch; r0 += transposedBlock {
+		rows := min(transposedBlock, batch-r0)
+		xt := f32(n.ws.xt[:InputSize*rows]) // (784, rows)
+		zt := f32(n.ws.zt[:ly.out*rows])    // (out, rows)
+		kernels.Transpose(xt, rows, f32(x[r0*InputSize:]), InputSize, rows, InputSize)
+		phase.Mark(phase.Gather)
+		kernels.Sgemm(false, false, ly.out, rows, InputSize, 1, f32(ly.w), InputSize, xt, rows, 0, zt, rows)
+		phase.Mark(phase.Forward(0))
+		kernels.Transpose(f32(y[r0*ly.out:]), ly.out, zt, rows, ly.out, rows)
+		phase.Mark(phase.Activation)
+	}
 	addBiasActivation(n.Arch.Activation, f32(y), batch, ly.out, f32(ly.b))
 	phase.Mark(phase.Activation)
 }

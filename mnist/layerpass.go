@@ -5,7 +5,7 @@ import "descent/mnist/internal/phase"
 // forwardLayer runs layer l on batch rows: y = act(x·Wᵀ + b), or the logits
 // x·Wᵀ + b for the last layer. x is (B, in), y is (B, out).
 func (n *Net[T]) forwardLayer(l, batch int, x, y []T) {
-	if l == 0 && n.firstTransposed(batch) && len(n.ws.xt) >= batch*InputSize {
+	if l == 0 && n.firstTransposed(batch) && len(n.ws.xt) >= min(batch, transposedBlock)*InputSize {
 		n.forwardFirstTransposed(batch, x, y)
 		return
 	}

@@ -104,7 +104,8 @@ func (n *Net[T]) reserve(rows int) {
 	}
 	ws := workspace[T]{cap: rows, x: make([]T, rows*InputSize), lab: make([]uint8, rows)}
 	if n.firstTransposed(rows) {
-		ws.xt, ws.zt = make([]T, rows*InputSize), make([]T, rows*n.layers[0].out)
+		block := min(rows, transposedBlock)
+		ws.xt, ws.zt = make([]T, block*InputSize), make([]T, block*n.layers[0].out)
 	}
 	for _, ly := range n.layers {
 		ws.acts = append(ws.acts, make([]T, rows*ly.out))
