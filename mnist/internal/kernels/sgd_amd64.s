@@ -2,50 +2,28 @@
 
 #include "textflag.h"
 
-// FLUSH adds the float32 lane sums Z0..Z5 (two for each norm) to the
-// float64 totals Z20..Z25 and clears them. Z6, Z7 scratch.
-#define FLUSH \
-	VADDPS Z3, Z0, Z0 ; \
-	VADDPS Z4, Z1, Z1 ; \
-	VADDPS Z5, Z2, Z2 ; \
-	VCVTPS2PD Y0, Z6 ; \
-	VADDPD Z6, Z20, Z20 ; \
-	VEXTRACTF32X8 $1, Z0, Y7 ; \
-	VCVTPS2PD Y7, Z7 ; \
-	VADDPD Z7, Z21, Z21 ; \
-	VCVTPS2PD Y1, Z6 ; \
-	VADDPD Z6, Z22, Z22 ; \
-	VEXTRACTF32X8 $1, Z1, Y7 ; \
-	VCVTPS2PD Y7, Z7 ; \
-	VADDPD Z7, Z23, Z23 ; \
-	VCVTPS2PD Y2, Z6 ; \
-	VADDPD Z6, Z24, Z24 ; \
-	VEXTRACTF32X8 $1, Z2, Y7 ; \
-	VCVTPS2PD Y7, Z7 ; \
-	VADDPD Z7, Z25, Z25 ; \
-	VXORPS Z0, Z0, Z0 ; \
-	VXORPS Z1, Z1, Z1 ; \
-	VXORPS Z2, Z2, Z2 ; \
-	VXORPS Z3, Z3, Z3 ; \
-	VXORPS Z4, Z4, Z4 ; \
-	VXORPS Z5, Z5, Z5
+// Registers of both kernels: four sets of float32 lane sums, (Z0, Z1, Z2),
+// (Z3, Z4, Z5), (Z6, Z7, Z8), (Z9, Z10, Z11) for g², Δθ², θ'², so that no
+// sum waits on the last one; gradients Z12..Z15; scratch Z16..Z23; −α in
+// Z24; the outer product's a_i in Z25; the float64 totals Z28..Z30, which
+// a run of at most 512 elements is added to (FLUSH) before its float32 sums
+// could lose digits.
 
-// STEP does one vector: the gradient in Zg, θ at addr, the float32 sums in
-// Zg2, Zd2, Zt2. Z16 holds −α; Zt0, Zn scratch. MSTEP is STEP for the lanes
-// of mask K only.
+// STEP does one vector: the gradient in Zg, θ at addr; Zt0, Zn scratch;
+// the sums Zg2, Zd2, Zt2. MSTEP does the lanes of mask K only.
 #define STEP(Zg, addr, Zt0, Zn, Zg2, Zd2, Zt2) \
 	VMOVUPS addr, Zt0 ; \
 	VMOVAPS Zt0, Zn ; \
-	VFMADD231PS Z16, Zg, Zn ; \
+	VFMADD231PS Z24, Zg, Zn ; \
 	VMOVUPS Zn, addr ; \
 	NORMS(Zg, Zt0, Zn, Zg2, Zd2, Zt2)
 
-#define MSTEP(Zg, addr, K, Zg2, Zd2, Zt2) \
-	VMOVUPS.Z addr, K, Z8 ; \
-	VMOVAPS Z8, Z9 ; \
-	VFMADD231PS Z16, Zg, Z9 ; \
-	VMOVUPS Z9, K, addr ; \
-	NORMS(Zg, Z8, Z9, Zg2, Zd2, Zt2)
+#define MSTEP(Zg, addr, K) \
+	VMOVUPS.Z addr, K, Z16 ; \
+	VMOVAPS Z16, Z17 ; \
+	VFMADD231PS Z24, Zg, Z17 ; \
+	VMOVUPS Z17, K, addr ; \
+	NORMS(Zg, Z16, Z17, Z0, Z1, Z2)
 
 // NORMS adds g², (θ' − θ)², θ'² to the sums; Zt0 is clobbered.
 #define NORMS(Zg, Zt0, Zn, Zg2, Zd2, Zt2) \
@@ -54,18 +32,57 @@
 	VFMADD231PS Zt0, Zt0, Zd2 ; \
 	VFMADD231PS Zn, Zn, Zt2
 
-// TOTAL reduces the float64 totals Z20..Z25 to three sums stored at DX.
-// Z0..Z3 scratch.
-#define TOTAL \
-	VADDPD Z21, Z20, Z0 ; \
-	VADDPD Z23, Z22, Z1 ; \
-	VADDPD Z25, Z24, Z2 ; \
-	HSUM(Z0, Y0, X0) ; \
-	HSUM(Z1, Y1, X1) ; \
-	HSUM(Z2, Y2, X2) ; \
-	VMOVSD X0, (DX) ; \
-	VMOVSD X1, 8(DX) ; \
-	VMOVSD X2, 16(DX)
+// STEP4 does four vectors at addr, the gradients in Z12..Z15.
+#define STEP4(addr0, addr1, addr2, addr3) \
+	STEP(Z12, addr0, Z16, Z17, Z0, Z1, Z2) ; \
+	STEP(Z13, addr1, Z18, Z19, Z3, Z4, Z5) ; \
+	STEP(Z14, addr2, Z20, Z21, Z6, Z7, Z8) ; \
+	STEP(Z15, addr3, Z22, Z23, Z9, Z10, Z11)
+
+// WIDEN adds the 16 float32 lanes of Zs to the 8 float64 lanes of Zt;
+// Z16, Z17, Y17 scratch.
+#define WIDEN(Zs, Ys, Zt) \
+	VCVTPS2PD Ys, Z16 ; \
+	VADDPD Z16, Zt, Zt ; \
+	VEXTRACTF32X8 $1, Zs, Y17 ; \
+	VCVTPS2PD Y17, Z17 ; \
+	VADDPD Z17, Zt, Zt
+
+// FLUSH adds the four sets of sums to the float64 totals and clears them.
+#define FLUSH \
+	VADDPS Z3, Z0, Z0 ; \
+	VADDPS Z4, Z1, Z1 ; \
+	VADDPS Z5, Z2, Z2 ; \
+	VADDPS Z9, Z6, Z6 ; \
+	VADDPS Z10, Z7, Z7 ; \
+	VADDPS Z11, Z8, Z8 ; \
+	VADDPS Z6, Z0, Z0 ; \
+	VADDPS Z7, Z1, Z1 ; \
+	VADDPS Z8, Z2, Z2 ; \
+	WIDEN(Z0, Y0, Z28) ; \
+	WIDEN(Z1, Y1, Z29) ; \
+	WIDEN(Z2, Y2, Z30) ; \
+	ZERO32
+
+#define ZERO32 \
+	VXORPS Z0, Z0, Z0 ; \
+	VXORPS Z1, Z1, Z1 ; \
+	VXORPS Z2, Z2, Z2 ; \
+	VXORPS Z3, Z3, Z3 ; \
+	VXORPS Z4, Z4, Z4 ; \
+	VXORPS Z5, Z5, Z5 ; \
+	VXORPS Z6, Z6, Z6 ; \
+	VXORPS Z7, Z7, Z7 ; \
+	VXORPS Z8, Z8, Z8 ; \
+	VXORPS Z9, Z9, Z9 ; \
+	VXORPS Z10, Z10, Z10 ; \
+	VXORPS Z11, Z11, Z11
+
+#define ZERO \
+	ZERO32 ; \
+	VXORPD Z28, Z28, Z28 ; \
+	VXORPD Z29, Z29, Z29 ; \
+	VXORPD Z30, Z30, Z30
 
 // HSUM sums the 8 float64 lanes of Z into the low lane of X (Y, X its
 // halves); Y3, X3 scratch.
@@ -76,19 +93,24 @@
 	VADDPD X3, X, X ; \
 	VHADDPD X, X, X
 
-#define ZERO \
-	VXORPS Z0, Z0, Z0 ; \
-	VXORPS Z1, Z1, Z1 ; \
-	VXORPS Z2, Z2, Z2 ; \
-	VXORPS Z3, Z3, Z3 ; \
-	VXORPS Z4, Z4, Z4 ; \
-	VXORPS Z5, Z5, Z5 ; \
-	VXORPD Z20, Z20, Z20 ; \
-	VXORPD Z21, Z21, Z21 ; \
-	VXORPD Z22, Z22, Z22 ; \
-	VXORPD Z23, Z23, Z23 ; \
-	VXORPD Z24, Z24, Z24 ; \
-	VXORPD Z25, Z25, Z25
+// TOTAL stores the three float64 totals at DX.
+#define TOTAL \
+	VMOVAPD Z28, Z0 ; \
+	VMOVAPD Z29, Z1 ; \
+	VMOVAPD Z30, Z2 ; \
+	HSUM(Z0, Y0, X0) ; \
+	HSUM(Z1, Y1, X1) ; \
+	HSUM(Z2, Y2, X2) ; \
+	VMOVSD X0, (DX) ; \
+	VMOVSD X1, 8(DX) ; \
+	VMOVSD X2, 16(DX)
+
+// LANES sets K to the low CX lanes (0 < CX < 16); AX, CX clobbered.
+#define LANES(K) \
+	MOVL $1, AX ; \
+	SHLL CX, AX ; \
+	DECL AX ; \
+	KMOVW AX, K
 
 // func sgd512(n int, theta, grad *float32, neglr float32, out *[3]float64)
 //
@@ -99,46 +121,40 @@ TEXT ·sgd512(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ theta+8(FP), DI
 	MOVQ grad+16(FP), SI
-	VBROADCASTSS neglr+24(FP), Z16
+	VBROADCASTSS neglr+24(FP), Z24
 	MOVQ out+32(FP), DX
 	ZERO
-	KXNORW K1, K1, K1
-	MOVQ $16, BX // vectors left in this run, by pairs
+	MOVQ $8, BX // groups of four vectors left in this run
 
-pairs:
-	CMPQ CX, $32
+quads:
+	CMPQ CX, $64
 	JLT  single
-	VMOVUPS (SI), Z10
-	VMOVUPS 64(SI), Z11
-	STEP(Z10, (DI), Z8, Z9, Z0, Z1, Z2)
-	STEP(Z11, 64(DI), Z12, Z13, Z3, Z4, Z5)
-	ADDQ $128, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
+	VMOVUPS (SI), Z12
+	VMOVUPS 64(SI), Z13
+	VMOVUPS 128(SI), Z14
+	VMOVUPS 192(SI), Z15
+	STEP4((DI), 64(DI), 128(DI), 192(DI))
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
 	DECQ BX
-	JNZ  pairs
+	JNZ  quads
 	FLUSH
-	MOVQ $16, BX
-	JMP  pairs
+	MOVQ $8, BX
+	JMP  quads
 
 single:
 	TESTQ CX, CX
 	JEQ  end
+	KXNORW K2, K2, K2
 	CMPQ CX, $16
-	JGE  full
-	MOVL $1, AX // mask of the last CX lanes
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K2
+	JGE  last
+	LANES(K2)
 	MOVQ $16, CX
-	JMP  last
-
-full:
-	KMOVW K1, K2
 
 last:
-	VMOVUPS.Z (SI), K2, Z10
-	MSTEP(Z10, (DI), K2, Z0, Z1, Z2)
+	VMOVUPS.Z (SI), K2, Z12
+	MSTEP(Z12, (DI), K2)
 	ADDQ $64, SI
 	ADDQ $64, DI
 	SUBQ $16, CX
@@ -161,42 +177,39 @@ TEXT ·sgdOuter512(SB), NOSPLIT, $0-64
 	MOVQ ldt+24(FP), R10
 	SHLQ $2, R10
 	MOVQ a+32(FP), R11
-	VBROADCASTSS neglr+48(FP), Z16
+	VBROADCASTSS neglr+48(FP), Z24
 	MOVQ out+56(FP), DX
 	ZERO
 	KXNORW K1, K1, K1
-	MOVQ n+8(FP), R12 // the last vector's mask, K2
-	ANDQ $15, R12
-	KMOVW K1, K2
+	KMOVW K1, K2 // the last vector's lanes
+	MOVQ n+8(FP), CX
+	ANDQ $15, CX
 	JEQ  rows
-	MOVL $1, AX
-	MOVQ R12, CX
-	SHLL CX, AX
-	DECL AX
-	KMOVW AX, K2
+	LANES(K2)
 
 rows:
-	VBROADCASTSS (R11), Z17
+	VBROADCASTSS (R11), Z25
 	MOVQ b+40(FP), SI
 	MOVQ R9, DI
 	MOVQ n+8(FP), CX
-	MOVQ $16, BX
+	MOVQ $8, BX
 
-opairs:
-	CMPQ CX, $32
+oquads:
+	CMPQ CX, $64
 	JLT  osingle
-	VMULPS (SI), Z17, Z10
-	VMULPS 64(SI), Z17, Z11
-	STEP(Z10, (DI), Z8, Z9, Z0, Z1, Z2)
-	STEP(Z11, 64(DI), Z12, Z13, Z3, Z4, Z5)
-	ADDQ $128, SI
-	ADDQ $128, DI
-	SUBQ $32, CX
+	VMULPS (SI), Z25, Z12
+	VMULPS 64(SI), Z25, Z13
+	VMULPS 128(SI), Z25, Z14
+	VMULPS 192(SI), Z25, Z15
+	STEP4((DI), 64(DI), 128(DI), 192(DI))
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $64, CX
 	DECQ BX
-	JNZ  opairs
+	JNZ  oquads
 	FLUSH
-	MOVQ $16, BX
-	JMP  opairs
+	MOVQ $8, BX
+	JMP  oquads
 
 osingle:
 	TESTQ CX, CX
@@ -208,9 +221,9 @@ osingle:
 	MOVQ $16, CX
 
 ofull:
-	VMOVUPS.Z (SI), K3, Z10
-	VMULPS Z10, Z17, Z10
-	MSTEP(Z10, (DI), K3, Z0, Z1, Z2)
+	VMOVUPS.Z (SI), K3, Z12
+	VMULPS Z12, Z25, Z12
+	MSTEP(Z12, (DI), K3)
 	ADDQ $64, SI
 	ADDQ $64, DI
 	SUBQ $16, CX
