@@ -27,6 +27,9 @@ type Net[T optim.Float] struct {
 	norm   [256]T // pixel value → normalised input
 
 	fusedNorm bool // float32 only: the kernels' fused normalisation gives norm
+
+	keepEval bool         // keep evalWS between evaluations (while a trainer runs)
+	evalWS   workspace[T] // Evaluate's workspace, when larger than ws
 }
 
 // layer holds views into the slabs: W is (out, in), b is (out).
@@ -152,8 +155,10 @@ func (n *Net[T]) backward(rows int, accumulate bool) {
 const chunkRows = 1024
 
 // evalRows is the chunk of test images evaluated at once. A run whose
-// workspace is smaller evaluates in a workspace that it drops afterwards, so
-// that eight runs side by side cost little more than their weights.
+// workspace is smaller evaluates in a workspace of its own: a trainer keeps
+// it from one epoch's evaluation to the next (a fresh one costs its page
+// faults every time) and drops it when its Run returns, so that eight runs
+// held side by side cost little more than their weights.
 const evalRows = 256
 
 // Loss runs forward and backward on the images idx of d: it returns the mean
@@ -195,10 +200,13 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 		limit = d.N
 	}
 	rows := min(limit, evalRows)
-	if rows > n.ws.cap { // a workspace for this evaluation only, not kept
+	if rows > n.ws.cap { // the evaluation's own workspace
 		defer func(ws workspace[T]) { n.ws = ws }(n.ws)
-		n.ws = workspace[T]{}
+		n.ws = n.evalWS
 		n.reserve(rows)
+		if n.keepEval {
+			n.evalWS = n.ws
+		}
 	}
 	idx := make([]int32, rows)
 	pred := make([]uint8, rows)

@@ -157,6 +157,8 @@ func (t *Trainer) lrAt(step int) float64 {
 // until the loss or the weights stop being finite (status "diverged", with the
 // step). Events go to hooks as they happen.
 func (t *Trainer) Run(ctx context.Context, hooks Hooks) (Result, error) {
+	t.net.keepEval = true
+	defer func() { t.net.keepEval, t.net.evalWS = false, workspace[float32]{} }()
 	res := Result{Status: StatusDone}
 	var trained time.Duration
 	res.Epochs, res.Steps = t.first-1, t.Progress()
