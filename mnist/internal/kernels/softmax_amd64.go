@@ -5,7 +5,9 @@ package kernels
 import "golang.org/x/sys/cpu"
 
 // softmax8 does Softmax on 8 rows with AVX-512, one row in each float64
-// lane, with e the scratch for their classes·8 exponentials. It reports
+// lane: the rows are transposed into columns in registers (a gather per
+// column is slow), every column is a vector, and ∂J/∂z is transposed back.
+// e is the scratch for the columns. It reports
 // false, having written nothing that counts, when a lane needs math.Exp's
 // slow paths (an argument below about −708, an infinity or a NaN); the
 // caller then does those rows with math.Exp.
@@ -23,7 +25,7 @@ func softmaxFast(dz, z []float32, rows, classes int, scale float64, m, s []float
 	if currentImpl() != implAVX512 || !expFMA || classes > maxSoftmaxClasses {
 		return 0
 	}
-	var e [8 * maxSoftmaxClasses]float64
+	var e [8*maxSoftmaxClasses + 4*maxSoftmaxClasses]float64 // 16 columns of float64, then of float32
 	done := rows &^ 7
 	for r := 0; r < done; r += 8 {
 		var d *float32
@@ -37,5 +39,5 @@ func softmaxFast(dz, z []float32, rows, classes int, scale float64, m, s []float
 	return done
 }
 
-// maxSoftmaxClasses bounds the classes softmax8 takes (its scratch).
-const maxSoftmaxClasses = 32
+// maxSoftmaxClasses bounds the classes softmax8 takes: a row is one vector.
+const maxSoftmaxClasses = 16

@@ -37,7 +37,7 @@ func TestSoftmax(t *testing.T) { forEachImpl(t, testSoftmax) }
 
 func testSoftmax(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, classes := range []int{1, 2, 3, 10, 17, 32, 33} {
+	for _, classes := range []int{1, 2, 3, 5, 8, 10, 15, 16, 17, 32, 33} {
 		for _, rows := range []int{1, 7, 8, 9, 16, 64, 100} {
 			z := softmaxCase(rng, rows, classes)
 			m, s := make([]float64, rows), make([]float64, rows)
