@@ -130,10 +130,17 @@ func (n *Net[T]) gather(d *Dataset, idx []int32) {
 
 // forward runs the network on the first batch rows of the workspace input and
 // returns the logits, (B, 10).
-func (n *Net[T]) forward(batch int) []T {
+func (n *Net[T]) forward(batch int) []T { return n.forwardFrom(0, batch) }
+
+// forwardFrom is forward from layer first on, whose input is already in the
+// workspace (the batch, or the activations of layer first−1).
+func (n *Net[T]) forwardFrom(first, batch int) []T {
 	x := n.ws.x[:batch*InputSize]
-	for l, ly := range n.layers {
-		y := n.ws.acts[l][:batch*ly.out]
+	if first > 0 {
+		x = n.ws.acts[first-1][:batch*n.layers[first-1].out]
+	}
+	for l := first; l < len(n.layers); l++ {
+		y := n.ws.acts[l][:batch*n.layers[l].out]
 		n.forwardLayer(l, batch, x, y)
 		x = y
 	}

@@ -32,7 +32,7 @@ func plainSGD(opt optim.Measured[float32]) *optim.SGD[float32] {
 func (t *Trainer) stepSGD(idx []int32, ev StepEvent) (StepEvent, bool) {
 	net := t.net
 	if len(idx) == 1 {
-		ev.Loss, _ = net.forwardLoss(t.train, idx, t.next)
+		ev.Loss = t.forwardOne(idx)
 	} else {
 		ev.Loss, _ = net.loss(t.train, idx, t.next)
 	}
@@ -43,7 +43,7 @@ func (t *Trainer) stepSGD(idx []int32, ev StepEvent) (StepEvent, bool) {
 	lr := float32(t.sgd.LearningRate)
 	var n kernels.Norms
 	if len(idx) == 1 {
-		n = backwardSGD(net, lr)
+		n = t.backwardOne(lr)
 	} else {
 		phase.Mark(phase.Rest)
 		n = kernels.SGD(net.Params, net.Grads, lr)
@@ -61,43 +61,6 @@ func (t *Trainer) stepSGD(idx []int32, ev StepEvent) (StepEvent, bool) {
 	}
 	t.done.Add(1)
 	return ev, true
-}
-
-// forwardLoss is the forward half of Loss for a batch of one: it returns
-// the cross-entropy and leaves ∂J/∂logits in the last layer's delta.
-func (n *Net[T]) forwardLoss(d *Dataset, idx, next []int32) (loss float64, correct int) {
-	n.reserve(len(idx))
-	n.gatherNext(d, idx, next)
-	lab := n.labels(d, idx)
-	phase.Mark(phase.Gather)
-	logits := n.forward(len(idx))
-	dz := n.ws.delta[len(n.layers)-1][:len(idx)*Classes]
-	scale := 1 / float64(len(idx))
-	loss, correct = softmaxCrossEntropy(dz, logits, lab, nil, Classes, scale)
-	phase.Mark(phase.Softmax)
-	return loss * scale, correct
-}
-
-// backwardSGD is backward for one row fused with plain SGD's step: each
-// layer's δ is formed with its weights before they move, then
-// W ← W − α·(δ ⊗ x) and b ← b − α·δ. It returns the norms of the step.
-func backwardSGD(n *Net[float32], lr float32) kernels.Norms {
-	one := []float32{1}
-	var norms kernels.Norms
-	for l := len(n.layers) - 1; l >= 0; l-- {
-		ly := n.layers[l]
-		dy := n.ws.delta[l][:ly.out]
-		x := n.ws.x[:InputSize]
-		if l > 0 {
-			x = n.ws.acts[l-1][:ly.in]
-			dx := n.ws.delta[l-1][:ly.in]
-			gemm(false, false, 1, ly.in, ly.out, dy, ly.out, ly.w, ly.in, 0, dx, ly.in)
-			activationBackward(n.Arch.Activation, dx, x)
-		}
-		norms = norms.Add(kernels.SGDOuter(ly.w, ly.in, dy, x, lr))
-		norms = norms.Add(kernels.SGDOuter(ly.b, ly.out, one, dy, lr))
-	}
-	return norms
 }
 
 // wideNorms measures the step just taken in float64, for when the fused

@@ -14,6 +14,7 @@ import (
 // run ends early (stopped or diverged), with res updated to say why.
 func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result) (EpochEvent, bool) {
 	t.shuffle(epoch)
+	t.ahead.ok = false
 	ep := EpochEvent{Epoch: epoch}
 	steps, b := t.StepsPerEpoch(), t.cfg.Batch
 	var lossSum float64

@@ -22,6 +22,7 @@ type Trainer struct {
 	net         *Net[float32]
 	opt         optim.Measured[float32]
 	sgd         *optim.SGD[float32] // opt, when it is plain SGD (see plainSGD)
+	ahead       ahead               // the next step's first product, at batch 1 (see sgdone.go)
 	perm        []int32             // this epoch's minibatch order
 	next        []int32             // the minibatch after the current step's, to prefetch
 	pcg         *rand.PCG

@@ -49,6 +49,33 @@ func SGDOuter(theta []float32, ldt int, a, b []float32, lr float32) Norms {
 	return sgdOuter(theta, ldt, a, b, lr)
 }
 
+// SGDOuterDot is SGDOuter that also multiplies the new θ by x2 in the same
+// pass: z = θ'·x2, z[i] = Σ_j θ'[i,j]·x2[j], summed as Sgemm sums a row of a
+// one-row product y = x2·θ'ᵀ, so that z is that product bit for bit. With
+// x2 the next minibatch of one, it is the next step's first product, done
+// while θ' passes through the registers instead of in a pass of its own.
+// len(x2) == len(b), len(z) == len(a).
+func SGDOuterDot(theta []float32, ldt int, a, b []float32, lr float32, x2, z []float32) Norms {
+	if len(x2) != len(b) || len(z) != len(a) {
+		panic("kernels: SGDOuterDot x2 or z has the wrong length")
+	}
+	if len(a) == 0 || len(b) == 0 {
+		return Norms{}
+	}
+	if ldt < len(b) || len(theta) < (len(a)-1)*ldt+len(b) {
+		panic("kernels: SGDOuterDot θ too short")
+	}
+	return sgdOuterDot(theta, ldt, a, b, lr, x2, z)
+}
+
+// sgdOuterDotGo is the portable SGDOuterDot: the update, then the one-row
+// product through Sgemm.
+func sgdOuterDotGo(theta []float32, ldt int, a, b []float32, lr float32, x2, z []float32) Norms {
+	n := sgdOuterGo(theta, ldt, a, b, lr)
+	Sgemm(false, true, 1, len(a), len(b), 1, x2, len(b), theta, ldt, 0, z, len(a))
+	return n
+}
+
 // sgdGo is the portable SGD.
 func sgdGo(theta, grad []float32, lr float32) Norms {
 	var acc normAcc

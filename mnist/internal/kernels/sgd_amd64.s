@@ -238,3 +238,126 @@ rowdone:
 	TOTAL
 	VZEROUPPER
 	RET
+
+// DOT adds x2[off]·θ' (θ' in Zn) to the dot product's accumulator Zacc.
+#define DOT(off, Zn, Zacc) VFMADD231PS off(R13), Zn, Zacc
+
+// ROWDOT reduces the accumulators Z26 (lo) and Z27 (hi) of a row to one
+// float32 at (R14), in the order of dot4x512's reduction: lo + hi, the
+// 256-bit halves, then pairs of pairs (two horizontal adds), then the
+// 128-bit halves. It runs after FLUSH, which leaves Z0 and Z1 zero, uses
+// them (the horizontal adds exist only below Y16) and zeroes them again.
+#define ROWDOT \
+	VADDPS Z27, Z26, Z26 ; \
+	VEXTRACTF64X4 $1, Z26, Y27 ; \
+	VADDPS Y27, Y26, Y26 ; \
+	VMOVAPS Y26, Y0 ; \
+	VHADDPS Y0, Y0, Y0 ; \
+	VHADDPS Y0, Y0, Y0 ; \
+	VEXTRACTF128 $1, Y0, X1 ; \
+	VADDPS X1, X0, X0 ; \
+	VMOVSS X0, (R14) ; \
+	VXORPS Z0, Z0, Z0 ; \
+	VXORPS Z1, Z1, Z1
+
+// func sgdOuterDot512(m, n int, theta *float32, ldt int, a, b *float32, neglr float32, out *[3]float64, x2, z *float32)
+//
+// sgdOuter512, and in the same pass z[i] = Σ_j θ'[i,j]·x2[j] with the new
+// θ', summed as dot4x512 sums a row (the same products, in the same
+// order, bit for bit): vectors of 16 alternately into two accumulators for
+// each whole 32, a 16 left into the first, a masked rest into the second.
+TEXT ·sgdOuterDot512(SB), NOSPLIT, $0-80
+	MOVQ m+0(FP), R8
+	MOVQ theta+16(FP), R9
+	MOVQ ldt+24(FP), R10
+	SHLQ $2, R10
+	MOVQ a+32(FP), R11
+	VBROADCASTSS neglr+48(FP), Z24
+	MOVQ out+56(FP), DX
+	MOVQ z+72(FP), R14
+	ZERO
+	KXNORW K1, K1, K1
+	KMOVW K1, K2 // the last vector's lanes
+	MOVQ n+8(FP), CX
+	ANDQ $15, CX
+	JEQ  drows
+	LANES(K2)
+
+drows:
+	VBROADCASTSS (R11), Z25
+	MOVQ b+40(FP), SI
+	MOVQ x2+64(FP), R13
+	MOVQ R9, DI
+	MOVQ n+8(FP), CX
+	MOVQ $8, BX
+	VXORPS Z26, Z26, Z26
+	VXORPS Z27, Z27, Z27
+
+dquads:
+	CMPQ CX, $64
+	JLT  dpairs
+	VMULPS (SI), Z25, Z12
+	VMULPS 64(SI), Z25, Z13
+	VMULPS 128(SI), Z25, Z14
+	VMULPS 192(SI), Z25, Z15
+	STEP4((DI), 64(DI), 128(DI), 192(DI))
+	DOT(0, Z17, Z26)
+	DOT(64, Z19, Z27)
+	DOT(128, Z21, Z26)
+	DOT(192, Z23, Z27)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R13
+	SUBQ $64, CX
+	DECQ BX
+	JNZ  dquads
+	FLUSH
+	MOVQ $8, BX
+	JMP  dquads
+
+dpairs:
+	CMPQ CX, $32
+	JLT  dsixteen
+	VMULPS (SI), Z25, Z12
+	VMULPS 64(SI), Z25, Z13
+	STEP(Z12, (DI), Z16, Z17, Z0, Z1, Z2)
+	STEP(Z13, 64(DI), Z18, Z19, Z3, Z4, Z5)
+	DOT(0, Z17, Z26)
+	DOT(64, Z19, Z27)
+	ADDQ $128, SI
+	ADDQ $128, DI
+	ADDQ $128, R13
+	SUBQ $32, CX
+	JMP  dpairs
+
+dsixteen:
+	CMPQ CX, $16
+	JLT  drest
+	VMULPS (SI), Z25, Z12
+	STEP(Z12, (DI), Z16, Z17, Z0, Z1, Z2)
+	DOT(0, Z17, Z26)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, R13
+	SUBQ $16, CX
+
+drest:
+	TESTQ CX, CX
+	JEQ  drowdone
+	VMOVUPS.Z (SI), K2, Z12
+	VMULPS Z12, Z25, Z12
+	MSTEP(Z12, (DI), K2)
+	VMOVUPS.Z (R13), K2, Z18
+	VFMADD231PS Z18, Z17, Z27
+
+drowdone:
+	FLUSH
+	ROWDOT
+	ADDQ $4, R14
+	ADDQ R10, R9
+	ADDQ $4, R11
+	DECQ R8
+	JNZ  drows
+	TOTAL
+	VZEROUPPER
+	RET

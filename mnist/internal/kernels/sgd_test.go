@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -131,6 +132,37 @@ func BenchmarkSGD(b *testing.B) {
 	b.Run("outer100x784", func(b *testing.B) {
 		for b.Loop() {
 			SGDOuter(theta, 784, d, x, 1e-9)
+		}
+	})
+}
+
+// TestSGDOuterDot checks that the fused update-and-product gives SGDOuter's
+// θ and, bit for bit, the one-row Sgemm of the new θ, on every path and on
+// row lengths around the kernels' vectors and pairs of vectors.
+func TestSGDOuterDot(t *testing.T) {
+	forEachImpl(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(17, 18))
+		for _, m := range []int{1, 3, 4, 5, 10, 100} {
+			for _, n := range []int{1, 5, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100, 111, 784} {
+				ldt := n + m%2
+				a, b, x2 := randSlice(rng, m), randSlice(rng, n), randSlice(rng, n)
+				theta := randSlice(rng, m*ldt)
+				want := append([]float32(nil), theta...)
+				wn := SGDOuter(want, ldt, a, b, 0.5)
+				wz := make([]float32, m)
+				Sgemm(false, true, 1, m, n, 1, x2, n, want, ldt, 0, wz, m)
+				z := make([]float32, m)
+				got := SGDOuterDot(theta, ldt, a, b, 0.5, x2, z)
+				if !slices.Equal(theta, want) {
+					t.Fatalf("%d×%d: θ differs from SGDOuter's", m, n)
+				}
+				if !slices.Equal(z, wz) {
+					t.Fatalf("%d×%d: z = %v, Sgemm %v", m, n, z, wz)
+				}
+				if !closeNorms(got, wn) {
+					t.Fatalf("%d×%d: norms %+v, SGDOuter %+v", m, n, got, wn)
+				}
+			}
 		}
 	})
 }
