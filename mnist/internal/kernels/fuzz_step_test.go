@@ -9,7 +9,8 @@ import (
 
 // FuzzStep runs the kernels of a training step around its products (the
 // pixels' normalisation, the transposes, the activations' derivatives,
-// softmax with cross-entropy, the SGD steps) on fuzzed shapes and values
+// softmax with cross-entropy, the SGD steps, the update that makes the next
+// step's first product) on fuzzed shapes and values
 // through every path, against their portable code: bit for bit, the SGD
 // steps' norms within float32 roundings.
 func FuzzStep(f *testing.F) {
@@ -112,6 +113,18 @@ func (s stepCase) checkSGD(t *testing.T) {
 	if !closeNorms(gotN, wantN) {
 		t.Fatalf("SGDOuter %d×%d: norms %+v, portable %+v", s.rows, s.cols, gotN, wantN)
 	}
+	theta, ref = slices.Clone(s.x), slices.Clone(s.x)
+	z, z0 := make([]float32, s.rows), make([]float32, s.rows)
+	x2 := s.a[:s.cols]
+	for i, v := range x2 {
+		if v != v || math.IsInf(float64(v), 0) {
+			x2[i] = -0.25
+		}
+	}
+	SGDOuterDot(theta, s.cols, s.av, s.bv, 0.1, x2, z)
+	sgdOuterDotGo(ref, s.cols, s.av, s.bv, 0.1, x2, z0)
+	s.same(t, "SGDOuterDot θ", theta, ref)
+	s.same(t, "SGDOuterDot z", z, z0)
 }
 
 // same fails t unless got and want hold the same floats (NaN equal to NaN).
