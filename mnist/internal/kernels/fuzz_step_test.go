@@ -115,7 +115,7 @@ func (s stepCase) checkSGD(t *testing.T) {
 	}
 	theta, ref = slices.Clone(s.x), slices.Clone(s.x)
 	z, z0 := make([]float32, s.rows), make([]float32, s.rows)
-	x2 := s.a[:s.cols]
+	x2 := slices.Clone(s.a[:s.cols])
 	for i, v := range x2 {
 		if v != v || math.IsInf(float64(v), 0) {
 			x2[i] = -0.25
