@@ -51,6 +51,7 @@ func main() {
 			row{[]int{256, 128}, mnist.ReLU, 64, 1},
 			row{[]int{100}, mnist.Sigmoid, 1, 1}, row{[]int{100}, mnist.Sigmoid, 60000, 1})
 	}
+	fmt.Printf("%d cores, load average %s before the table (figures taken while other programs run are slower)\n\n", runtime.NumCPU(), loadavg())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "network\tbatch\tcores\ts/epoch\tsteps/s\tGFLOP/s\t% peak\tallocs/step\tmeasured\t")
 	for _, r := range rows {
@@ -70,7 +71,20 @@ func main() {
 	fmt.Println()
 	scaling(train, test, *budget)
 	memory(train, test)
-	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
+	fmt.Printf("\npeak RSS of this process: %s; load average %s after the table\n", peakRSS(), loadavg())
+}
+
+// loadavg is the machine's 1-, 5- and 15-minute load averages, or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 type result struct {
