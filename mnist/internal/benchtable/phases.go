@@ -21,7 +21,7 @@ import (
 // The optimizer's pass measures the norms of the page (‖g‖², ‖Δθ‖², ‖θ‖²)
 // as it updates θ, so the two cannot be timed apart inside a step. Their
 // split is estimated from the same slab outside training: the time of the
-// update alone (θ ← θ − αg, one Axpy) against the measured step.
+// update alone (θ ← θ − αg, one Axpy) against the step as training takes it.
 func phases(train, test *mnist.Dataset) {
 	runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(runtime.NumCPU())
@@ -42,14 +42,24 @@ func phases(train, test *mnist.Dataset) {
 	phase.Stop()
 	eval := evalDone.Sub(lastStep).Seconds()
 
-	perStep := func(d time.Duration) float64 { return d.Seconds() / float64(rec.Steps) * 1e6 }
+	fmt.Printf("where a step's time goes: %s, batch %d, one core, %d steps (%.3f s)\n",
+		cfg.Arch, cfg.Batch, rec.Steps, res.Seconds)
+	update := updateShare(cfg.Arch.NumParams())
+	phaseTable(rec, cfg, update)
+	fmt.Printf("(the optimizer measures the norms in its pass over θ, so they are timed together; their split is\n"+
+		"estimated on the same slab outside training: the bare update θ ← θ − αg takes %.0f%% of the step's time)\n", 100*update)
+	fmt.Printf("test-set evaluation after the epoch (%d images): %.4f s, %.1f%% of the epoch's %.3f s\n",
+		test.N, eval, 100*eval/res.Seconds, res.Seconds)
+}
+
+// phaseTable prints the phases of rec in the order of a step, with each
+// product's throughput, and the totals; update is the optimizer's share
+// that is the update rather than the norms.
+func phaseTable(rec *phase.Recorder, cfg mnist.Config, update float64) {
 	var total time.Duration
 	for _, d := range rec.Total {
 		total += d
 	}
-	update := updateShare(cfg.Arch.NumParams())
-	fmt.Printf("where a step's time goes: %s, batch %d, one core, %d steps (%.3f s)\n",
-		cfg.Arch, cfg.Batch, rec.Steps, res.Seconds)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\tµs/step\tshare\tGFLOP/s\t")
 	row := func(name string, d time.Duration, flops float64) {
@@ -57,25 +67,23 @@ func phases(train, test *mnist.Dataset) {
 		if flops > 0 && d > 0 {
 			rate = fmt.Sprintf("%.0f", flops*float64(rec.Steps)/d.Seconds()/1e9)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.1f%%\t%s\t\n", name, perStep(d), 100*d.Seconds()/total.Seconds(), rate)
+		fmt.Fprintf(tw, "%s\t%.1f\t%.1f%%\t%s\t\n", name, d.Seconds()/float64(rec.Steps)*1e6, 100*d.Seconds()/total.Seconds(), rate)
 	}
 	sizes := cfg.Arch.Sizes()
-	layers := len(sizes) - 1
-	flops := func(l int) float64 { return 2 * float64(cfg.Batch*sizes[l]*sizes[l+1]) }
 	var products time.Duration
 	product := func(p phase.Phase, l int) {
 		if d := rec.Total[p]; d > 0 {
 			products += d
-			row(p.String(), d, flops(l))
+			row(p.String(), d, 2*float64(cfg.Batch*sizes[l]*sizes[l+1]))
 		}
 	}
 	row(phase.Gather.String(), rec.Total[phase.Gather], 0)
-	for l := range layers {
+	for l := range len(sizes) - 1 {
 		product(phase.Forward(l), l)
 	}
 	row(phase.Activation.String(), rec.Total[phase.Activation], 0)
 	row(phase.Softmax.String(), rec.Total[phase.Softmax], 0)
-	for l := layers - 1; l >= 0; l-- {
+	for l := len(sizes) - 2; l >= 0; l-- {
 		product(phase.WeightGrad(l), l)
 		product(phase.InputGrad(l), l)
 	}
@@ -88,10 +96,6 @@ func phases(train, test *mnist.Dataset) {
 	row("everything but the products", total-products, 0)
 	row("step", total, 0)
 	tw.Flush()
-	fmt.Printf("(the optimizer measures the norms in its pass over θ, so they are timed together; their split is\n"+
-		"estimated on the same slab outside training: the bare update θ ← θ − αg takes %.0f%% of the step's time)\n", 100*update)
-	fmt.Printf("test-set evaluation after the epoch (%d images): %.4f s, %.1f%% of the epoch's %.3f s\n",
-		test.N, eval, 100*eval/res.Seconds, res.Seconds)
 }
 
 // updateShare times, on a slab of n parameters, the report's optimizer
