@@ -35,11 +35,8 @@ func TestMarksChargeTheirPhase(t *testing.T) {
 func TestNames(t *testing.T) {
 	for p, want := range map[Phase]string{
 		Forward(0): "product x·W₁ᵀ", WeightGrad(1): "product δ₂ᵀ·a₁", InputGrad(1): "product δ₂·W₂",
-		Forward(11): "product a₁₁·W₁₂ᵀ", Gather: "gather and normalise the batch",
+		Forward(4): "product a₄·W₅ᵀ", Gather: "gather and normalise the batch",
 	} {
-		if p > Phase(Count-1) {
-			continue
-		}
 		if got := p.String(); got != want {
 			t.Errorf("phase %d is %q, want %q", p, got, want)
 		}
