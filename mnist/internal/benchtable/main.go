@@ -196,31 +196,3 @@ func peakRSS() string {
 	}
 	return "unknown"
 }
-
-// scaling trains 1 and then 2 default runs at once on all cores and prints the
-// total steps per second: runs, not threads inside a product, use the cores.
-func scaling(train, test *mnist.Dataset, budget time.Duration) {
-	rate := func(n int) float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), budget)
-		defer cancel()
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		total := 0.0
-		for range n {
-			cfg := mnist.DefaultConfig()
-			cfg.Epochs, cfg.EvalLimit = 100, 1
-			t, _ := mnist.NewTrainer(cfg, train, test)
-			wg.Go(func() {
-				res, _ := t.Run(ctx, mnist.Hooks{})
-				mu.Lock()
-				total += float64(res.Steps) / res.Seconds
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		return total
-	}
-	one, two := rate(1), rate(2)
-	fmt.Printf("concurrent runs on %d cores: 1 run %.0f steps/s, 2 runs %.0f steps/s in all (%.2f×)\n",
-		runtime.NumCPU(), one, two, two/one)
-}
