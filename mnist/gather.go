@@ -69,3 +69,19 @@ func (n *Net[T]) gatherNext(d *Dataset, idx, next []int32) {
 func image(d *Dataset, i int32) []uint8 {
 	return d.Images[int(i)*InputSize : (int(i)+1)*InputSize]
 }
+
+// queueAhead queues the images next, which the next step (or chunk) will
+// gather, to be fetched while the first layer's weight gradient is
+// computed: that product runs a few hundred micro-kernels, and a few lines
+// asked for after each arrive without stalling. It returns the images the
+// gather itself must still ask for: none where the product takes them.
+func (n *Net[T]) queueAhead(d *Dataset, next []int32) []int32 {
+	n.ahead.Clear()
+	if !is32[T]() || !fastPaths {
+		return next
+	}
+	for _, i := range next {
+		n.ahead.Add(image(d, i))
+	}
+	return nil
+}

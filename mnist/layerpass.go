@@ -1,6 +1,9 @@
 package mnist
 
-import "descent/mnist/internal/phase"
+import (
+	"descent/mnist/internal/kernels"
+	"descent/mnist/internal/phase"
+)
 
 // forwardLayer runs layer l on batch rows: y = act(x·Wᵀ + b), or the logits
 // x·Wᵀ + b for the last layer. x is (B, in), y is (B, out).
@@ -49,7 +52,11 @@ func (n *Net[T]) backwardLayer(l, rows int, accumulate bool) {
 	if accumulate {
 		beta = 1
 	}
-	gemm(true, false, ly.out, ly.in, rows, dy, ly.out, x, ly.in, beta, ly.dw, ly.in)
+	if l == 0 { // asking for the next images on the side (see queueAhead)
+		kernels.SgemmPrefetch(&n.ahead, true, false, ly.out, ly.in, rows, 1, f32(dy), ly.out, f32(x), ly.in, float32(beta), f32(ly.dw), ly.in)
+	} else {
+		gemm(true, false, ly.out, ly.in, rows, dy, ly.out, x, ly.in, beta, ly.dw, ly.in)
+	}
 	phase.Mark(phase.WeightGrad(l))
 	colSum(ly.db, dy, rows, ly.out, beta)
 	phase.Mark(phase.BiasGrad)

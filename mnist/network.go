@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"descent/mnist/internal/kernels"
 	"descent/mnist/internal/phase"
 	"descent/optim"
 )
@@ -30,6 +31,8 @@ type Net[T optim.Float] struct {
 
 	keepEval bool         // keep evalWS between evaluations (while a trainer runs)
 	evalWS   workspace[T] // Evaluate's workspace, when larger than ws
+
+	ahead kernels.Prefetcher // the next images, fetched during the first layer's ∂J/∂W
 }
 
 // layer holds views into the slabs: W is (out, in), b is (out).
@@ -186,7 +189,7 @@ func (n *Net[T]) loss(d *Dataset, idx, next []int32) (loss float64, correct int)
 		if end := start + chunkRows; end < len(idx) {
 			ahead = idx[end:min(end+chunkRows, len(idx))]
 		}
-		n.gatherNext(d, part, ahead)
+		n.gatherNext(d, part, n.queueAhead(d, ahead))
 		lab := n.labels(d, part)
 		phase.Mark(phase.Gather)
 		logits := n.forward(rows)
