@@ -28,10 +28,11 @@ var fastPaths = true
 const prefetchAhead = 4
 
 // prefetchNext is how many images of the next step's minibatch the gather
-// asks for at its end. They arrive while this step computes, and the next
-// gather's own prefetches, prefetchAhead images ahead, take over from them.
-// Asking for a whole minibatch at once would stall: the CPU tracks only a
-// few dozen lines in flight.
+// asks for at its end when the first layer's product does not take them
+// (see queueAhead): batch 1, and the generic path. They arrive while this
+// step computes, and the next gather's own prefetches, prefetchAhead images
+// ahead, take over from them. Asking for a whole minibatch at once would
+// stall: the CPU tracks only a few dozen lines in flight.
 const prefetchNext = 16
 
 // fusedNormExact reports whether the fused form gives norm[u] for every u.
