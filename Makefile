@@ -4,7 +4,7 @@ BIN       := bin/descent
 DATA      := data/mnist
 FUZZTIME  ?= 10s
 
-.PHONY: data web build run test bench fuzz loadtest clean
+.PHONY: data web build run test bench fuzz generate loadtest clean
 
 data: ## fetch MNIST through the Go module proxy into data/mnist and check its sha256 sums
 	@./scripts/fetch-mnist.sh $(DATA)
@@ -24,14 +24,18 @@ test: data web ## every unit test, the browser tests and the end-to-end training
 	DESCENT_KERNELS=portable $(GO) test -count=1 ./mnist/... ./optim/...  # the portable kernels, as other CPUs run them
 	$(MAKE) --no-print-directory fuzz FUZZTIME=3000x
 
-bench: data ## the speed table: seconds per epoch, allocations per step, peak memory
+bench: data ## the speed table: seconds per epoch, allocations per step, where a step's time goes, peak memory
 	$(GO) run ./mnist/internal/benchtable
+
+generate: ## regenerate the assembly kernels from their generators (gen_*.go); TestGeneratedFiles checks they are committed
+	$(GO) generate ./mnist/internal/kernels ./optim/internal/vec
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME: there
 # a count of inputs (3000x), since Go 1.26's fuzzer can report a spurious
 # "context deadline exceeded" when a time budget ends on a busy machine
 # (golang/go#75804, fixed in Go 1.27); a count has no deadline to race.
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzParseSnapshot:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
+	FuzzStep:./mnist/internal/kernels \
 	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server FuzzDecodePicture:./server \
 	FuzzInkPNG:./mnist FuzzGreyJSON:./mnist
 

@@ -38,3 +38,18 @@ func BenchmarkStep(b *testing.B) {
 		t.step(idx)
 	}
 }
+
+// BenchmarkEvaluate is the test-set evaluation that follows every epoch of
+// the report's network: 10,000 images forward, loss, accuracy, confusion.
+func BenchmarkEvaluate(b *testing.B) {
+	_, test := realData(b)
+	net, err := NewNet[float32](DefaultArch(), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	net.reserve(64)
+	net.keepEval = true // as while a trainer runs
+	for b.Loop() {
+		net.Evaluate(test, 0)
+	}
+}

@@ -53,7 +53,7 @@ func ReadImages(path string) (pixels []uint8, count int, err error) {
 			return fmt.Errorf("images are %d×%d, want %d×%d", dims[1], dims[2], Rows, Cols)
 		}
 		count = dims[0]
-		pixels = make([]uint8, count*Rows*Cols)
+		pixels = allocPixels(count * Rows * Cols)
 		return readBody(r, pixels)
 	})
 	return pixels, count, err

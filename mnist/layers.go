@@ -81,6 +81,17 @@ func activationForward[T optim.Float](act Activation, z []T) {
 // σ'(z) = a(1 − a), tanh'(z) = 1 − a², relu'(z) = [a > 0].
 func activationBackward[T optim.Float](act Activation, d, a []T) {
 	a = a[:len(d)]
+	if is32[T]() { // the same float32 operations, vectorised
+		switch act {
+		case Sigmoid:
+			kernels.SigmoidGrad(f32(d), f32(a))
+		case ReLU:
+			kernels.ReLUGrad(f32(d), f32(a))
+		case Tanh:
+			kernels.TanhGrad(f32(d), f32(a))
+		}
+		return
+	}
 	switch act {
 	case Sigmoid:
 		for i, v := range a {
@@ -116,6 +127,15 @@ func sigmoid(z float64) float64 {
 // are (rows, classes); correct counts the rows whose arg max is the label, and
 // pred, when not nil, receives each row's arg max.
 func softmaxCrossEntropy[T optim.Float](dz, logits []T, labels []uint8, pred []uint8, classes int, scale float64) (loss float64, correct int) {
+	if is32[T]() && fastPaths {
+		return softmaxCrossEntropy32(f32(dz), f32(logits), labels, pred, classes, scale)
+	}
+	var buf [16]float64 // e^{zⱼ−m}, each computed once
+	e := buf[:]
+	if classes > len(buf) {
+		e = make([]float64, classes)
+	}
+	e = e[:classes]
 	for r, y := range labels {
 		z := logits[r*classes : (r+1)*classes]
 		m, arg := float64(z[0]), 0
@@ -125,8 +145,9 @@ func softmaxCrossEntropy[T optim.Float](dz, logits []T, labels []uint8, pred []u
 			}
 		}
 		var s float64
-		for _, v := range z {
-			s += math.Exp(float64(v) - m)
+		for j, v := range z {
+			e[j] = math.Exp(float64(v) - m)
+			s += e[j]
 		}
 		loss += m + math.Log(s) - float64(z[y])
 		if arg == int(y) {
@@ -139,8 +160,8 @@ func softmaxCrossEntropy[T optim.Float](dz, logits []T, labels []uint8, pred []u
 			continue
 		}
 		d := dz[r*classes : (r+1)*classes]
-		for j, v := range z {
-			d[j] = T(math.Exp(float64(v)-m) / s * scale)
+		for j := range d {
+			d[j] = T(e[j] / s * scale)
 		}
 		d[y] -= T(scale)
 	}

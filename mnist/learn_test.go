@@ -58,7 +58,11 @@ func TestLearnStepMatchesTrainer(t *testing.T) {
 				if i := sameBits(tr.net.Params, l.net.Params); i >= 0 {
 					t.Fatalf("step %d: θ[%d] = %v, the trainer's %v", k, i, l.net.Params[i], tr.net.Params[i])
 				}
-				if res.LossBefore != ev.Loss || res.GradNorm != ev.GradNorm || res.UpdateRatio != ev.UpdateRatio || res.Step != k {
+				// The weights and the loss are the trainer's bit for bit; the norms
+				// for the page, which the trainer's fused SGD step sums in float32
+				// runs (sgdstep.go), within a few float32 roundings.
+				near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-6*math.Abs(b) }
+				if res.LossBefore != ev.Loss || !near(res.GradNorm, ev.GradNorm) || !near(res.UpdateRatio, ev.UpdateRatio) || res.Step != k {
 					t.Errorf("step %d: loss %v ‖∇J‖ %v ratio %v, the trainer's %v %v %v", k, res.LossBefore, res.GradNorm, res.UpdateRatio, ev.Loss, ev.GradNorm, ev.UpdateRatio)
 				}
 			}

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"descent/mnist/internal/kernels"
+	"descent/mnist/internal/phase"
 	"descent/optim"
 )
 
@@ -24,6 +26,13 @@ type Net[T optim.Float] struct {
 	layers []layer[T]
 	ws     workspace[T]
 	norm   [256]T // pixel value → normalised input
+
+	fusedNorm bool // float32 only: the kernels' fused normalisation gives norm
+
+	keepEval bool         // keep evalWS between evaluations (while a trainer runs)
+	evalWS   workspace[T] // Evaluate's workspace, when larger than ws
+
+	ahead kernels.Prefetcher // the next images, fetched during the first layer's ∂J/∂W
 }
 
 // layer holds views into the slabs: W is (out, in), b is (out).
@@ -37,6 +46,8 @@ type layer[T optim.Float] struct {
 type workspace[T optim.Float] struct {
 	cap   int
 	x     []T     // (B, 784) the normalised minibatch
+	xt    []T     // (784, B) its transpose, for the first layer (see firstTransposed)
+	zt    []T     // (out₁, B) the first layer's z₁ᵀ
 	acts  [][]T   // acts[l] is (B, out_l): after the activation, logits for the last
 	delta [][]T   // delta[l] is (B, out_l): ∂J/∂z_l
 	lab   []uint8 // (B) the minibatch's labels
@@ -71,6 +82,9 @@ func newNet[T optim.Float](arch Arch) *Net[T] {
 	for u := range n.norm {
 		n.norm[u] = T((float64(u)/255 - Mean) / Std)
 	}
+	if is32[T]() {
+		n.fusedNorm = fusedNormExact((*[256]float32)(f32(n.norm[:])))
+	}
 	return n
 }
 
@@ -95,6 +109,10 @@ func (n *Net[T]) reserve(rows int) {
 		return
 	}
 	ws := workspace[T]{cap: rows, x: make([]T, rows*InputSize), lab: make([]uint8, rows)}
+	if n.firstTransposed(rows) {
+		block := min(rows, transposedBlock)
+		ws.xt, ws.zt = make([]T, block*InputSize), make([]T, block*n.layers[0].out)
+	}
 	for _, ly := range n.layers {
 		ws.acts = append(ws.acts, make([]T, rows*ly.out))
 		ws.delta = append(ws.delta, make([]T, rows*ly.out))
@@ -115,16 +133,18 @@ func (n *Net[T]) gather(d *Dataset, idx []int32) {
 
 // forward runs the network on the first batch rows of the workspace input and
 // returns the logits, (B, 10).
-func (n *Net[T]) forward(batch int) []T {
+func (n *Net[T]) forward(batch int) []T { return n.forwardFrom(0, batch) }
+
+// forwardFrom is forward from layer first on, whose input is already in the
+// workspace (the batch, or the activations of layer first−1).
+func (n *Net[T]) forwardFrom(first, batch int) []T {
 	x := n.ws.x[:batch*InputSize]
-	last := len(n.layers) - 1
-	for l, ly := range n.layers {
-		y := n.ws.acts[l][:batch*ly.out]
-		act := n.Arch.Activation
-		if l == last {
-			act = "" // logits
-		}
-		linearForward(act, y, x, ly.w, ly.b, batch, ly.in, ly.out)
+	if first > 0 {
+		x = n.ws.acts[first-1][:batch*n.layers[first-1].out]
+	}
+	for l := first; l < len(n.layers); l++ {
+		y := n.ws.acts[l][:batch*n.layers[l].out]
+		n.forwardLayer(l, batch, x, y)
 		x = y
 	}
 	return x
@@ -135,18 +155,7 @@ func (n *Net[T]) forward(batch int) []T {
 // them instead.
 func (n *Net[T]) backward(rows int, accumulate bool) {
 	for l := len(n.layers) - 1; l >= 0; l-- {
-		ly := n.layers[l]
-		dy := n.ws.delta[l][:rows*ly.out]
-		x := n.ws.x[:rows*InputSize]
-		var dx []T
-		if l > 0 {
-			x = n.ws.acts[l-1][:rows*ly.in]
-			dx = n.ws.delta[l-1][:rows*ly.in]
-		}
-		linearBackward(ly.dw, ly.db, dx, dy, x, ly.w, rows, ly.in, ly.out, accumulate)
-		if l > 0 {
-			activationBackward(n.Arch.Activation, dx, x)
-		}
+		n.backwardLayer(l, rows, accumulate)
 	}
 }
 
@@ -156,22 +165,37 @@ func (n *Net[T]) backward(rows int, accumulate bool) {
 const chunkRows = 1024
 
 // evalRows is the chunk of test images evaluated at once. A run whose
-// workspace is smaller evaluates in a workspace that it drops afterwards, so
-// that eight runs side by side cost little more than their weights.
+// workspace is smaller evaluates in a workspace of its own: a trainer keeps
+// it from one epoch's evaluation to the next (a fresh one costs its page
+// faults every time) and drops it when its Run returns, so that eight runs
+// held side by side cost little more than their weights.
 const evalRows = 256
 
 // Loss runs forward and backward on the images idx of d: it returns the mean
 // cross-entropy J and the number classified right, and leaves ∇J(θ) in Grads.
 func (n *Net[T]) Loss(d *Dataset, idx []int32) (loss float64, correct int) {
+	return n.loss(d, idx, nil)
+}
+
+// loss is Loss that also prefetches the images next, which the following
+// step will use.
+func (n *Net[T]) loss(d *Dataset, idx, next []int32) (loss float64, correct int) {
 	scale := 1 / float64(len(idx))
 	n.reserve(min(len(idx), chunkRows))
 	for start := 0; start < len(idx); start += chunkRows {
 		part := idx[start:min(start+chunkRows, len(idx))]
 		rows := len(part)
-		n.gather(d, part)
+		ahead := next // the next chunk's images, or the next step's
+		if end := start + chunkRows; end < len(idx) {
+			ahead = idx[end:min(end+chunkRows, len(idx))]
+		}
+		n.gatherNext(d, part, n.queueAhead(d, ahead))
+		lab := n.labels(d, part)
+		phase.Mark(phase.Gather)
 		logits := n.forward(rows)
 		dz := n.ws.delta[len(n.layers)-1][:rows*Classes]
-		l, c := softmaxCrossEntropy(dz, logits, n.labels(d, part), nil, Classes, scale)
+		l, c := softmaxCrossEntropy(dz, logits, lab, nil, Classes, scale)
+		phase.Mark(phase.Softmax)
 		loss, correct = loss+l, correct+c
 		n.backward(rows, start > 0)
 	}
@@ -186,10 +210,13 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 		limit = d.N
 	}
 	rows := min(limit, evalRows)
-	if rows > n.ws.cap { // a workspace for this evaluation only, not kept
+	if rows > n.ws.cap { // the evaluation's own workspace
 		defer func(ws workspace[T]) { n.ws = ws }(n.ws)
-		n.ws = workspace[T]{}
+		n.ws = n.evalWS
 		n.reserve(rows)
+		if n.keepEval {
+			n.evalWS = n.ws
+		}
 	}
 	idx := make([]int32, rows)
 	pred := make([]uint8, rows)
@@ -199,7 +226,7 @@ func (n *Net[T]) Evaluate(d *Dataset, limit int) (loss, accuracy float64, confus
 		for r := range part {
 			part[r] = int32(start + r)
 		}
-		n.gather(d, part)
+		n.gatherNext(d, part, nil)
 		logits := n.forward(len(part))
 		lab := n.labels(d, part)
 		l, c := softmaxCrossEntropy(nil, logits, lab, pred[:len(part)], Classes, 1)

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"descent/mnist/internal/kernels"
+	"descent/mnist/internal/phase"
 )
 
 // epoch runs one pass over the shuffled training set. It reports false when the
 // run ends early (stopped or diverged), with res updated to say why.
 func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result) (EpochEvent, bool) {
 	t.shuffle(epoch)
+	t.ahead.ok = false
 	ep := EpochEvent{Epoch: epoch}
 	steps, b := t.StepsPerEpoch(), t.cfg.Batch
 	var lossSum float64
@@ -22,6 +26,7 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 			return ep, false
 		}
 		idx := t.perm[i*b : min((i+1)*b, len(t.perm))]
+		t.next = t.perm[min((i+1)*b, len(t.perm)):min((i+2)*b, len(t.perm))]
 		sharpness, threshold := t.measureSharpness(ctx) // before the step, at its starting weights
 		start := time.Now()
 		ev, ok := t.step(idx)
@@ -51,15 +56,22 @@ func (t *Trainer) epoch(ctx context.Context, epoch int, hooks Hooks, res *Result
 // is not finite or above DivergedLoss, or the new weights are not finite. The
 // run then ends; its snapshot keeps the last finished epoch's weights.
 func (t *Trainer) step(idx []int32) (StepEvent, bool) {
+	phase.Begin()
+	defer phase.End()
 	k := int(t.done.Load())
 	ev := StepEvent{Step: k + 1, LR: t.lrAt(k)}
+	if t.sgd != nil && fastPaths && kernels.FastSGD() && len(idx) <= chunkRows {
+		return t.stepSGD(idx, ev)
+	}
 	net := t.net
-	ev.Loss, _ = net.Loss(t.train, idx)
+	ev.Loss, _ = net.loss(t.train, idx, t.next)
 	if !finite(ev.Loss) || ev.Loss > DivergedLoss {
 		return ev, false
 	}
 	t.opt.SetLR(ev.LR)
+	phase.Mark(phase.Rest)
 	n := t.opt.StepMeasured(net.Params, net.Grads)
+	phase.Mark(phase.Optimizer)
 	ev.GradNorm, ev.UpdateRatio = math.Sqrt(n.Grad), n.Ratio()
 	if !finite(n.Grad) || !finite(n.Theta) || !finite(n.Delta) {
 		return ev, false

@@ -21,7 +21,10 @@ type Trainer struct {
 	train, test *Dataset
 	net         *Net[float32]
 	opt         optim.Measured[float32]
-	perm        []int32 // this epoch's minibatch order
+	sgd         *optim.SGD[float32] // opt, when it is plain SGD (see plainSGD)
+	ahead       ahead               // the next step's first product, at batch 1 (see sgdone.go)
+	perm        []int32             // this epoch's minibatch order
+	next        []int32             // the minibatch after the current step's, to prefetch
 	pcg         *rand.PCG
 	first       int // the epoch Run starts at: 1, or after a checkpoint's
 
@@ -62,7 +65,7 @@ func NewTrainer(cfg Config, train, test *Dataset) (*Trainer, error) {
 		return nil, err
 	}
 	cfg.Batch = min(cfg.Batch, train.N)
-	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, first: 1,
+	t := &Trainer{cfg: cfg, train: train, test: test, net: net, opt: opt, sgd: plainSGD(opt), first: 1,
 		perm: make([]int32, train.N), pcg: rand.NewPCG(0, 0)}
 	t.cfg.Schedule = cfg.schedule(t.StepsPerEpoch(), t.TotalSteps())
 	t.snap.Store(net.Model())
@@ -165,6 +168,8 @@ func (t *Trainer) lrAt(step int) float64 {
 // until the loss or the weights stop being finite (status "diverged", with the
 // step). Events go to hooks as they happen.
 func (t *Trainer) Run(ctx context.Context, hooks Hooks) (Result, error) {
+	t.net.keepEval = true
+	defer func() { t.net.keepEval, t.net.evalWS = false, workspace[float32]{} }()
 	res := Result{Status: StatusDone}
 	var trained time.Duration
 	res.Epochs, res.Steps = t.first-1, t.Progress()

@@ -124,7 +124,7 @@ func TestAccessWebsocket(t *testing.T) {
 	if hello["role"] != RoleControl {
 		t.Errorf("teacher's hello.role = %v, want %q", hello["role"], RoleControl)
 	}
-	id := teacher.start(1, smallConfig(50))
+	id := teacher.startPaced(1, smallConfig(50), 20)
 
 	watcher, hello := dialAs(t, ts, cookieHeader(watchToken, ts))
 	if hello["role"] != RoleWatch {

@@ -123,6 +123,20 @@ func (c *client) start(req int, cfg map[string]any) string {
 	return ev["run"].(map[string]any)["id"].(string)
 }
 
+// startPaced starts a run at the pace of an epoch in epochSeconds, so that
+// it stays unfinished through a test however fast training is.
+func (c *client) startPaced(req int, cfg map[string]any, epochSeconds float64) string {
+	c.t.Helper()
+	c.send(map[string]any{"type": "start", "req": req, "config": cfg, "pace": map[string]any{"epochSeconds": epochSeconds}})
+	ev := c.until("runCreated", func(ev event) bool {
+		if ev["type"] == protocol.EvError {
+			c.t.Fatalf("start refused: %v", ev)
+		}
+		return ev["type"] == protocol.EvRunCreated && ev["req"] == float64(req)
+	})
+	return ev["run"].(map[string]any)["id"].(string)
+}
+
 func smallConfig(epochs int) map[string]any {
 	return map[string]any{"optimizer": "sgd", "lr": 0.1, "batch": 16, "epochs": epochs,
 		"arch": map[string]any{"hidden": []int{16}, "activation": "sigmoid"}}

@@ -285,7 +285,7 @@ func TestRenameAndDelete(t *testing.T) {
 func TestStoreFailureStopsRun(t *testing.T) {
 	a := startStored(t, t.TempDir(), nil)
 	c := dial(t, a.ts)
-	id := c.start(1, smallConfig(100))
+	id := c.startPaced(1, smallConfig(100), 20)
 	c.send(map[string]any{"type": "subscribe", "run": id})
 	c.until("steps", isType(protocol.EvSteps))
 	a.st.Close()

@@ -7,9 +7,9 @@ import (
 	"runtime"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
+	"descent/internal/cputime"
 	"descent/mnist"
 )
 
@@ -28,9 +28,9 @@ func landscape(train, test *mnist.Dataset, budget time.Duration) {
 		os.Exit(1)
 	}
 	runtime.LockOSThread()
-	c0 := threadCPU()
+	c0 := cputime.Thread()
 	t.Run(context.Background(), mnist.Hooks{})
-	epoch := (threadCPU() - c0).Seconds()
+	epoch := (cputime.Thread() - c0).Seconds()
 	runtime.UnlockOSThread()
 	plane, err := mnist.RandomPlane(t.Snapshot(), 1)
 	if err != nil {
@@ -75,7 +75,7 @@ func median(v []float64) float64 {
 func timeSlice(plane *mnist.Plane, train *mnist.Dataset) (wall, cpu, prevWall, prevCPU float64) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	w0, c0 := time.Now(), threadCPU()
+	w0, c0 := time.Now(), cputime.Thread()
 	s, err := mnist.NewSlicer[float32](plane, mnist.Probe{Data: train, N: 10000})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -83,17 +83,10 @@ func timeSlice(plane *mnist.Plane, train *mnist.Dataset) (wall, cpu, prevWall, p
 	}
 	s.Compute(context.Background(), mnist.SliceOptions{}, func(f mnist.Frame) {
 		if f.Pass == mnist.PassPreview && f.RowsDone == f.Rows {
-			prevWall, prevCPU = time.Since(w0).Seconds(), (threadCPU() - c0).Seconds()
+			prevWall, prevCPU = time.Since(w0).Seconds(), (cputime.Thread() - c0).Seconds()
 		}
 	})
-	return time.Since(w0).Seconds(), (threadCPU() - c0).Seconds(), prevWall, prevCPU
-}
-
-// threadCPU is the calling thread's CPU time (Linux: RUSAGE_THREAD).
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(1, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Since(w0).Seconds(), (cputime.Thread() - c0).Seconds(), prevWall, prevCPU
 }
 
 // slowdown trains the report's network alone and beside a goroutine that
@@ -111,11 +104,11 @@ func slowdown(plane *mnist.Plane, train, test *mnist.Dataset, budget time.Durati
 		cfg := mnist.DefaultConfig()
 		cfg.Epochs, cfg.EvalLimit = 100, 1
 		t, _ := mnist.NewTrainer(cfg, train, test)
-		c0 := threadCPU()
+		c0 := cputime.Thread()
 		res, _ := t.Run(ctx, mnist.Hooks{})
 		sums[k][0] += float64(res.Steps)
 		sums[k][1] += res.Seconds
-		sums[k][2] += (threadCPU() - c0).Seconds()
+		sums[k][2] += (cputime.Thread() - c0).Seconds()
 	}
 	for range 4 {
 		train1(0)

@@ -51,6 +51,7 @@ func main() {
 			row{[]int{256, 128}, mnist.ReLU, 64, 1},
 			row{[]int{100}, mnist.Sigmoid, 1, 1}, row{[]int{100}, mnist.Sigmoid, 60000, 1})
 	}
+	fmt.Printf("%d cores, load average %s before the table (figures taken while other programs run are slower)\n\n", runtime.NumCPU(), loadavg())
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "network\tbatch\tcores\ts/epoch\tsteps/s\tGFLOP/s\t% peak\tallocs/step\tmeasured\t")
 	for _, r := range rows {
@@ -66,12 +67,27 @@ func main() {
 	tw.Flush()
 	runtime.GOMAXPROCS(runtime.NumCPU())
 	fmt.Println()
+	phases(train, test)
+	fmt.Println()
 	scaling(train, test, *budget)
 	memory(train, test)
 	explainTable(train, test, *budget)
 	landscape(train, test, *budget)
 	hessianTable(train)
-	fmt.Printf("\npeak RSS of this process: %s\n", peakRSS())
+	fmt.Printf("\npeak RSS of this process: %s; load average %s after the table\n", peakRSS(), loadavg())
+}
+
+// loadavg is the machine's 1-, 5- and 15-minute load averages, or "?".
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 type result struct {
@@ -182,32 +198,4 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
-}
-
-// scaling trains 1 and then 2 default runs at once on all cores and prints the
-// total steps per second: runs, not threads inside a product, use the cores.
-func scaling(train, test *mnist.Dataset, budget time.Duration) {
-	rate := func(n int) float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), budget)
-		defer cancel()
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		total := 0.0
-		for range n {
-			cfg := mnist.DefaultConfig()
-			cfg.Epochs, cfg.EvalLimit = 100, 1
-			t, _ := mnist.NewTrainer(cfg, train, test)
-			wg.Go(func() {
-				res, _ := t.Run(ctx, mnist.Hooks{})
-				mu.Lock()
-				total += float64(res.Steps) / res.Seconds
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
-		return total
-	}
-	one, two := rate(1), rate(2)
-	fmt.Printf("concurrent runs on %d cores: 1 run %.0f steps/s, 2 runs %.0f steps/s in all (%.2f×)\n",
-		runtime.NumCPU(), one, two, two/one)
 }

@@ -20,15 +20,18 @@ func sigmoidRowGo(row, b []float32) {
 // AddBiasReLU sets y[i,j] = max(0, y[i,j] + bias[j]) (NaN stays NaN) for
 // y (rows, cols) row-major and bias of length cols.
 func AddBiasReLU(y []float32, rows, cols int, bias []float32) {
-	forEachRow(y, rows, cols, bias, func(row, b []float32) {
-		for j, v := range row {
-			v += b[j]
-			if v < 0 {
-				v = 0
-			}
-			row[j] = v
+	forEachRow(y, rows, cols, bias, reluRow)
+}
+
+// reluRowGo is the portable reluRow.
+func reluRowGo(row, b []float32) {
+	for j, v := range row {
+		v += b[j]
+		if v < 0 {
+			v = 0
 		}
-	})
+		row[j] = v
+	}
 }
 
 // AddBiasTanh sets y[i,j] = tanh(y[i,j] + bias[j]) for y (rows, cols)

@@ -159,3 +159,47 @@ func BenchmarkActivation(b *testing.B) {
 		})
 	}
 }
+
+// TestActivationPathsAgree checks that the AVX-512 activations give the
+// AVX2 kernels' values bit for bit (they run the same operations in wider
+// vectors), and ReLU the Go loop's on every path, at every row length up
+// to 40 and on the sweep.
+func TestActivationPathsAgree(t *testing.T) {
+	xs := append(sweep(), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1)))
+	type act struct {
+		name string
+		f    func([]float32, int, int, []float32)
+	}
+	acts := []act{{"sigmoid", AddBiasSigmoid}, {"tanh", AddBiasTanh}, {"relu", AddBiasReLU}}
+	run := func(impl int32, a act, cols int) []float32 {
+		defer mode.Store(mode.Swap(impl))
+		rows := len(xs) / cols
+		y := append([]float32(nil), xs[:rows*cols]...)
+		bias := make([]float32, cols)
+		for j := range bias {
+			bias[j] = float32(j%5) - 2
+		}
+		a.f(y, rows, cols, bias)
+		return y
+	}
+	for _, a := range acts {
+		for cols := 1; cols <= 40; cols++ {
+			ref := implAVX2
+			if a.name == "relu" {
+				ref = implPortable
+			}
+			if bestImpl < ref {
+				continue
+			}
+			want := run(ref, a, cols)
+			for impl := bestImpl; impl > implPortable; impl-- {
+				got := run(impl, a, cols)
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+						t.Fatalf("%s %s, %d columns: y[%d] = %v, want %v", a.name, implNames[impl], cols, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,12 @@
-// Package kernels holds the float32 linear-algebra kernels of the MNIST
-// network: a BLAS-compatible row-major [Sgemm], fused bias+activation
-// kernels and a few level-1 helpers.
+// Package kernels holds the float32 kernels of the MNIST network: a
+// BLAS-compatible row-major [Sgemm], fused bias+activation kernels and
+// the activations' derivatives, and the rest of a training step: the
+// pixels' normalisation and prefetch ([Normalize], [Prefetch]),
+// [Transpose], softmax with cross-entropy ([Softmax], with math.Exp's
+// values bit for bit), and plain SGD's step with its norms ([SGD],
+// [SGDOuter], [SGDOuterDot]), plus a few level-1 helpers. Every vector
+// kernel outside the GEMM computes what its portable Go code computes, bit
+// for bit.
 //
 // On amd64 the GEMM runs hand-written (generated, see gen_kernels.go)
 // AVX-512 or AVX2+FMA register-blocked micro-kernels chosen at init from
@@ -26,7 +32,8 @@
 // transposed B (the forward X·Wᵀ) is packed, with 8×8 / 4×4 register
 // transposes, into a pooled buffer. k is cut in blocks of ≤ 512 and the
 // B block is sized for L2. With m ≤ 4 the forward becomes dot products
-// (GEMV). The activations and Axpy/Dot use AVX2 on both x86 paths.
+// (GEMV). The activations use AVX-512 where there is one and AVX2
+// otherwise; Axpy/Dot and the derivatives AVX2 on both x86 paths.
 //
 // Benchmarks (one core): GOMAXPROCS=1 go test -run X -bench . -benchtime=0.3s
 //
@@ -36,4 +43,8 @@
 // nothing in steady state.
 package kernels
 
+// The GEMM micro-kernels are generated: `make generate` (go generate)
+// rewrites them, and TestGeneratedFiles checks that the committed files are
+// what gen_kernels.go writes. The other assembly files are written by hand.
+//
 //go:generate go run gen_kernels.go

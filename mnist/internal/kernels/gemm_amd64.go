@@ -71,6 +71,10 @@ func (g *gemm) fast() {
 	nr := ar.nr()
 	kb := balance(g.k, kcMax)
 	nb := roundUp(balance(g.n, max(nr, bBlockFloats/kb/nr*nr)), nr)
+	if g.pf != nil { // spread the queue over the micro-kernels
+		calls := (g.k + kb - 1) / kb * ((g.m + ar.mr - 1) / ar.mr) * ((g.n + nr - 1) / nr)
+		g.pfLines = min(maxLinesPerKernel, (g.pf.lines()+calls-1)/calls)
+	}
 	var ws *workspace
 	if g.transB {
 		ws = getWorkspace(kb * nb)
@@ -115,6 +119,9 @@ func (g *gemm) block(ar *arch, ws *workspace, pc, kc, jc, nc int, beta float32) 
 		for q, j := 0, 0; j < nc; q, j = q+1, j+nr {
 			kern, rem := ar.pick(g.transA, mr, min(nr, nc-j))
 			kern(kc, ap, g.lda, &bp[q*pstride], ldb, &crow[j], g.ldc, g.alpha, beta, rem)
+			if g.pfLines > 0 {
+				g.pf.issue(g.pfLines)
+			}
 		}
 		i0 += mr
 	}

@@ -3,7 +3,9 @@
 // gen_kernels writes the amd64 GEMM micro-kernels (kern_avx512_amd64.s,
 // kern_avx2_amd64.s) and their Go declarations (kern_decl_amd64.go).
 //
-// Run it with `go generate` in this directory.
+// Run it with `go generate` in this directory (`make generate` at the
+// top); -dir writes the files elsewhere, which TestGeneratedFiles uses to
+// check that the committed ones are what it writes.
 //
 // Every kernel computes one register tile C[0:mr, 0:w] of
 //
@@ -22,12 +24,16 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/format"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 )
+
+var dir = flag.String("dir", ".", "folder to write the generated files into")
 
 // isa describes one instruction set flavour of the kernels.
 type isa struct {
@@ -312,7 +318,7 @@ func writeAsm(s isa) {
 	for _, k := range s.kernels() {
 		k.emit(&g)
 	}
-	must(os.WriteFile(s.file, g.Bytes(), 0o644))
+	must(os.WriteFile(filepath.Join(*dir, s.file), g.Bytes(), 0o644))
 }
 
 func writeDecl() {
@@ -341,7 +347,7 @@ func writeDecl() {
 	}
 	src, err := format.Source([]byte(b.String()))
 	must(err)
-	must(os.WriteFile("kern_decl_amd64.go", src, 0o644))
+	must(os.WriteFile(filepath.Join(*dir, "kern_decl_amd64.go"), src, 0o644))
 }
 
 // tableName names the Go table of kernels indexed by [mr][nv].
@@ -363,6 +369,7 @@ func must(err error) {
 }
 
 func main() {
+	flag.Parse()
 	for _, s := range isas {
 		writeAsm(s)
 	}

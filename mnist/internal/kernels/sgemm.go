@@ -19,6 +19,11 @@ package kernels
 // It panics on negative sizes, too small strides or too short slices,
 // with the same checks (and order) as gonum.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// sgemm is Sgemm with the prefetch queue of SgemmPrefetch, or nil.
+func sgemm(pf *Prefetcher, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkGemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 	if m == 0 || n == 0 {
 		return
@@ -30,7 +35,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	if beta == 0 {
 		beta = 0 // turn -0 into +0: the kernels test the bits.
 	}
-	g := gemm{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	g := gemm{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, pf, 0}
 	if currentImpl() == implPortable {
 		g.portable()
 		return
@@ -50,6 +55,8 @@ type gemm struct {
 	beta           float32
 	c              []float32
 	ldc            int
+	pf             *Prefetcher // memory to ask for between micro-kernels, or nil
+	pfLines        int         // lines to ask for after each micro-kernel
 }
 
 // Panic messages of checkGemm.

@@ -190,3 +190,198 @@ ttail:
 tdone:
 	VZEROUPPER
 	RET
+
+// The AVX-512 forms: the macros above with 16 lanes (Z for Y), and the
+// blend of TANH as a masked move. Every lane computes what the AVX2 kernels
+// compute, bit for bit.
+
+#define POLY512(coef) VBROADCASTSS coef, Z4 ; VFMADD213PS Z4, Z0, Z1
+
+#define EXPCORE512 \
+	VMULPS Z10, Z0, Z1 ; \
+	VCVTPS2DQ Z1, Z2 ; \
+	VCVTDQ2PS Z2, Z1 ; \
+	VFNMADD231PS Z11, Z1, Z0 ; \
+	VFNMADD231PS Z12, Z1, Z0 ; \
+	VBROADCASTSS sigc<>+24(SB), Z1 ; \
+	POLY512(sigc<>+28(SB)) ; \
+	POLY512(sigc<>+32(SB)) ; \
+	POLY512(sigc<>+36(SB)) ; \
+	POLY512(sigc<>+40(SB)) ; \
+	POLY512(sigc<>+44(SB)) ; \
+	VMULPS Z0, Z0, Z3 ; \
+	VFMADD213PS Z0, Z3, Z1 ; \
+	VADDPS Z13, Z1, Z1 ; \
+	VPADDD Z14, Z2, Z2 ; \
+	VPSLLD $23, Z2, Z2 ; \
+	VMULPS Z2, Z1, Z1
+
+#define SIGMOID512 \
+	VXORPS Z1, Z1, Z1 ; \
+	VSUBPS Z0, Z1, Z0 ; \
+	VMINPS Z0, Z8, Z0 ; \
+	VMAXPS Z0, Z9, Z0 ; \
+	EXPCORE512 ; \
+	VADDPS Z13, Z1, Z1 ; \
+	VDIVPS Z1, Z13, Z0
+
+#define TPOLY512(coef) VBROADCASTSS coef, Z4 ; VFMADD213PS Z4, Z2, Z3
+
+#define TANH512 \
+	VANDPS Z6, Z0, Z5 ; \
+	VANDNPS Z0, Z6, Z7 ; \
+	VADDPS Z5, Z5, Z0 ; \
+	VMINPS Z0, Z8, Z0 ; \
+	EXPCORE512 ; \
+	VADDPS Z13, Z1, Z1 ; \
+	VADDPS Z13, Z13, Z2 ; \
+	VDIVPS Z1, Z2, Z1 ; \
+	VSUBPS Z1, Z13, Z1 ; \
+	VMULPS Z5, Z5, Z2 ; \
+	VBROADCASTSS sigc<>+56(SB), Z3 ; \
+	TPOLY512(sigc<>+60(SB)) ; \
+	TPOLY512(sigc<>+64(SB)) ; \
+	TPOLY512(sigc<>+68(SB)) ; \
+	TPOLY512(sigc<>+72(SB)) ; \
+	VMULPS Z2, Z3, Z3 ; \
+	VFMADD213PS Z5, Z5, Z3 ; \
+	VBROADCASTSS sigc<>+76(SB), Z4 ; \
+	VCMPPS $1, Z4, Z5, K2 ; \
+	VMOVAPS Z3, K2, Z1 ; \
+	VORPS Z7, Z1, Z0
+
+// func sigmoidBias512(n int, y *float32, b *float32)
+//
+// sigmoidBias256 with AVX-512: the same operations in 16 lanes, the last vector
+// masked; n > 0.
+TEXT ·sigmoidBias512(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), SI
+	VBROADCASTSS sigc<>+0(SB), Z8
+	VBROADCASTSS sigc<>+4(SB), Z9
+	VBROADCASTSS sigc<>+8(SB), Z10
+	VBROADCASTSS sigc<>+12(SB), Z11
+	VBROADCASTSS sigc<>+16(SB), Z12
+	VBROADCASTSS sigc<>+20(SB), Z13
+	VPBROADCASTD sigc<>+48(SB), Z14
+	MOVQ CX, DX
+	SHRQ $4, CX
+	JEQ  sigmoidBiastail
+
+sigmoidBiasloop:
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	SIGMOID512
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	DECQ    CX
+	JNZ     sigmoidBiasloop
+
+sigmoidBiastail:
+	ANDQ $15, DX
+	JEQ  sigmoidBiasdone
+	MOVL $1, AX
+	MOVQ DX, CX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z5
+	VADDPS  Z5, Z0, Z0
+	SIGMOID512
+	VMOVUPS Z0, K1, (DI)
+
+sigmoidBiasdone:
+	VZEROUPPER
+	RET
+
+// func tanhBias512(n int, y *float32, b *float32)
+//
+// tanhBias256 with AVX-512: the same operations in 16 lanes, the last vector
+// masked; n > 0.
+TEXT ·tanhBias512(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), SI
+	VBROADCASTSS sigc<>+0(SB), Z8
+	VBROADCASTSS sigc<>+4(SB), Z9
+	VBROADCASTSS sigc<>+8(SB), Z10
+	VBROADCASTSS sigc<>+12(SB), Z11
+	VBROADCASTSS sigc<>+16(SB), Z12
+	VBROADCASTSS sigc<>+20(SB), Z13
+	VPBROADCASTD sigc<>+48(SB), Z14
+	VBROADCASTSS sigc<>+80(SB), Z6
+	MOVQ CX, DX
+	SHRQ $4, CX
+	JEQ  tanhBiastail
+
+tanhBiasloop:
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	TANH512
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	DECQ    CX
+	JNZ     tanhBiasloop
+
+tanhBiastail:
+	ANDQ $15, DX
+	JEQ  tanhBiasdone
+	MOVL $1, AX
+	MOVQ DX, CX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z5
+	VADDPS  Z5, Z0, Z0
+	TANH512
+	VMOVUPS Z0, K1, (DI)
+
+tanhBiasdone:
+	VZEROUPPER
+	RET
+
+// func reluBias512(n int, y *float32, b *float32)
+//
+// y[i] = max(0, y[i]+b[i]) for i < n, NaN and −0 kept as Go's v < 0 test
+// keeps them (AVX-512, the last vector masked); n > 0.
+TEXT ·reluBias512(SB), NOSPLIT, $0-24
+	MOVQ n+0(FP), CX
+	MOVQ y+8(FP), DI
+	MOVQ b+16(FP), SI
+	VXORPS Z15, Z15, Z15
+	MOVQ CX, DX
+	SHRQ $4, CX
+	JEQ  relutail
+
+reluloop:
+	VMOVUPS (DI), Z0
+	VADDPS  (SI), Z0, Z0
+	VMAXPS  Z0, Z15, Z0 // 0 > v ? 0 : v
+	VMOVUPS Z0, (DI)
+	ADDQ    $64, DI
+	ADDQ    $64, SI
+	DECQ    CX
+	JNZ     reluloop
+
+relutail:
+	ANDQ $15, DX
+	JEQ  reludone
+	MOVL $1, AX
+	MOVQ DX, CX
+	SHLL CX, AX
+	DECL AX
+	KMOVW AX, K1
+	VMOVUPS.Z (DI), K1, Z0
+	VMOVUPS.Z (SI), K1, Z5
+	VADDPS  Z5, Z0, Z0
+	VMAXPS  Z0, Z15, Z0
+	VMOVUPS Z0, K1, (DI)
+
+reludone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,150 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func transpose16(kr int, src *float32, lds int, dst *float32, ldd int)
+//
+// Transposes 16·kr rows × 16 columns of src (row stride lds) into dst:
+// dst[c*ldd + r] = src[r*lds + c] for r < 16·kr, c < 16 (AVX-512). It
+// walks down the rows, so the 16 rows of dst that it writes stay in cache
+// and are written whole. kr must be > 0.
+//
+// Each group of 16 rows is transposed in registers in four stages:
+// interleave pairs of rows (unpck*ps), then pairs of pairs (unpck*pd), then
+// 128-bit lanes twice (vshuff32x4).
+TEXT ·transpose16(SB), NOSPLIT, $0-40
+	MOVQ kr+0(FP), CX
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	LEAQ (R8)(R8*2), R9
+	LEAQ (SI)(R8*4), R10
+	LEAQ (R10)(R8*4), R11
+	LEAQ (R11)(R8*4), R12
+	MOVQ dst+24(FP), DI
+	MOVQ ldd+32(FP), R13
+	SHLQ $2, R13
+	LEAQ (R13)(R13*2), R14
+	LEAQ (DI)(R13*4), AX
+	LEAQ (AX)(R13*4), BX
+	LEAQ (BX)(R13*4), DX
+
+loop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R8*1), Z1
+	VMOVUPS (SI)(R8*2), Z2
+	VMOVUPS (SI)(R9*1), Z3
+	VMOVUPS (R10), Z4
+	VMOVUPS (R10)(R8*1), Z5
+	VMOVUPS (R10)(R8*2), Z6
+	VMOVUPS (R10)(R9*1), Z7
+	VMOVUPS (R11), Z8
+	VMOVUPS (R11)(R8*1), Z9
+	VMOVUPS (R11)(R8*2), Z10
+	VMOVUPS (R11)(R9*1), Z11
+	VMOVUPS (R12), Z12
+	VMOVUPS (R12)(R8*1), Z13
+	VMOVUPS (R12)(R8*2), Z14
+	VMOVUPS (R12)(R9*1), Z15
+
+	// t(2i), t(2i+1): rows 2i and 2i+1 interleaved, in each 128-bit lane.
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+
+	// u(4a+b): lane k holds rows 4a..4a+3 of column 4k+b.
+	VUNPCKLPD Z18, Z16, Z0
+	VUNPCKHPD Z18, Z16, Z1
+	VUNPCKLPD Z19, Z17, Z2
+	VUNPCKHPD Z19, Z17, Z3
+	VUNPCKLPD Z22, Z20, Z4
+	VUNPCKHPD Z22, Z20, Z5
+	VUNPCKLPD Z23, Z21, Z6
+	VUNPCKHPD Z23, Z21, Z7
+	VUNPCKLPD Z26, Z24, Z8
+	VUNPCKHPD Z26, Z24, Z9
+	VUNPCKLPD Z27, Z25, Z10
+	VUNPCKHPD Z27, Z25, Z11
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+
+	// v = even lanes of u(b), u(4+b); w = odd lanes; the same for rows 8..15.
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xDD, Z4, Z0, Z17
+	VSHUFF32X4 $0x88, Z5, Z1, Z18
+	VSHUFF32X4 $0xDD, Z5, Z1, Z19
+	VSHUFF32X4 $0x88, Z6, Z2, Z20
+	VSHUFF32X4 $0xDD, Z6, Z2, Z21
+	VSHUFF32X4 $0x88, Z7, Z3, Z22
+	VSHUFF32X4 $0xDD, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xDD, Z12, Z8, Z25
+	VSHUFF32X4 $0x88, Z13, Z9, Z26
+	VSHUFF32X4 $0xDD, Z13, Z9, Z27
+	VSHUFF32X4 $0x88, Z14, Z10, Z28
+	VSHUFF32X4 $0xDD, Z14, Z10, Z29
+	VSHUFF32X4 $0x88, Z15, Z11, Z30
+	VSHUFF32X4 $0xDD, Z15, Z11, Z31
+
+	// Whole columns: b, 8+b from v; 4+b, 12+b from w.
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xDD, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z4
+	VSHUFF32X4 $0xDD, Z25, Z17, Z12
+	VSHUFF32X4 $0x88, Z26, Z18, Z1
+	VSHUFF32X4 $0xDD, Z26, Z18, Z9
+	VSHUFF32X4 $0x88, Z27, Z19, Z5
+	VSHUFF32X4 $0xDD, Z27, Z19, Z13
+	VSHUFF32X4 $0x88, Z28, Z20, Z2
+	VSHUFF32X4 $0xDD, Z28, Z20, Z10
+	VSHUFF32X4 $0x88, Z29, Z21, Z6
+	VSHUFF32X4 $0xDD, Z29, Z21, Z14
+	VSHUFF32X4 $0x88, Z30, Z22, Z3
+	VSHUFF32X4 $0xDD, Z30, Z22, Z11
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xDD, Z31, Z23, Z15
+
+	VMOVUPS Z0, (DI)
+	VMOVUPS Z1, (DI)(R13*1)
+	VMOVUPS Z2, (DI)(R13*2)
+	VMOVUPS Z3, (DI)(R14*1)
+	VMOVUPS Z4, (AX)
+	VMOVUPS Z5, (AX)(R13*1)
+	VMOVUPS Z6, (AX)(R13*2)
+	VMOVUPS Z7, (AX)(R14*1)
+	VMOVUPS Z8, (BX)
+	VMOVUPS Z9, (BX)(R13*1)
+	VMOVUPS Z10, (BX)(R13*2)
+	VMOVUPS Z11, (BX)(R14*1)
+	VMOVUPS Z12, (DX)
+	VMOVUPS Z13, (DX)(R13*1)
+	VMOVUPS Z14, (DX)(R13*2)
+	VMOVUPS Z15, (DX)(R14*1)
+
+	LEAQ (R12)(R8*4), SI
+	LEAQ (SI)(R8*4), R10
+	LEAQ (R10)(R8*4), R11
+	LEAQ (R11)(R8*4), R12
+	ADDQ $64, DI
+	ADDQ $64, AX
+	ADDQ $64, BX
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  loop
+	VZEROUPPER
+	RET
