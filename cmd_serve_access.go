@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/url"
 
+	"descent/mnist"
 	"descent/server"
+	land "descent/server/landscape"
 	"descent/server/protocol"
 )
 
@@ -35,6 +37,8 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
 	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")
 	fs.IntVar(&l.MaxAnalyses, "max-analyses", server.DefaultMaxAnalyses(), "heavy analyses (a Hessian, a loss landscape) at once, below training's priority")
+	fs.IntVar(&l.MaxLandscapeGrid, "max-landscape-grid", land.DefaultMaxGrid, fmt.Sprintf("points along each side of a loss landscape's slice (at most %d)", mnist.MaxGrid))
+	fs.IntVar(&l.MaxLandscapeImages, "max-landscape-images", land.DefaultMaxImages, "training (and test) images a loss landscape is measured on")
 	return c
 }
 
@@ -44,7 +48,8 @@ func (c *classroom) check() error {
 		return err
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
-		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses} {
+		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses,
+		c.limits.MaxLandscapeGrid, c.limits.MaxLandscapeImages} {
 		if l < 1 {
 			return fmt.Errorf("server: each --max-… flag must be at least 1")
 		}

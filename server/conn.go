@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/server/draw"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/traj"
@@ -55,9 +56,10 @@ type conn struct {
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
 
-	draw  draw.Slot  // the drawing waiting for a prediction
-	trajs *traj.Sets // the surface explorer's trajectory sets
-	lim   connLimits // reader-owned: its rate and its runs
+	draw  draw.Slot       // the drawing waiting for a prediction
+	trajs *traj.Sets      // the surface explorer's trajectory sets
+	land  *landscape.Page // the loss landscape's frames and its work
+	lim   connLimits      // reader-owned: its rate and its runs
 }
 
 func newConn(s *Server, ws *websocket.Conn, role string) *conn {
@@ -65,6 +67,7 @@ func newConn(s *Server, ws *websocket.Conn, role string) *conn {
 		done: make(chan struct{}), subs: map[string]runs.Subscription{}, known: map[string]int64{}, seen: -1}
 	c.trajs = traj.NewSets(c.wakeWriter, c.done, &s.hub.wg)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.land = s.lands.NewPage(c.ctx, c.wakeWriter)
 	return c
 }
 
@@ -175,8 +178,8 @@ func (c *conn) writeBytes(b []byte) error {
 	return c.ws.WriteMessage(websocket.TextMessage, b)
 }
 
-// flush sends run-list changes, the subscribed runs' new frames and the
-// trajectory sets' news.
+// flush sends run-list changes, the subscribed runs' new frames, the
+// trajectory sets' news and the landscape's frames.
 func (c *conn) flush() error {
 	if v := c.s.runs.Version(); v != c.seen {
 		c.seen = v
@@ -189,7 +192,10 @@ func (c *conn) flush() error {
 			return err
 		}
 	}
-	return c.trajs.Flush(c.write)
+	if err := c.trajs.Flush(c.write); err != nil {
+		return err
+	}
+	return c.land.Flush(c.write)
 }
 
 // subscribe starts sending a run's stream; it runs on the writer.

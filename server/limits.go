@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/mnist"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 )
@@ -30,6 +31,12 @@ type Limits struct {
 	RateBurst      int     // commands at once
 	MaxConns       int     // open websockets (--max-conns)
 	MaxAnalyses    int     // heavy analyses (a Hessian, a landscape) at once (--max-analyses)
+	// MaxLandscapeGrid bounds the points along each side of a landscape's
+	// slice (--max-landscape-grid), MaxLandscapeImages the images of each of
+	// its probe sets (--max-landscape-images): a slice costs grid² points
+	// times the images.
+	MaxLandscapeGrid   int
+	MaxLandscapeImages int
 }
 
 // Defaults of the configurable limits (Config.Limits).
@@ -83,6 +90,8 @@ func (l Limits) withDefaults() Limits {
 	def(&l.RateBurst, DefaultRateBurst)
 	def(&l.MaxConns, DefaultMaxConns)
 	def(&l.MaxAnalyses, DefaultMaxAnalyses())
+	def(&l.MaxLandscapeGrid, landscape.DefaultMaxGrid)
+	def(&l.MaxLandscapeImages, landscape.DefaultMaxImages)
 	if l.MaxRate <= 0 {
 		l.MaxRate = DefaultMaxRate
 	}
@@ -100,6 +109,10 @@ func (l Limits) Check() error {
 		return fmt.Errorf("server: --max-message %d is out of range (allowed: 1 to %d bytes)", l.MaxMessage, maxMessageCeiling)
 	case l.MaxTrajSteps < 0 || l.MaxTrajSteps > 10_000_000:
 		return fmt.Errorf("server: --max-traj-steps %d is out of range (allowed: 1 to 10000000)", l.MaxTrajSteps)
+	case l.MaxLandscapeGrid < 0 || l.MaxLandscapeGrid > mnist.MaxGrid:
+		return fmt.Errorf("server: --max-landscape-grid %d is out of range (allowed: 2 to %d)", l.MaxLandscapeGrid, mnist.MaxGrid)
+	case l.MaxLandscapeImages < 0 || l.MaxLandscapeImages > mnist.MaxBatch:
+		return fmt.Errorf("server: --max-landscape-images %d is out of range (allowed: 1 to %d)", l.MaxLandscapeImages, mnist.MaxBatch)
 	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0 || l.MaxAnalyses < 0:
 		return fmt.Errorf("server: limits must be positive")
 	}
@@ -264,5 +277,6 @@ func (s *Server) helloLimits() protocol.Limits {
 		MaxSteps: protocol.MaxSteps, MaxSweep: protocol.MaxSweep, MaxRuns: runs.MaxKept, Concurrent: s.runs.Concurrent(),
 		MaxSeed: protocol.MaxSeed, MaxEvalLimit: 10000, TrainSize: trainN, HistoryPoints: protocol.HistoryPoints,
 		MaxQueued: l.MaxQueued, MaxRunsPerConn: l.MaxRunsPerConn, MaxParams: l.MaxParams, MaxTrajSteps: l.MaxTrajSteps,
-		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses}
+		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses,
+		MaxLandscapeGrid: l.MaxLandscapeGrid, MaxLandscapeImages: l.MaxLandscapeImages}
 }

@@ -31,6 +31,7 @@ import (
 	"descent/server/draw"
 	"descent/server/export"
 	"descent/server/internal/priority"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/store"
@@ -78,6 +79,7 @@ type Server struct {
 	models    *draw.Models
 	exports   *export.Handler
 	analyses  *analysis.Scheduler // the pages' heavy requests, --max-analyses at once
+	lands     *landscape.Service  // the pages' loss landscapes
 	limits    Limits              // Config.Limits with defaults
 	gate      gate                // the open websockets; runs are checked and created under its lock
 	floodFor  time.Duration       // how long a page may flood before it is closed
@@ -107,6 +109,8 @@ func New(cfg Config) *Server {
 	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
+	s.lands = landscape.New(landscape.Config{Runs: s.runs, Models: s.models, Train: cfg.Train, Test: cfg.Test,
+		Analyses: s.analyses, MaxGrid: s.limits.MaxLandscapeGrid, MaxImages: s.limits.MaxLandscapeImages, Logger: cfg.Logger})
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
@@ -174,6 +178,7 @@ func (s *Server) Close() {
 	s.runs.Close()
 	s.hub.close()
 	s.analyses.Close()
+	s.lands.Close()
 }
 
 // Connections returns the number of open websockets.

@@ -57,6 +57,11 @@ type Limits struct {
 	RateBurst      int     `json:"rateBurst"`      // commands at once
 	MaxConns       int     `json:"maxConns"`       // open websockets (--max-conns)
 	MaxAnalyses    int     `json:"maxAnalyses"`    // heavy analyses at once (--max-analyses)
+	// The loss landscape's: points along each side of a slice
+	// (--max-landscape-grid) and images of each probe set
+	// (--max-landscape-images).
+	MaxLandscapeGrid   int `json:"maxLandscapeGrid"`
+	MaxLandscapeImages int `json:"maxLandscapeImages"`
 }
 
 // Samples are the first test images, whose predictions each Epoch event

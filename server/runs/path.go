@@ -190,6 +190,10 @@ func (r *Live) Course(ctx context.Context) (Course, error) {
 	}
 	res, _, state := r.outcome()
 	switch {
+	case res != nil && res.Status == protocol.StatusDiverged: // its last weights are not finite
+		c := r.lastKept(path)
+		c.Path = path
+		return c, nil
 	case res != nil: // Run has returned: its weights are final and still
 		return Course{Model: &mnist.Model{Arch: r.cfg.Arch, Params: r.trainer.Weights(nil)}, Step: r.trainer.Progress(), Path: path}, nil
 	case state == protocol.StatusQueued:
@@ -322,7 +326,7 @@ func (r *Stored) Course(ctx context.Context) (Course, error) {
 func storedPath(ctx context.Context, st *store.Store, storeID int64, id string) (*mnist.Path, error) {
 	p, err := st.Path(ctx, storeID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNoPath(id)
+		return nil, ErrNoPath(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
@@ -337,7 +341,8 @@ type noPath struct{ fe *protocol.FieldError }
 func (e noPath) Error() string { return e.fe.Error() }
 func (e noPath) Unwrap() error { return e.fe }
 
-func errNoPath(id string) error {
+// ErrNoPath refuses a landscape of run id, which kept no training path.
+func ErrNoPath(id string) error {
 	return noPath{protocol.Refuse(protocol.CodeInvalid, "run", "a run trained with its path kept",
 		"run %s has no training path (it was trained before descent kept paths)", id).With(id)}
 }
