@@ -44,7 +44,7 @@ type rowsAcc struct {
 }
 
 type passRows struct {
-	rows                     map[int]protocol.LandscapeRow
+	rows                    map[int]protocol.LandscapeRow
 	done, total, ex, testEx int
 }
 
