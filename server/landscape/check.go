@@ -65,7 +65,7 @@ func (l Limits) withDefaults() Limits {
 func Check(w *protocol.Landscape, l Limits) (Plan, error) {
 	l = l.withDefaults()
 	p := Plan{Run: w.Run, Sweep: w.Sweep, Model: w.Model, Plane: w.Plane, Grid: w.Grid, Range: w.Range, Follow: w.Follow, Seed: 1}
-	if err := oneSource(map[string]string{"run": w.Run, "sweep": w.Sweep, "model": w.Model}); err != nil {
+	if err := oneSource("run", w.Run, "sweep", w.Sweep, "model", w.Model); err != nil {
 		return p, err
 	}
 	if err := checkPlane(&p); err != nil {
@@ -100,22 +100,19 @@ func Check(w *protocol.Landscape, l Limits) (Plan, error) {
 	return p, nil
 }
 
-// oneSource refuses a command that names no source or more than one.
-func oneSource(srcs map[string]string) error {
-	var given []string
-	for name, v := range srcs {
+// oneSource refuses a command that names no source or more than one; the
+// sources are name, value pairs in the order they are offered.
+func oneSource(srcs ...string) error {
+	var given, names []string
+	for i := 0; i+1 < len(srcs); i += 2 {
+		name, v := srcs[i], srcs[i+1]
+		names = append(names, name)
 		if v == "" {
 			continue
 		}
 		given = append(given, name)
 		if len(v) > maxID {
 			return protocol.Refuse(protocol.CodeTooLarge, name, fmt.Sprintf("at most %d characters", maxID), "%d characters", len(v))
-		}
-	}
-	names := make([]string, 0, len(srcs))
-	for _, n := range []string{"run", "sweep", "model"} {
-		if _, ok := srcs[n]; ok {
-			names = append(names, n)
 		}
 	}
 	allowed := "one of " + strings.Join(names, ", ")
@@ -192,7 +189,7 @@ func (l Limits) images(field string, n, def, lo, have int) (int, error) {
 func CheckLine(w *protocol.LandscapeLine, l Limits) (LinePlan, error) {
 	l = l.withDefaults()
 	p := LinePlan{Run: w.Run, Sweep: w.Sweep}
-	if err := oneSource(map[string]string{"run": w.Run, "sweep": w.Sweep}); err != nil {
+	if err := oneSource("run", w.Run, "sweep", w.Sweep); err != nil {
 		return p, err
 	}
 	var err error
