@@ -106,11 +106,11 @@ func New(cfg Config) *Server {
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = traj.NewSurfaces()
 	s.models = draw.NewModels(cfg.Models)
-	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
 	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
 	s.lands = landscape.New(landscape.Config{Runs: s.runs, Models: s.models, Train: cfg.Train, Test: cfg.Test,
 		Analyses: s.analyses, MaxGrid: s.limits.MaxLandscapeGrid, MaxImages: s.limits.MaxLandscapeImages, Logger: cfg.Logger})
+	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger).WithLandscapes(s.lands)
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
@@ -134,6 +134,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.exports.ServeData)
 	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.exports.ServeFile)
 	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
+	s.mux.HandleFunc("GET /api/export/landscape/{file}", s.exports.ServeLandscape)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 

@@ -16,6 +16,9 @@ import (
 type Figure struct {
 	// Plot is the chart, its title, axes and legend.
 	Plot *plot.Plot
+	// Lower, when set, is a second chart drawn under Plot, their data areas
+	// aligned (LineChartFigure's accuracy under its loss).
+	Lower *plot.Plot
 	// Caption is drawn under the plot, wrapped to the figure's width.
 	Caption string
 	// Lang is the language the figure was drawn in ("en" or "ko"), which is
@@ -66,15 +69,18 @@ func (f *Figure) label(s string) string { return drawable(s, fontFor(f.Lang)) }
 
 // Draw draws the plot on c and the caption in a band under it.
 func (f *Figure) Draw(c draw.Canvas) {
-	if f.Caption == "" {
-		f.Plot.Draw(c)
+	if f.Caption != "" {
+		pad := vg.Points(4)
+		caption := wrap(f.Caption, f.style, c.Size().X-2*pad)
+		h := f.style.Height(caption) + 2*pad
+		c.FillText(f.style, vg.Point{X: c.Min.X + pad, Y: c.Min.Y + h - pad}, caption)
+		c = draw.Crop(c, 0, 0, h, 0)
+	}
+	if f.Lower != nil {
+		f.drawStacked(c)
 		return
 	}
-	pad := vg.Points(4)
-	caption := wrap(f.Caption, f.style, c.Size().X-2*pad)
-	h := f.style.Height(caption) + 2*pad
-	c.FillText(f.style, vg.Point{X: c.Min.X + pad, Y: c.Min.Y + h - pad}, caption)
-	f.Plot.Draw(draw.Crop(c, 0, 0, h, 0))
+	f.Plot.Draw(c)
 }
 
 // wrap breaks s into lines at spaces so that each fits in width.

@@ -9,13 +9,14 @@
 // Accuracy is a fraction in [0, 1]; the page shows percent.
 //
 // A command may carry "req", a number the page chooses; the events that
-// answer it (runCreated, history, prediction, trajCreated, error) carry the
-// same "req" back.
+// answer it (runCreated, history, prediction, trajCreated, the landscape's
+// frames, error) carry the same "req" back.
 //
 // The messages are grouped by what they serve: runs.go (training runs:
 // start, sweep, the run commands, subscribe, and the run events), hello.go
 // (the first event and the limits it carries), draw.go (the drawing panel),
-// surface.go (the surface explorer) and errors.go (refusals).
+// surface.go (the surface explorer), landscape.go (the network's loss
+// landscape and its 1-D chart) and errors.go (refusals).
 package protocol
 
 // Version is sent in hello. It changes when a message changes shape.
