@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"net/http"
 	"regexp"
 	"strings"
@@ -90,13 +91,15 @@ func (s *Handler) ServeLandscape(w http.ResponseWriter, r *http.Request) {
 }
 
 // landscapeWords are the axis labels and the caption's words.
-var landscapeWords = map[string]struct{ randomX, randomY, pcX, pcY, pcXs, grid, images, test, seed string }{
+var landscapeWords = map[string]struct{ randomX, randomY, pcX, pcY, pcXs, grid, images, test, seed, offPlane string }{
 	"en": {"δ (filter-normalised random direction)", "η (filter-normalised random direction)",
 		"PC1 (%.0f %% of the path)", "PC2 (%.0f %%)", "PC1 (%.0f %% of each path, on average)",
-		"%d×%d grid, ", "%d training images", ", %d test images", "random directions of seed %d"},
+		"%d×%d grid, ", "%d training images", ", %d test images", "random directions of seed %d",
+		"the path is not drawn: it lies almost wholly off this random plane (see the PCA plane)"},
 	"ko": {"δ (필터 정규화 무작위 방향)", "η (필터 정규화 무작위 방향)",
 		"PC1 (경로의 %.0f %%)", "PC2 (%.0f %%)", "PC1 (경로마다 평균 %.0f %%)",
-		"%d×%d 격자, ", "학습 이미지 %d개", ", 테스트 이미지 %d개", "시드 %d의 무작위 방향"},
+		"%d×%d 격자, ", "학습 이미지 %d개", ", 테스트 이미지 %d개", "시드 %d의 무작위 방향",
+		"경로는 이 무작위 평면을 거의 벗어나 있어 그리지 않았습니다 (PCA 평면을 보세요)"},
 }
 
 // LandscapeFigure draws a kept slice or chart in lang.
@@ -124,21 +127,48 @@ func LandscapeFigure(res *landscape.Result, lang string) (*figures.Figure, error
 			ls.XLabel = fmt.Sprintf(w.pcXs, 100*ex[0])
 		}
 	}
+	hidden := false
 	for _, t := range res.Tracks {
 		if len(t.Points) == 0 {
 			continue
 		}
-		ls.Paths = append(ls.Paths, pathOnFigure(t.Label, t.Points))
 		last := t.Points[len(t.Points)-1]
 		ls.Current = append(ls.Current, [2]float64{last.A, last.B})
+		if res.Plane == mnist.PlaneRandom && tiny(t.Points, sl) {
+			hidden = true // a heap of labels on the centre would say nothing
+			continue
+		}
+		ls.Paths = append(ls.Paths, pathOnFigure(t.Label, t.Points))
 	}
-	if len(res.Tracks) == 1 {
+	if len(ls.Paths) == 1 {
 		ls.Paths[0].Label = ""
 	}
 	if ls.Current == nil && res.Sweep == "" {
 		ls.Current = [][2]float64{{0, 0}}
 	}
+	if hidden {
+		m.Caption, m.CaptionEN = joinWords(m.Caption, w.offPlane), joinWords(m.CaptionEN, landscapeWords["en"].offPlane)
+	}
 	return figures.LandscapeFigure(ls, m)
+}
+
+// tiny reports whether a path's projection spans less than 2 % of the
+// slice's domain: random directions are almost orthogonal to a path, which
+// then projects onto a speck at the centre.
+func tiny(pts []mnist.PathPoint, sl *mnist.Slice) bool {
+	lo, hi := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for _, p := range pts {
+		lo, hi = [2]float64{min(lo[0], p.A), min(lo[1], p.B)}, [2]float64{max(hi[0], p.A), max(hi[1], p.B)}
+	}
+	w, h := sl.A[len(sl.A)-1]-sl.A[0], sl.B[len(sl.B)-1]-sl.B[0]
+	return hi[0]-lo[0] < 0.02*w && hi[1]-lo[1] < 0.02*h
+}
+
+func joinWords(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // pathOnFigure is a track as a figure draws it: each point off the plane

@@ -92,6 +92,7 @@ func LineChartFigure(lc LineChart, m Meta) (*Figure, error) {
 		f.Plot.Y.Min, f.Plot.Y.Max = 0, 3*top
 	}
 	low.Y.Min, low.Y.Max = 0, 100
+	low.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 50, Label: "50"}, {Value: 100, Label: "100"}}
 	for _, p := range []*plot.Plot{f.Plot, low} {
 		p.X.Min, p.X.Max = lc.T[0], lc.T[len(lc.T)-1]
 		p.Add(endMarks(p.Y.Min, p.Y.Max)...)
@@ -141,10 +142,20 @@ func endMarks(lo, hi float64) []plot.Plotter {
 	return out
 }
 
-// drawStacked draws f.Plot above f.Lower on c, their data areas aligned.
+// drawStacked draws f.Plot on the upper 58 % of c and f.Lower under it,
+// each cropped at the sides so that their data areas line up (t at the same
+// x in both).
 func (f *Figure) drawStacked(c draw.Canvas) {
-	tiles := draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Points(2)}
-	cs := plot.Align([][]*plot.Plot{{f.Plot}, {f.Lower}}, tiles, c)
-	f.Plot.Draw(cs[0][0])
-	f.Lower.Draw(cs[1][0])
+	h := c.Max.Y - c.Min.Y
+	cs := []draw.Canvas{draw.Crop(c, 0, 0, 0.42*h, 0), draw.Crop(c, 0, 0, 0, -0.58*h)}
+	ps := []*plot.Plot{f.Plot, f.Lower}
+	var left, right vg.Length
+	for k, p := range ps {
+		d := p.DataCanvas(cs[k])
+		left, right = max(left, d.Min.X-cs[k].Min.X), max(right, cs[k].Max.X-d.Max.X)
+	}
+	for k, p := range ps {
+		d := p.DataCanvas(cs[k])
+		p.Draw(draw.Crop(cs[k], left-(d.Min.X-cs[k].Min.X), -(right - (cs[k].Max.X - d.Max.X)), 0, 0))
+	}
 }

@@ -163,11 +163,14 @@ func planeError(id string, err error) error {
 		"no PCA plane for %s yet: %v", id, err).With(id)
 }
 
+// labelOf is a run's name in a legend: its label, or its optimizer and
+// rate.
 func labelOf(r runs.Run) string {
-	if l := r.Info().Label; l != "" {
-		return l
+	in := r.Info()
+	if in.Label != "" {
+		return in.Label
 	}
-	return r.ID()
+	return fmt.Sprintf("%s α=%g", in.Config.Optimizer, in.Config.LR)
 }
 
 func metaOf(r runs.Run) RunMeta {
