@@ -353,3 +353,34 @@ func TestLandscapeOfASweep(t *testing.T) {
 		}
 	}
 }
+
+// TestLandscapeAfterARestart: a run trained by one server is sliced by the
+// next on its PCA plane, its path read back from the store: the same path
+// (steps and coordinates) as the first server's slice gave, ending at the
+// same final weights.
+func TestLandscapeAfterARestart(t *testing.T) {
+	dir := t.TempDir()
+	a := startStored(t, dir, nil)
+	c := dial(t, a.ts)
+	id := c.start(1, smallConfig(2))
+	c.waitDone(id)
+	cmd := map[string]any{"type": "landscape", "req": 2, "run": id, "grid": 5}
+	c.send(cmd)
+	before := c.landscape(2).done["tracks"].([]any)[0].(map[string]any)
+	a.stop()
+
+	b := startStored(t, dir, nil)
+	c = dial(t, b.ts)
+	c.send(cmd)
+	after := c.landscape(2).done["tracks"].([]any)[0].(map[string]any)
+	sb, sa := nums(before["step"]), nums(after["step"])
+	ab, aa := nums(before["a"]), nums(after["a"])
+	if len(sa) != len(sb) || sa[len(sa)-1] != sb[len(sb)-1] || len(sa) < 5 {
+		t.Fatalf("path after the restart: steps %v, before %v", sa, sb)
+	}
+	for k := range sa {
+		if sa[k] != sb[k] || math.Abs(aa[k]-ab[k]) > 1e-6*(1+math.Abs(ab[k])) {
+			t.Errorf("point %d: step %v at a = %g, before step %v at %g", k, sa[k], aa[k], sb[k], ab[k])
+		}
+	}
+}
