@@ -29,6 +29,7 @@ bench: data ## the speed table: seconds per epoch, allocations per step, peak me
 
 # Each fuzz target and its package; `make test` runs each for FUZZTIME (5s there).
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzParseSnapshot:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
+	FuzzAxpySigmoid:./mnist/internal/kernels \
 	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server \
 	FuzzInkPNG:./mnist FuzzGreyJSON:./mnist
 
