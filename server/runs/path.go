@@ -159,4 +159,3 @@ func (r *Live) releasePath() {
 		r.path.p.Store(nil)
 	}
 }
-
