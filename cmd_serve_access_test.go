@@ -67,7 +67,7 @@ func TestClassroomRefuses(t *testing.T) {
 	for _, args := range [][]string{
 		{"--token", "short"}, {"--token", "has space"}, {"--token", "same-token", "--watch-token", "same-token"},
 		{"--max-epochs", "0"}, {"--max-epochs", "100000"}, {"--max-rate", "0"}, {"--max-conns", "0"}, {"--max-message", "1000000000"},
-		{"--max-landscape-grid", "0"}, {"--max-landscape-grid", "402"}, {"--max-landscape-images", "0"}, {"--max-landscape-images", "70000"},
+		{"--max-landscape-grid", "0"}, {"--max-landscape-grid", "1"}, {"--max-landscape-grid", "402"}, {"--max-landscape-images", "0"}, {"--max-landscape-images", "70000"},
 	} {
 		if _, err := parseClassroom(t, args...); err == nil || !strings.HasPrefix(err.Error(), "server: ") {
 			t.Errorf("%v: %v, want a server: error", args, err)

@@ -109,7 +109,7 @@ func (l Limits) Check() error {
 		return fmt.Errorf("server: --max-message %d is out of range (allowed: 1 to %d bytes)", l.MaxMessage, maxMessageCeiling)
 	case l.MaxTrajSteps < 0 || l.MaxTrajSteps > 10_000_000:
 		return fmt.Errorf("server: --max-traj-steps %d is out of range (allowed: 1 to 10000000)", l.MaxTrajSteps)
-	case l.MaxLandscapeGrid < 0 || l.MaxLandscapeGrid > mnist.MaxGrid:
+	case l.MaxLandscapeGrid < 0 || l.MaxLandscapeGrid == 1 || l.MaxLandscapeGrid > mnist.MaxGrid:
 		return fmt.Errorf("server: --max-landscape-grid %d is out of range (allowed: 2 to %d)", l.MaxLandscapeGrid, mnist.MaxGrid)
 	case l.MaxLandscapeImages < 0 || l.MaxLandscapeImages > mnist.MaxBatch:
 		return fmt.Errorf("server: --max-landscape-images %d is out of range (allowed: 1 to %d)", l.MaxLandscapeImages, mnist.MaxBatch)
