@@ -195,7 +195,7 @@ func (e noPath) Unwrap() error { return e.fe }
 // ErrNoPath refuses a landscape of run id, which kept no training path.
 func ErrNoPath(id string) error {
 	return noPath{protocol.Refuse(protocol.CodeInvalid, "run", "a run trained with its path kept",
-		"run %s has no training path (it was trained before descent kept paths)", id).With(id)}
+		"run %s has no training path (it was trained before descent kept paths, or its network is too large for a path of %d MiB)", id, mnist.DefaultPathBudget>>20).With(id)}
 }
 
 // IsNoPath reports whether err says that a run kept no path.
