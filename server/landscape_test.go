@@ -161,6 +161,16 @@ func TestLandscapeOfAFinishedRun(t *testing.T) {
 	if sec := d["seconds"].(map[string]any); sec["slice"].(float64) <= 0 || sec["preview"].(float64) <= 0 {
 		t.Errorf("timings %v", sec)
 	}
+	// On a random plane around the same weights the path is almost wholly
+	// off the plane: every point but the last (the centre) is far from it.
+	c.send(map[string]any{"type": "landscape", "req": 6, "run": id, "plane": "random", "seed": 5, "grid": 5})
+	r := c.landscape(6)
+	rt := r.start["tracks"].([]any)[0].(map[string]any)
+	dist, norm := nums(rt["dist"]), nums(rt["norm"])
+	m := len(dist)
+	if m != n || dist[m-1] != 0 || norm[m-1] != 0 || dist[0] < 0.9*norm[0] || r.start["explained"] != nil {
+		t.Errorf("random plane: %d points (want %d), last %g off, first %g off at %g from the centre", m, n, dist[m-1], dist[0], norm[0])
+	}
 }
 
 // TestLandscapeOfASavedModel slices a saved model on a random plane: the
