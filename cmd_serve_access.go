@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/url"
 
+	"descent/mnist"
 	"descent/server"
+	land "descent/server/landscape"
 	"descent/server/protocol"
 )
 
@@ -40,6 +42,8 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.IntVar(&l.MaxLearnMemory, "max-learn-memory", server.DefaultMaxLearnMemory, "MiB that the learn copies of every page may hold together")
 	fs.IntVar(&l.MaxKept, "max-kept", server.DefaultMaxKept, "learn copies kept as models, for the life of the server")
 	fs.IntVar(&l.LearnWorkers, "learn-workers", server.DefaultLearnWorkers, "learn steps and gradient checks carried out at once (each takes a core while it runs)")
+	fs.IntVar(&l.MaxLandscapeGrid, "max-landscape-grid", land.DefaultMaxGrid, fmt.Sprintf("points along each side of a loss landscape's slice (at most %d)", mnist.MaxGrid))
+	fs.IntVar(&l.MaxLandscapeImages, "max-landscape-images", land.DefaultMaxImages, "training (and test) images a loss landscape is measured on")
 	return c
 }
 
@@ -50,7 +54,7 @@ func (c *classroom) check() error {
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
 		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses, c.limits.MaxLearners, c.limits.MaxLearnersTotal,
-		c.limits.MaxLearnMemory, c.limits.MaxKept, c.limits.LearnWorkers} {
+		c.limits.MaxLearnMemory, c.limits.MaxKept, c.limits.LearnWorkers, c.limits.MaxLandscapeGrid, c.limits.MaxLandscapeImages} {
 		if l < 1 {
 			return fmt.Errorf("server: each --max-… flag and --learn-workers must be at least 1")
 		}

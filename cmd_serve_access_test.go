@@ -69,6 +69,7 @@ func TestClassroomRefuses(t *testing.T) {
 		{"--max-epochs", "0"}, {"--max-epochs", "100000"}, {"--max-rate", "0"}, {"--max-conns", "0"}, {"--max-message", "1000000000"},
 		{"--max-learners", "0"}, {"--max-learners-total", "-1"}, {"--max-learn-memory", "0"}, {"--max-learn-memory", "2000000"},
 		{"--max-kept", "0"}, {"--learn-workers", "0"}, {"--learn-workers", "65"},
+		{"--max-landscape-grid", "0"}, {"--max-landscape-grid", "1"}, {"--max-landscape-grid", "402"}, {"--max-landscape-images", "0"}, {"--max-landscape-images", "70000"},
 	} {
 		if _, err := parseClassroom(t, args...); err == nil || !strings.HasPrefix(err.Error(), "server: ") {
 			t.Errorf("%v: %v, want a server: error", args, err)

@@ -115,6 +115,11 @@ func (p *Path) Early() int { return p.early }
 // Budget is the path's memory budget in bytes.
 func (p *Path) Budget() int { return p.budget }
 
+// Capacity is the number of snapshots the budget holds besides θ₀.
+func (p *Path) Capacity() int {
+	return (p.budget - 4*len(p.origin)) / snapshotSize(len(p.origin), len(p.fs))
+}
+
 // Arch is the shape of the network whose path this is.
 func (p *Path) Arch() Arch { return p.arch }
 

@@ -128,6 +128,18 @@ func (o SliceOptions) resolve() (SliceOptions, error) {
 	return o, nil
 }
 
+// Axes returns the grid that Compute will measure with these options: the
+// values of a and of b, and the preview's indices along each side (nil for
+// none), so that a server can describe a slice before its first frame.
+func (o SliceOptions) Axes() (a, b []float64, preview []int, err error) {
+	o, err = o.resolve()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	d := o.Domain
+	return axis(d[0], d[1], o.Grid), axis(d[2], d[3], o.Grid), previewIndices(o.Preview, o.Grid), nil
+}
+
 // axis returns g points from lo to hi, lo + (hi − lo)·i/(g − 1), so that
 // the middle of a symmetric axis with g odd is exactly 0.
 func axis(lo, hi float64, g int) []float64 {

@@ -75,9 +75,13 @@ func (s *Slicer[T]) rowQ(w *sliceWork[T], p []T, rows int, b float64) []T {
 func (s *Slicer[T]) evalPoint(w *sliceWork[T], q, pd []T, a float64, wpt []T, lab []uint8) (float64, int) {
 	rows := len(lab)
 	x := w.z[:len(q)]
-	copy(x, q)
-	axpy(T(a), pd, x)
-	s.activate(w, x, s.hidden, rows)
+	if is32[T]() && s.plane.Arch.Activation == Sigmoid {
+		kernels.AxpySigmoid(f32(x), f32(q), f32(pd), float32(a)) // one pass: σ(q + a·P_D)
+	} else {
+		copy(x, q)
+		axpy(T(a), pd, x)
+		s.activate(w, x, s.hidden, rows)
+	}
 	last := len(s.ls) - 1
 	for l := 1; l <= last; l++ {
 		ly := s.ls[l]

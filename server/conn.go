@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"descent/server/draw"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/traj"
@@ -61,6 +62,7 @@ type conn struct {
 	explain draw.Slot[draw.ExplainQuery] // the drawing waiting for an explanation
 	learn   *draw.Page                   // its learn copies and gradient checks
 	trajs   *traj.Sets                   // the surface explorer's trajectory sets
+	land    *landscape.Page              // the loss landscape's frames and its work
 	lim     connLimits                   // reader-owned: its rate and its runs
 }
 
@@ -70,6 +72,7 @@ func newConn(s *Server, ws *websocket.Conn, role string) *conn {
 	c.trajs = traj.NewSets(c.wakeWriter, c.done, &s.hub.wg)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.learn = s.panel.NewPage(c.wakeWriter)
+	c.land = s.lands.NewPage(c.ctx, c.wakeWriter)
 	return c
 }
 
@@ -183,8 +186,8 @@ func (c *conn) writeBytes(b []byte) error {
 }
 
 // flush sends run-list changes, the subscribed runs' new frames, the
-// trajectory sets' news, the saved models after a change and the answers of
-// the learn workers.
+// trajectory sets' news, the saved models after a change, the answers of
+// the learn workers and the landscape's frames.
 func (c *conn) flush() error {
 	if v := c.s.models.Version(); v != c.modelsSeen {
 		c.modelsSeen = v
@@ -206,7 +209,10 @@ func (c *conn) flush() error {
 			return err
 		}
 	}
-	return c.trajs.Flush(c.write)
+	if err := c.trajs.Flush(c.write); err != nil {
+		return err
+	}
+	return c.land.Flush(c.write)
 }
 
 // subscribe starts sending a run's stream; it runs on the writer.

@@ -8,6 +8,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/landscape"
 	"descent/server/protocol"
 )
 
@@ -57,6 +58,12 @@ var commandSeeds = []string{
 	`{"type":"learnKeep","req":19,"copy":"c1","name":"내 숫자"}`, `{"type":"learnKeep","copy":"c1","name":"a/b"}`, `{"type":"learnKeep","copy":"c1","name":" "}`,
 	`{"type":"learnDrop","req":20,"copy":"c1"}`, `{"type":"learnDrop","copy":""}`,
 	`{"type":"modelDelete","req":21,"model":"mine"}`, `{"type":"modelDelete"}`,
+	`{"type":"landscape","req":14,"run":"r3","grid":51,"testExamples":2000,"follow":true}`,
+	`{"type":"landscape","req":15,"model":"report","plane":"random","seed":2,"range":0.5,"examples":500}`,
+	`{"type":"landscape","sweep":"s2","domain":[-4,12,-3,3]}`, `{"type":"landscape","run":"r1","domain":[1,1,0,1e999]}`,
+	`{"type":"landscape","run":"r1","model":"m","grid":-3,"range":-1,"plane":"pca","seed":-1}`,
+	`{"type":"landscapeLine","req":16,"run":"r3","testExamples":0}`, `{"type":"landscapeLine","sweep":"s1","examples":70000}`,
+	`{"type":"landscapeCancel","req":17}`,
 	`{"type":"nope"}`, `{"type":7}`, `{}`, `[]`, `null`, `{"type":"list","req":"x"}`, `{"type":"list","extra":1}`,
 	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3},"type":"stop"}`, "\xff\xfe", ``,
 }
@@ -124,8 +131,35 @@ func FuzzParseCommand(f *testing.F) {
 			if draw.CheckCopyName(c.Copy) != nil || c.Name == "" {
 				t.Fatalf("parse(%q) accepted %+v", frame, c)
 			}
+		case landscape.Plan:
+			checkPlan(t, frame, c)
+		case landscape.LinePlan:
+			if (c.Run == "") == (c.Sweep == "") || c.Examples < 1 || c.Examples > 60000 || c.TestExamples < 0 {
+				t.Fatalf("parse(%q) accepted the chart %+v", frame, c)
+			}
 		}
 	})
+}
+
+// checkPlan fails on an accepted landscape that the work could not carry
+// out as it stands.
+func checkPlan(t *testing.T, frame []byte, p landscape.Plan) {
+	t.Helper()
+	sources := 0
+	for _, v := range []string{p.Run, p.Sweep, p.Model} {
+		if v != "" {
+			sources++
+		}
+	}
+	o := mnist.SliceOptions{Grid: p.Grid, Range: p.Range, Domain: p.Domain}
+	if p.Range == 0 && p.Domain == [4]float64{} {
+		o.Range = 1
+	}
+	_, _, _, err := o.Axes()
+	if sources != 1 || err != nil || p.Grid > landscape.DefaultMaxGrid || p.Examples < 1 || p.Examples > landscape.DefaultMaxImages ||
+		p.TestExamples != 0 || (p.Plane != protocol.PlanePCA && p.Plane != protocol.PlaneRandom) {
+		t.Fatalf("parse(%q) accepted the landscape %+v (%v)", frame, p, err)
+	}
 }
 
 func FuzzDecodeDrawing(f *testing.F) {

@@ -11,6 +11,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 )
@@ -38,6 +39,12 @@ type Limits struct {
 	MaxLearnMemory   int // MiB of learn copies together (--max-learn-memory)
 	MaxKept          int // learn copies kept as models (--max-kept)
 	LearnWorkers     int // goroutines for learn steps and gradient checks (--learn-workers)
+	// MaxLandscapeGrid bounds the points along each side of a landscape's
+	// slice (--max-landscape-grid), MaxLandscapeImages the images of each of
+	// its probe sets (--max-landscape-images): a slice costs grid² points
+	// times the images.
+	MaxLandscapeGrid   int
+	MaxLandscapeImages int
 }
 
 // Defaults of the configurable limits (Config.Limits).
@@ -106,6 +113,8 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxLearnMemory, DefaultMaxLearnMemory)
 	def(&l.MaxKept, DefaultMaxKept)
 	def(&l.LearnWorkers, DefaultLearnWorkers)
+	def(&l.MaxLandscapeGrid, landscape.DefaultMaxGrid)
+	def(&l.MaxLandscapeImages, landscape.DefaultMaxImages)
 	if l.MaxRate <= 0 {
 		l.MaxRate = DefaultMaxRate
 	}
@@ -135,6 +144,10 @@ func (l Limits) Check() error {
 		return fmt.Errorf("server: --max-learn-memory %d is out of range (allowed: 1 to %d MiB)", l.MaxLearnMemory, maxLearnMemoryCeiling)
 	case l.LearnWorkers < 0 || l.LearnWorkers > maxLearnWorkers:
 		return fmt.Errorf("server: --learn-workers %d is out of range (allowed: 1 to %d)", l.LearnWorkers, maxLearnWorkers)
+	case l.MaxLandscapeGrid < 0 || l.MaxLandscapeGrid == 1 || l.MaxLandscapeGrid > mnist.MaxGrid:
+		return fmt.Errorf("server: --max-landscape-grid %d is out of range (allowed: 2 to %d)", l.MaxLandscapeGrid, mnist.MaxGrid)
+	case l.MaxLandscapeImages < 0 || l.MaxLandscapeImages > mnist.MaxBatch:
+		return fmt.Errorf("server: --max-landscape-images %d is out of range (allowed: 1 to %d)", l.MaxLandscapeImages, mnist.MaxBatch)
 	case l.MaxRate < 0 || l.MaxQueued < 0 || l.MaxRunsPerConn < 0 || l.MaxParams < 0 || l.MaxConns < 0 || l.RateBurst < 0 ||
 		l.MaxLearners < 0 || l.MaxLearnersTotal < 0 || l.MaxKept < 0 || l.MaxAnalyses < 0:
 		return fmt.Errorf("server: limits must be positive")
@@ -303,5 +316,6 @@ func (s *Server) helloLimits() protocol.Limits {
 		MaxMessage: l.MaxMessage, MaxRate: l.MaxRate, RateBurst: l.RateBurst, MaxConns: l.MaxConns, MaxAnalyses: l.MaxAnalyses,
 		MaxLearners: l.MaxLearners, MaxLearnersTotal: l.MaxLearnersTotal, MaxLearnMemory: l.MaxLearnMemory, MaxKept: l.MaxKept,
 		LearnWorkers: l.LearnWorkers, LearnQueue: protocol.LearnQueue, MaxGradWeights: mnist.MaxChecks,
-		EvalImages: min(mnist.EvalImages, s.validator.testN), TestSize: s.validator.testN}
+		EvalImages: min(mnist.EvalImages, s.validator.testN), TestSize: s.validator.testN,
+		MaxLandscapeGrid: l.MaxLandscapeGrid, MaxLandscapeImages: l.MaxLandscapeImages}
 }

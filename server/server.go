@@ -31,6 +31,7 @@ import (
 	"descent/server/draw"
 	"descent/server/export"
 	"descent/server/internal/priority"
+	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/store"
@@ -79,6 +80,7 @@ type Server struct {
 	panel     *draw.Panel // explain, gradCheck and the pages' learn copies
 	exports   *export.Handler
 	analyses  *analysis.Scheduler // the pages' heavy requests, --max-analyses at once
+	lands     *landscape.Service  // the pages' loss landscapes
 	limits    Limits              // Config.Limits with defaults
 	gate      gate                // the open websockets; runs are checked and created under its lock
 	floodFor  time.Duration       // how long a page may flood before it is closed
@@ -108,7 +110,9 @@ func New(cfg Config) *Server {
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
 	s.models = draw.NewModels(cfg.Models)
 	s.panel = draw.NewPanel(s.runs, s.models, cfg.Test, s.limits.drawLimits())
-	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
+	s.lands = landscape.New(landscape.Config{Runs: s.runs, Models: s.models, Train: cfg.Train, Test: cfg.Test,
+		Analyses: s.analyses, MaxGrid: s.limits.MaxLandscapeGrid, MaxImages: s.limits.MaxLandscapeImages, Logger: cfg.Logger})
+	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger).WithLandscapes(s.lands)
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
 		s.validator.trainN = cfg.Train.N
@@ -136,6 +140,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.exports.ServeFile)
 	s.mux.HandleFunc("GET /api/export/model/{file}", s.handleModel)
 	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
+	s.mux.HandleFunc("GET /api/export/landscape/{file}", s.exports.ServeLandscape)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 
@@ -181,6 +186,7 @@ func (s *Server) Close() {
 	s.hub.close()
 	s.analyses.Close()
 	s.panel.Close()
+	s.lands.Close()
 }
 
 // Connections returns the number of open websockets.

@@ -26,6 +26,7 @@ import (
 //	GET  /api/export/sweep/{id}.{csv|json}           every run of a sweep or comparison
 //	GET  /api/export/sweep/{id}/{kind}.{png|svg}     kind: sweep, compare, accuracy
 //	POST /api/export/trajectory/{kind}.{png|svg|csv} kind: surface, f, gradnorm; the body is a TrajectoryExport
+//	GET  /api/export/landscape/{id}.{png|svg|csv|json} a loss landscape or 1-D chart a page made (landscape.go)
 //
 // Figures take ?lang=en|ko (default en) and the loss figure ?smooth= in
 // [0, 1) (default DefaultSmoothing).
@@ -40,6 +41,7 @@ const MaxExports = 2
 // the server registers for the paths above.
 type Handler struct {
 	src   RunSource
+	lands LandscapeSource // nil: no landscapes (descent plot)
 	log   *slog.Logger
 	turns chan struct{} // one token per export being made
 }

@@ -16,6 +16,9 @@ import (
 type Figure struct {
 	// Plot is the chart, its title, axes and legend.
 	Plot *plot.Plot
+	// Lower, when set, is a second chart drawn under Plot, their data areas
+	// aligned (LineChartFigure's accuracy under its loss).
+	Lower *plot.Plot
 	// Caption is drawn under the plot, wrapped to the figure's width.
 	Caption string
 	// Lang is the language the figure was drawn in ("en" or "ko"), which is
@@ -100,6 +103,10 @@ func (f *Figure) Draw(c draw.Canvas) {
 		c = draw.Crop(c, 0, 0, h, 0)
 	}
 	c = f.drawTitle(c)
+	if f.Lower != nil {
+		f.drawStacked(c)
+		return
+	}
 	if f.bar == nil {
 		f.Plot.Draw(f.drawLegend(c))
 		return

@@ -10,14 +10,15 @@
 //
 // A command may carry "req", a number the page chooses; the events that
 // answer it (runCreated, history, prediction, explanation, gradChecked,
-// learnCopy, learned, kept, learnDropped, models, trajCreated, error) carry
-// the same "req" back.
+// learnCopy, learned, kept, learnDropped, models, trajCreated, the
+// landscape's frames, error) carry the same "req" back.
 //
 // The messages are grouped by what they serve: runs.go (training runs:
 // start, sweep, the run commands, subscribe, and the run events), hello.go
 // (the first event and the limits it carries), draw.go (the drawing panel),
 // explain.go (the derivatives of one picture: explain, gradCheck), learn.go
-// (learn copies and kept models), surface.go (the surface explorer) and
+// (learn copies and kept models), surface.go (the surface explorer),
+// landscape.go (the network's loss landscape and its 1-D chart) and
 // errors.go (refusals).
 package protocol
 

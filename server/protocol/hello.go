@@ -68,6 +68,11 @@ type Limits struct {
 	MaxGradWeights   int `json:"maxGradWeights"`   // weights of one gradCheck
 	EvalImages       int `json:"evalImages"`       // test images of a learn step's accuracy
 	TestSize         int `json:"testSize"`         // test images a testIndex may name
+	// The loss landscape's: points along each side of a slice
+	// (--max-landscape-grid) and images of each probe set
+	// (--max-landscape-images).
+	MaxLandscapeGrid   int `json:"maxLandscapeGrid"`
+	MaxLandscapeImages int `json:"maxLandscapeImages"`
 }
 
 // Samples are the first test images, whose predictions each Epoch event

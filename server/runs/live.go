@@ -35,6 +35,7 @@ type Live struct {
 
 	answer answerer  // the weights that answer drawings, and their predictors
 	st     liveStore // its side of the run store
+	path   livePath  // its training path, for the landscape
 }
 
 func newLive(id, sweep, label string, t *mnist.Trainer, m *Manager) *Live {
@@ -65,6 +66,7 @@ func (r *Live) onStep(ev mnist.StepEvent) {
 		r.lastWeights = now
 		r.captureWeights(ev.Step)
 	}
+	r.pathStep(ev)
 	r.pace.step(r.ctx, ev.StepsPerEpoch)
 }
 
@@ -133,6 +135,7 @@ func (r *Live) finish(res mnist.Result, err error) {
 	if serr := r.persistFinish(res); err == nil {
 		err = serr
 	}
+	r.releasePath()
 	r.mu.Lock()
 	r.state, r.result = res.Status, &res
 	if err != nil {

@@ -61,6 +61,8 @@ type Manager struct {
 	// AfterEpoch, if set, is called on the training goroutine after an epoch
 	// was handed to the store; tests use it to stop a run at an epoch's end.
 	AfterEpoch func(r *Live, epoch int)
+
+	noPaths bool // runs keep no path: the benchmark's baseline
 }
 
 // New returns a manager and starts its publisher.
@@ -179,9 +181,11 @@ func (m *Manager) execute(r *Live) {
 	}
 	defer func() { <-m.slots }()
 	priority.Lower(priority.Training) // pages first
+	r.startPath()
 	r.setState(protocol.StatusRunning)
 	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
 	res, err := r.trainer.Run(r.ctx, r.hooks())
+	r.stopPath()
 	r.publish()
 	r.finish(res, err)
 	m.log.Info("run ended", "run", r.id, "status", res.StatusText(), "steps", res.Steps, "accuracy", res.TestAccuracy)

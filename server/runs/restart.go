@@ -100,6 +100,9 @@ func (m *Manager) rebuild(old *base, label string) (*Live, error) {
 	r := newLive(old.id, old.sweep, label, t, m)
 	r.storeID = old.storeID
 	r.version = old.Version() + 1
+	if err := r.restorePath(ctx); err != nil {
+		return nil, fmt.Errorf("server: restarting run %s: %w", old.id, err)
+	}
 	if ck != nil {
 		if err := r.preload(ctx, ck); err != nil {
 			return nil, fmt.Errorf("server: restarting run %s: %w", old.id, err)

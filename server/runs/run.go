@@ -40,6 +40,10 @@ type Run interface {
 	// WeightsAt returns the Weights event, answering req, of the first
 	// layer kept nearest at or before step, for replay.
 	WeightsAt(ctx context.Context, req int64, step int) ([]byte, error)
+	// Course returns the run's current weights, their step and its training
+	// path (nil when it kept none), for the loss landscape. A stored run
+	// reads them from the store, on the caller's goroutine.
+	Course(ctx context.Context) (Course, error)
 
 	core() *base
 }

@@ -59,16 +59,37 @@ func (s *Store) AddPathPoint(runID int64, snap *mnist.Snapshot, every int) error
 }
 
 // writePath writes a run's queued path records in order, then thins the
-// run's points by the last interval.
+// run's points by the last interval. A queued point that the last interval
+// no longer keeps is not written at all: the thinning would delete it in the
+// same transaction, and in a run's first steps, when the path keeps every
+// step and halves itself every hundred, most points are such (a commit's
+// worth of the report's network is otherwise tens of megabytes of blobs
+// written to be deleted).
 func (b *batchTx) writePath(ctx context.Context, run int64, recs []pathRecord) error {
-	every := 0
+	every, early := 0, -1
+	for _, r := range recs {
+		if r.origin != nil {
+			early = r.origin.Early()
+		} else {
+			every = r.every
+		}
+	}
+	if every > 0 && early < 0 {
+		err := b.tx.QueryRowContext(ctx, `SELECT early FROM path_origins WHERE run_id = ?`, run).Scan(&early)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // no path start: its points are dropped
+		}
+		if err != nil {
+			return err
+		}
+	}
 	for _, r := range recs {
 		var err error
-		if r.origin != nil {
+		switch {
+		case r.origin != nil:
 			err = b.writePathStart(ctx, run, r.origin)
-		} else {
+		case mnist.Keeps(r.snap.Step, every, early):
 			err = b.writePathPoint(ctx, run, r.snap)
-			every = r.every
 		}
 		if err != nil {
 			return err

@@ -33,7 +33,8 @@
 // transposes, into a pooled buffer. k is cut in blocks of ≤ 512 and the
 // B block is sized for L2. With m ≤ 4 the forward becomes dot products
 // (GEMV). The activations use AVX-512 where there is one and AVX2
-// otherwise; Axpy/Dot and the derivatives AVX2 on both x86 paths.
+// otherwise; Axpy/Dot and the derivatives AVX2 on both x86 paths; the loss
+// landscape's fused [AxpySigmoid] has an AVX-512 path too.
 //
 // Benchmarks (one core): GOMAXPROCS=1 go test -run X -bench . -benchtime=0.3s
 //

@@ -385,3 +385,66 @@ relutail:
 reludone:
 	VZEROUPPER
 	RET
+
+// SIGMOIDRCP sets Y0 = 1/(1+e^-Y0) as SIGMOID does, but with the reciprocal
+// estimate refined by one Newton step (r ← r + r·(1 − d·r), about 23 bits)
+// instead of a division; Y1..Y4, Y7 scratch.
+#define SIGMOIDRCP \
+	VXORPS Y1, Y1, Y1 ; \
+	VSUBPS Y0, Y1, Y0 ; \
+	VMINPS Y0, Y8, Y0 ; \
+	VMAXPS Y0, Y9, Y0 ; \
+	EXPCORE ; \
+	VADDPS Y13, Y1, Y1 ; \
+	VRCPPS Y1, Y0 ; \
+	VMOVAPS Y13, Y7 ; \
+	VFNMADD231PS Y0, Y1, Y7 ; \
+	VFMADD231PS Y7, Y0, Y0
+
+// func axpySigmoid256(n int, a float32, dst, q, p *float32)
+//
+// dst[i] = 1/(1+e^-(q[i]+a·p[i])) for i < n (AVX2).
+TEXT ·axpySigmoid256(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	VBROADCASTSS a+8(FP), Y6
+	MOVQ dst+16(FP), DI
+	MOVQ q+24(FP), SI
+	MOVQ p+32(FP), BX
+	VBROADCASTSS sigc<>+0(SB), Y8
+	VBROADCASTSS sigc<>+4(SB), Y9
+	VBROADCASTSS sigc<>+8(SB), Y10
+	VBROADCASTSS sigc<>+12(SB), Y11
+	VBROADCASTSS sigc<>+16(SB), Y12
+	VBROADCASTSS sigc<>+20(SB), Y13
+	VPBROADCASTD sigc<>+48(SB), Y14
+	MOVQ CX, DX
+	SHRQ $3, CX
+	JEQ  atail
+
+aloop:
+	VMOVUPS     (SI), Y0
+	VFMADD231PS (BX), Y6, Y0
+	SIGMOIDRCP
+	VMOVUPS     Y0, (DI)
+	ADDQ        $32, DI
+	ADDQ        $32, SI
+	ADDQ        $32, BX
+	DECQ        CX
+	JNZ         aloop
+
+atail:
+	ANDQ $7, DX
+	JEQ  adone
+	SHLQ $2, DX
+	LEAQ smask<>+32(SB), CX
+	SUBQ DX, CX
+	VMOVDQU     (CX), Y15
+	VMASKMOVPS  (SI), Y15, Y0
+	VMASKMOVPS  (BX), Y15, Y5
+	VFMADD231PS Y5, Y6, Y0
+	SIGMOIDRCP
+	VMASKMOVPS  Y0, Y15, (DI)
+
+adone:
+	VZEROUPPER
+	RET
