@@ -42,6 +42,7 @@ var commandTable = []commandSpec{
 	{protocol.CmdLearnKeep, false, false, entry[protocol.LearnKeep, draw.KeepQuery]{checkLearnKeep, doLearnKeep}},
 	{protocol.CmdLearnDrop, false, false, entry[protocol.LearnCopyCommand, string]{checkLearnDrop, doLearnDrop}},
 	{protocol.CmdModelDelete, false, false, entry[protocol.ModelDelete, string]{checkModelDelete, doModelDelete}},
+	{protocol.CmdPresent, true, false, entry[protocol.Present, string]{checkPresent, doPresent}},
 	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
 	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
 	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},

@@ -56,7 +56,8 @@ type conn struct {
 	known map[string]int64 // status version sent for each run
 	seen  int64            // manager version last looked at
 
-	modelsSeen int64 // writer-owned: the saved models' version last sent
+	modelsSeen  int64 // writer-owned: the saved models' version last sent
+	presentSeen int64 // writer-owned: the presented state's version last sent
 
 	draw    draw.Slot[draw.Drawing]      // the drawing waiting for a prediction
 	explain draw.Slot[draw.ExplainQuery] // the drawing waiting for an explanation
@@ -196,6 +197,9 @@ func (c *conn) flush() error {
 		}
 	}
 	if err := c.learn.Flush(c.write); err != nil {
+		return err
+	}
+	if err := c.flushPresented(); err != nil {
 		return err
 	}
 	if v := c.s.runs.Version(); v != c.seen {

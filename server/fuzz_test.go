@@ -64,6 +64,7 @@ var commandSeeds = []string{
 	`{"type":"landscape","run":"r1","model":"m","grid":-3,"range":-1,"plane":"pca","seed":-1}`,
 	`{"type":"landscapeLine","req":16,"run":"r3","testExamples":0}`, `{"type":"landscapeLine","sweep":"s1","examples":70000}`,
 	`{"type":"landscapeCancel","req":17}`,
+	`{"type":"present","req":22,"state":"lesson=2&step=1"}`, `{"type":"present","state":""}`, `{"type":"present","state":"\u0000"}`,
 	`{"type":"nope"}`, `{"type":7}`, `{}`, `[]`, `null`, `{"type":"list","req":"x"}`, `{"type":"list","extra":1}`,
 	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3},"type":"stop"}`, "\xff\xfe", ``,
 }

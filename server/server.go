@@ -80,6 +80,7 @@ type Server struct {
 	panel     *draw.Panel // explain, gradCheck and the pages' learn copies
 	exports   *export.Handler
 	analyses  *analysis.Scheduler // the pages' heavy requests, --max-analyses at once
+	present   presenter           // what the teacher presents
 	lands     *landscape.Service  // the pages' loss landscapes
 	limits    Limits              // Config.Limits with defaults
 	gate      gate                // the open websockets; runs are checked and created under its lock
