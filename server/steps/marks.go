@@ -1,6 +1,9 @@
 package steps
 
-import "sync"
+import (
+	"math"
+	"sync"
+)
 
 // Mark is one measurement of a run's sharpness (mnist.SharpnessEvent), as the
 // page shows it: λmax of the training loss's Hessian (λmax(P⁻¹H) for Adam) at
@@ -18,6 +21,16 @@ type Mark struct {
 	Sharpness float32
 	Threshold float32 // NaN when no threshold applies
 	LR        float32 // that step's α
+}
+
+// MarkOf is a measurement as the page shows it, in float32: a threshold of
+// 0 (mnist's "none applies") becomes NaN.
+func MarkOf(step int, sharpness, threshold, lr float64) Mark {
+	m := Mark{Step: step, Sharpness: float32(sharpness), Threshold: float32(math.NaN()), LR: float32(lr)}
+	if threshold > 0 {
+		m.Threshold = float32(threshold)
+	}
+	return m
 }
 
 // marks are a series' measurements, in step order. They have one writer (the
