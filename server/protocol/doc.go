@@ -15,7 +15,9 @@
 // The messages are grouped by what they serve: runs.go (training runs:
 // start, sweep, the run commands, subscribe, and the run events), hello.go
 // (the first event and the limits it carries), draw.go (the drawing panel),
-// surface.go (the surface explorer) and errors.go (refusals).
+// surface.go (the surface explorer), sharpness.go (sharpness tracking
+// beside a run), hessian.go (the Hessian panel), hessian_surface.go (the
+// Hessian at a surface's start) and errors.go (refusals).
 package protocol
 
 // Version is sent in hello. It changes when a message changes shape:
