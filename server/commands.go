@@ -139,11 +139,13 @@ func (c *conn) sendError(typ string, req int64, err error) {
 	c.send(fe.Event(typ, req))
 }
 
-// newRuns are the validated runs of a start or a sweep, and their pace.
+// newRuns are the validated runs of a start or a sweep, their pace and
+// their sharpness tracking's probe set (0: not tracked).
 type newRuns struct {
 	cfgs         []mnist.Config
 	labels       []string
 	epochSeconds float64
+	sharpness    int
 }
 
 func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
@@ -157,6 +159,9 @@ func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
 	n := newRuns{cfgs: []mnist.Config{cfg}, labels: []string{w.Label}}
 	if err == nil {
 		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	if err == nil {
+		n.sharpness, err = s.validator.sharpness(w.Sharpness, true, cfg)
 	}
 	return n, err
 }
@@ -172,6 +177,9 @@ func checkSweep(s *Server, w *protocol.Sweep) (newRuns, error) {
 	}
 	if err == nil {
 		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	if err == nil {
+		n.sharpness, err = s.validator.sharpness(w.Sharpness, false, cfgs[0])
 	}
 	return n, err
 }

@@ -98,14 +98,14 @@ func New(cfg Config) *Server {
 	}
 	h := newHub()
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page}
+	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.runs = runs.New(runs.Config{Train: cfg.Train, Test: cfg.Test, Concurrent: cfg.Concurrent,
-		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake})
-	priority.ReserveProcs(s.runs.Concurrent()) // pages first
+		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake, SharpnessBudget: s.limits.SharpnessBudget})
+	priority.ReserveProcs(2 * s.runs.Concurrent()) // pages first: a tracker may measure beside each run
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = traj.NewSurfaces()
 	s.models = draw.NewModels(cfg.Models)
 	s.exports = export.NewHandler(export.LiveSource{M: s.runs}, cfg.Logger)
-	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
 	s.validator.limits = &s.limits
 	if cfg.Train != nil {
@@ -184,7 +184,7 @@ func (s *Server) hello(role string) protocol.Hello {
 	return protocol.Hello{Type: protocol.EvHello, Version: protocol.Version, Instance: s.instance, Optimizers: optim.Specs(),
 		Schedules: optim.ScheduleSpecs(), Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(),
 		Samples: s.runs.Samples(), Runs: s.runs.Infos(), Limits: s.helloLimits(), Functions: optim.Functions(),
-		Surface: traj.Limits(s.limits.MaxTrajSteps), Models: s.models.Infos(), Role: role}
+		Surface: traj.Limits(s.limits.MaxTrajSteps), Models: s.models.Infos(), Role: role, Hessian: s.hessianLimits()}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.

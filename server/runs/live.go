@@ -35,6 +35,9 @@ type Live struct {
 
 	answer answerer  // the weights that answer drawings, and their predictors
 	st     liveStore // its side of the run store
+
+	tracker *mnist.Tracker // its sharpness tracker, or nil; set before training (sharpness.go)
+	current current        // its weights between two steps, for a Hessian
 }
 
 func newLive(id, sweep, label string, t *mnist.Trainer, m *Manager) *Live {
@@ -61,6 +64,10 @@ func (r *Live) onStep(ev mnist.StepEvent) {
 	}
 	r.steps.Add(steps.Point{Loss: float32(ev.Loss), GradNorm: float32(ev.GradNorm),
 		UpdateRatio: float32(ev.UpdateRatio), LR: float32(ev.LR), SamplesPerSec: float32(ev.SamplesPerSec)})
+	if r.tracker != nil {
+		r.tracker.Observe(ev)
+	}
+	r.current.offer(r.trainer, ev.Step)
 	if now := time.Now(); now.Sub(r.lastWeights) >= time.Second/protocol.WeightsHz {
 		r.lastWeights = now
 		r.captureWeights(ev.Step)
@@ -201,6 +208,9 @@ func (r *Live) Info() protocol.RunInfo {
 	in.StepsPerEpoch, in.TotalSteps, in.Progress = t.StepsPerEpoch(), t.TotalSteps(), t.Progress()
 	in.Paused = r.result == nil && t.Paused()
 	in.Pace.EpochSeconds, _ = r.pace.get()
+	if in.Sharpness != nil {
+		in.Sharpness.Budget = r.m.budget()
+	}
 	if r.state == protocol.StatusRunning && in.Paused {
 		in.Status, in.StatusText = protocol.StatusPaused, protocol.StatusPaused
 	}

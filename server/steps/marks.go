@@ -171,3 +171,20 @@ func (c *Columns) thinMarks(src Source, from, to, g int) {
 		}
 	}
 }
+
+// Upto is a view of the series whose marks are only its first n: a
+// history thinned from it carries the marks already published, and no mark
+// that a later frame will carry.
+func (s *Series) Upto(n int) Source { return upto{s, n} }
+
+type upto struct {
+	*Series
+	n int
+}
+
+// Marks returns the view's marks with after < step ≤ upTo.
+func (u upto) Marks(after, upTo int) []Mark {
+	u.marks.mu.Lock()
+	defer u.marks.mu.Unlock()
+	return within(u.marks.list[:min(u.n, len(u.marks.list))], after, upTo)
+}

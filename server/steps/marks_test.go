@@ -84,3 +84,14 @@ func TestMarkCounts(t *testing.T) {
 		t.Errorf("MarkRange(4, 9) = %v, want the last mark", got)
 	}
 }
+
+// TestUpto: a view of the first marks thins only those.
+func TestUpto(t *testing.T) {
+	s := markedSeries()
+	if got := Thin(s.Upto(2), 0, 10, 0).SharpnessStep; len(got) != 2 || got[1] != 3 {
+		t.Errorf("the first two marks: %v", got)
+	}
+	if got := Thin(s.Upto(0), 0, 10, 4); got.SharpnessStep != nil || got.Len() != 4 {
+		t.Errorf("no marks: %v, %d points", got.SharpnessStep, got.Len())
+	}
+}
