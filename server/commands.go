@@ -9,6 +9,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/hessian"
 	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/traj"
@@ -37,6 +38,7 @@ var commandTable = []commandSpec{
 	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
 	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
 	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},
+	{protocol.CmdHessian, false, false, entry[protocol.Hessian, hessian.Request]{checkHessian, doHessian}},
 }
 
 // commandSpec is one row of the table.

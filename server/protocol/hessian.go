@@ -1,6 +1,10 @@
 package protocol
 
-import "descent/mnist"
+import (
+	"math"
+
+	"descent/mnist"
+)
 
 // The Hessian panel's part of the protocol, under the same Version: the
 // page asks for the Hessian H = ∇²J of a run's or a saved model's training
@@ -146,4 +150,29 @@ type HessianLimits struct {
 	DefaultExamples int             `json:"defaultExamples"`
 	MaxParams       int             `json:"maxParams"` // --max-hessian-params: larger networks have no Hessian
 	Sharpness       SharpnessLimits `json:"sharpness"`
+}
+
+// NewTiles scales the first units rows of 784 values of w into 28×28 tiles,
+// each row by its own largest |w|: pixel = 128 + 127·w/max|w|. A row that is
+// all zero, or not finite, keeps scale 0 or its non-finite peak and is drawn
+// against 1.
+func NewTiles[T float32 | float64](w []T, units int) Tiles {
+	const n = mnist.InputSize
+	units = max(min(units, len(w)/n), 0)
+	out := Tiles{Units: units, Pixels: make([]byte, units*n), Scale: make([]float64, units)}
+	for u := range units {
+		row := w[u*n : (u+1)*n]
+		var peak T
+		for _, v := range row {
+			peak = max(peak, T(math.Abs(float64(v))))
+		}
+		out.Scale[u] = float64(peak)
+		if peak == 0 || !Finite(float64(peak)) {
+			peak = 1
+		}
+		for i, v := range row {
+			out.Pixels[u*n+i] = byte(128 + 127*max(-1, min(1, v/peak))) // in T, as the weights view always has
+		}
+	}
+	return out
 }

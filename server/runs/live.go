@@ -2,7 +2,6 @@ package runs
 
 import (
 	"context"
-	"math"
 	"sync/atomic"
 	"time"
 
@@ -101,26 +100,10 @@ func (r *Live) captureWeights(step int) {
 }
 
 // weightImages scales each row of W₁ (w, units × 784) into a 28×28 image:
-// 128 + 127·w/max|w| over the row.
+// 128 + 127·w/max|w| over the row (protocol.NewTiles).
 func weightImages(run string, step int, w []float32) protocol.Weights {
-	units := min(len(w)/mnist.InputSize, protocol.MaxWeightUnits)
-	out := protocol.Weights{Type: protocol.EvWeights, Run: run, Step: step, Units: units,
-		Pixels: make([]byte, units*mnist.InputSize), Scale: make([]float64, units)}
-	for u := range units {
-		row := w[u*mnist.InputSize : (u+1)*mnist.InputSize]
-		var peak float32
-		for _, v := range row {
-			peak = max(peak, float32(math.Abs(float64(v))))
-		}
-		out.Scale[u] = float64(peak)
-		if peak == 0 || math.IsNaN(float64(peak)) || math.IsInf(float64(peak), 0) {
-			peak = 1
-		}
-		for i, v := range row {
-			out.Pixels[u*mnist.InputSize+i] = byte(128 + 127*max(-1, min(1, v/peak)))
-		}
-	}
-	return out
+	t := protocol.NewTiles(w, protocol.MaxWeightUnits)
+	return protocol.Weights{Type: protocol.EvWeights, Run: run, Step: step, Units: t.Units, Pixels: t.Pixels, Scale: t.Scale}
 }
 
 // publish turns the steps stored since the last frame into a new frame.
