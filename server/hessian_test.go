@@ -191,7 +191,7 @@ func TestHessianRefusals(t *testing.T) {
 	id := c.startPaced(1, small, 0.5)
 	big := smallConfig(1)
 	big["arch"] = map[string]any{"hidden": []int{17}, "activation": "sigmoid"} // 13,525 parameters
-	bigID := c.start(2, big)                                                    // tracked by default: too large, so not
+	bigID := c.start(2, big)                                                   // tracked by default: too large, so not
 	if r := c.listed(bigID); r["sharpness"] != nil {
 		t.Errorf("a start too large to track by default: sharpness %v", r["sharpness"])
 	}
