@@ -35,6 +35,9 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.Float64Var(&l.MaxRate, "max-rate", server.DefaultMaxRate, fmt.Sprintf("commands a page may send a second, %d at once", server.DefaultRateBurst))
 	fs.IntVar(&l.MaxConns, "max-conns", server.DefaultMaxConns, "open websockets (pages)")
 	fs.IntVar(&l.MaxAnalyses, "max-analyses", server.DefaultMaxAnalyses(), "heavy analyses (a Hessian, a loss landscape) at once, below training's priority")
+	fs.IntVar(&l.MaxHessianExamples, "max-hessian-examples", server.DefaultMaxHessianExamples, "training images of a Hessian's probe set (the panel's and sharpness tracking's)")
+	fs.IntVar(&l.MaxHessianParams, "max-hessian-params", server.DefaultMaxHessianParams, "parameters of a network whose Hessian may be analysed or its sharpness tracked")
+	fs.Float64Var(&l.SharpnessBudget, "sharpness-budget", server.DefaultSharpnessBudget, "each sharpness tracker's share of its run's arithmetic (above 0, at most 8; above 1 on cores that would idle)")
 	return c
 }
 
@@ -44,13 +47,13 @@ func (c *classroom) check() error {
 		return err
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
-		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses} {
+		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses, c.limits.MaxHessianExamples, c.limits.MaxHessianParams} {
 		if l < 1 {
 			return fmt.Errorf("server: each --max-… flag must be at least 1")
 		}
 	}
-	if c.limits.MaxRate <= 0 {
-		return fmt.Errorf("server: --max-rate must be positive")
+	if c.limits.MaxRate <= 0 || c.limits.SharpnessBudget <= 0 {
+		return fmt.Errorf("server: --max-rate and --sharpness-budget must be positive")
 	}
 	for flag, tok := range map[string]string{"--token": c.token, "--watch-token": c.watch} {
 		if tok != "" {

@@ -67,6 +67,8 @@ func TestClassroomRefuses(t *testing.T) {
 	for _, args := range [][]string{
 		{"--token", "short"}, {"--token", "has space"}, {"--token", "same-token", "--watch-token", "same-token"},
 		{"--max-epochs", "0"}, {"--max-epochs", "100000"}, {"--max-rate", "0"}, {"--max-conns", "0"}, {"--max-message", "1000000000"},
+		{"--max-hessian-examples", "0"}, {"--max-hessian-examples", "60001"}, {"--max-hessian-params", "0"},
+		{"--sharpness-budget", "0"}, {"--sharpness-budget", "-1"}, {"--sharpness-budget", "9"}, {"--sharpness-budget", "NaN"},
 	} {
 		if _, err := parseClassroom(t, args...); err == nil || !strings.HasPrefix(err.Error(), "server: ") {
 			t.Errorf("%v: %v, want a server: error", args, err)
