@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"math"
 	"net/http/httptest"
 	"slices"
@@ -138,6 +140,13 @@ func TestHessianOfModel(t *testing.T) {
 		res["model"] != "sine" || res["at"] != protocol.AtModel || res["epoch"] != 2.0 || res["density"] != nil {
 		t.Errorf("the model's Hessian: %v at %v epoch %v, eigenvalues %v trace %v; AnalyzeHessian gives %v and %v",
 			res["model"], res["at"], res["epoch"], got, res["trace"], want.Eigenvalues, want.Trace)
+	}
+	// The panel's figure: the answer posted back as it came.
+	body, _ := json.Marshal(map[string]any{"lang": "en", "result": res})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("POST", "/api/export/hessian/eigenvalues.png", bytes.NewReader(body)))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "image/png" {
+		t.Errorf("the Hessian panel's figure: %d %s", rec.Code, rec.Body)
 	}
 }
 

@@ -130,6 +130,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/export/{what}/{file}", s.exports.ServeData)
 	s.mux.HandleFunc("GET /api/export/{what}/{id}/{file}", s.exports.ServeFile)
 	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
+	s.mux.HandleFunc("POST /api/export/hessian/{file}", s.exports.ServeHessian)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 
