@@ -78,6 +78,9 @@ func TestSharpnessStreams(t *testing.T) {
 			break
 		}
 	}
+	if len(live) > 0 && live[0][0] != 1 {
+		t.Errorf("the first measurement at step %v, want 1: the initial weights", live[0][0])
+	}
 	if len(live) < 3 {
 		t.Fatalf("%d measurements in 300 steps of full-batch gradient descent, want several", len(live))
 	}

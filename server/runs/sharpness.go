@@ -3,6 +3,7 @@ package runs
 import (
 	"context"
 	"sync"
+	"time"
 
 	"descent/mnist"
 	"descent/server/internal/priority"
@@ -13,7 +14,8 @@ import (
 // mnist.Tracker when it starts to train: the Step hook offers it the weights
 // (Observe copies them only when the tracker is ready and within its
 // budget, otherwise it returns at once), and the tracker measures on a
-// goroutine of its own, on its own thread at training's priority, so that a
+// goroutine of its own, on its own thread at training's priority (its first
+// measurement is of the weights the run starts from), so that a
 // measurement shares the cores as a run does and never waits for the
 // training goroutine, nor it for the measurement. Each measurement becomes a
 // mark of the run's series (sent to the pages with the steps it follows) and
@@ -55,11 +57,20 @@ func (r *Live) track() (stop func()) {
 			r.m.log.Warn("server: sharpness tracking stopped", "run", r.id, "err", err)
 		}
 	}()
+	for deadline := time.Now().Add(startWait); !tr.Ready() && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Microsecond)
+	}
+	tr.ObserveStart() // the first measurement at the start
 	return func() {
 		cancel()
 		wg.Wait()
 	}
 }
+
+// startWait bounds how long a run waits for its tracker to be ready before
+// its first step, so that the first measurement is of its initial weights;
+// it takes microseconds unless the cores are busy.
+const startWait = 100 * time.Millisecond
 
 // onSharpness records one measurement, on the tracker's goroutine: a mark of
 // the series, and a row of the store (a store that refuses it refuses the
