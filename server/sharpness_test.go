@@ -4,8 +4,10 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"descent/server/protocol"
+	"descent/server/runs"
 )
 
 // fullBatch is full-batch gradient descent on the first 400 images, the
@@ -150,5 +152,52 @@ func TestSharpnessStored(t *testing.T) {
 	sharpnessOf(t, c.until("history", isType(protocol.EvHistory)), &hist)
 	if len(hist) != len(kept) || hist[0][0] != float64(kept[0].Step) || float32(hist[0][1]) != float32(kept[0].Sharpness) {
 		t.Errorf("the stored run's history has %d measurements (%v…), the store %d (%+v…)", len(hist), hist[:min(1, len(hist))], len(kept), kept[0])
+	}
+}
+
+// TestSharpnessRestart: a tracked run interrupted after epoch 150 and
+// restarted keeps its measurements up to its checkpoint, goes on tracking
+// (its tracker starts again at the checkpoint's weights), and a stored run
+// has a Hessian at its last checkpoint.
+func TestSharpnessRestart(t *testing.T) {
+	dir := t.TempDir()
+	paused := make(chan struct{})
+	a := startStored(t, dir, func(s *Server) {
+		s.runs.AfterEpoch = func(r *runs.Live, epoch int) {
+			if epoch == 150 {
+				r.Trainer().Pause()
+				close(paused)
+			}
+		}
+	})
+	c := dial(t, a.ts)
+	id := c.start(1, fullBatch(300, 0.5))
+	<-paused
+	time.Sleep(300 * time.Millisecond) // a measurement after the checkpoint would be dropped
+	a.stop()
+
+	b := startStored(t, dir, nil)
+	c = dial(t, b.ts)
+	before, _ := b.st.Sharpness(context.Background(), storeID(t, id))
+	if len(before) < 2 || before[0].Step != 1 {
+		t.Fatalf("before the restart: %d measurements, first %+v", len(before), before)
+	}
+	c.send(hessianCmd(2, map[string]any{"run": id, "top": 2, "examples": 100}))
+	if res, _ := c.hessianAnswer(2); res["type"] != protocol.EvHessianResult || res["at"] != protocol.AtEpoch || res["epoch"] != 150.0 || res["step"] != 150.0 {
+		t.Errorf("the Hessian of the interrupted run: %v, want its checkpoint after epoch 150", res)
+	}
+	c.send(map[string]any{"type": "restart", "req": 3, "run": id})
+	c.until("done", statusOf(id, protocol.StatusDone))
+	c.send(map[string]any{"type": "subscribe", "req": 4, "run": id})
+	var hist [][3]float64
+	sharpnessOf(t, c.until("history", isType(protocol.EvHistory)), &hist)
+	kept := 0
+	for _, e := range before {
+		if e.Step <= 150 {
+			kept++
+		}
+	}
+	if len(hist) <= kept || hist[0][0] != 1 || hist[kept][0] != 151 {
+		t.Errorf("after the restart: %d measurements (%v), want the %d before step 150, then one at 151 and more", len(hist), hist, kept)
 	}
 }
