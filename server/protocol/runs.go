@@ -307,8 +307,9 @@ type Deleted struct {
 // threshold (null where none applies) and sharpnessLR (that step's α). A
 // measurement is taken beside the training and ends after its step was
 // sent, so a live frame carries the measurements finished since the last
-// frame, whose steps may be before the frame's first step (never after its
-// last); each is sent once, in step order. A history carries those of its
+// frame, whose steps may be before the frame's first step (never after the
+// last step sent); each is sent once, in step order, and a frame may carry
+// measurements and no new step (a paused or finished run's last ones). A history carries those of its
 // steps; merged points keep the last measurement of each group of steps, at
 // its own step. Frames without measurements omit the four columns.
 type Steps struct {
