@@ -30,7 +30,7 @@ func runPlot(args []string, stdout, stderr io.Writer) int {
 	var f plotFlags
 	fs.StringVar(&f.run, "run", "", "id of a saved run (descent runs lists them)")
 	fs.StringVar(&f.sweep, "sweep", "", "id of a saved sweep or comparison")
-	fs.StringVar(&f.kind, "kind", "", "figure: loss, accuracy, confusion, weights, gradnorm, ratio, lr, testloss or lrrange for --run; sweep, compare or accuracy for --sweep (default loss or sweep)")
+	fs.StringVar(&f.kind, "kind", "", "figure: loss, accuracy, confusion, weights, gradnorm, ratio, lr, testloss, lrrange or sharpness for --run; sweep, compare, accuracy or sharpness for --sweep (default loss or sweep)")
 	fs.StringVar(&f.out, "out", "", "file to write, .png (at 2×) or .svg")
 	fs.StringVar(&f.lang, "lang", "en", "language of the labels: en or ko")
 	loadFont := fontFlag(fs)

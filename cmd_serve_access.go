@@ -44,6 +44,9 @@ func classroomFlags(fs *flag.FlagSet) *classroom {
 	fs.IntVar(&l.LearnWorkers, "learn-workers", server.DefaultLearnWorkers, "learn steps and gradient checks carried out at once (each takes a core while it runs)")
 	fs.IntVar(&l.MaxLandscapeGrid, "max-landscape-grid", land.DefaultMaxGrid, fmt.Sprintf("points along each side of a loss landscape's slice (at most %d)", mnist.MaxGrid))
 	fs.IntVar(&l.MaxLandscapeImages, "max-landscape-images", land.DefaultMaxImages, "training (and test) images a loss landscape is measured on")
+	fs.IntVar(&l.MaxHessianExamples, "max-hessian-examples", server.DefaultMaxHessianExamples, "training images of a Hessian's probe set (the panel's and sharpness tracking's)")
+	fs.IntVar(&l.MaxHessianParams, "max-hessian-params", server.DefaultMaxHessianParams, "parameters of a network whose Hessian may be analysed or its sharpness tracked")
+	fs.Float64Var(&l.SharpnessBudget, "sharpness-budget", server.DefaultSharpnessBudget, "each sharpness tracker's share of its run's arithmetic (above 0, at most 8; above 1 on cores that would idle)")
 	return c
 }
 
@@ -54,13 +57,14 @@ func (c *classroom) check() error {
 	}
 	for _, l := range []int{c.limits.MaxQueued, c.limits.MaxRunsPerConn, c.limits.MaxEpochs, c.limits.MaxParams,
 		c.limits.MaxTrajSteps, c.limits.MaxMessage, c.limits.MaxConns, c.limits.MaxAnalyses, c.limits.MaxLearners, c.limits.MaxLearnersTotal,
-		c.limits.MaxLearnMemory, c.limits.MaxKept, c.limits.LearnWorkers, c.limits.MaxLandscapeGrid, c.limits.MaxLandscapeImages} {
+		c.limits.MaxLearnMemory, c.limits.MaxKept, c.limits.LearnWorkers, c.limits.MaxLandscapeGrid, c.limits.MaxLandscapeImages,
+		c.limits.MaxHessianExamples, c.limits.MaxHessianParams} {
 		if l < 1 {
 			return fmt.Errorf("server: each --max-… flag and --learn-workers must be at least 1")
 		}
 	}
-	if c.limits.MaxRate <= 0 {
-		return fmt.Errorf("server: --max-rate must be positive")
+	if c.limits.MaxRate <= 0 || c.limits.SharpnessBudget <= 0 {
+		return fmt.Errorf("server: --max-rate and --sharpness-budget must be positive")
 	}
 	for flag, tok := range map[string]string{"--token": c.token, "--watch-token": c.watch} {
 		if tok != "" {

@@ -70,6 +70,8 @@ func TestClassroomRefuses(t *testing.T) {
 		{"--max-learners", "0"}, {"--max-learners-total", "-1"}, {"--max-learn-memory", "0"}, {"--max-learn-memory", "2000000"},
 		{"--max-kept", "0"}, {"--learn-workers", "0"}, {"--learn-workers", "65"},
 		{"--max-landscape-grid", "0"}, {"--max-landscape-grid", "1"}, {"--max-landscape-grid", "402"}, {"--max-landscape-images", "0"}, {"--max-landscape-images", "70000"},
+		{"--max-hessian-examples", "0"}, {"--max-hessian-examples", "60001"}, {"--max-hessian-params", "0"},
+		{"--sharpness-budget", "0"}, {"--sharpness-budget", "-1"}, {"--sharpness-budget", "9"}, {"--sharpness-budget", "NaN"},
 	} {
 		if _, err := parseClassroom(t, args...); err == nil || !strings.HasPrefix(err.Error(), "server: ") {
 			t.Errorf("%v: %v, want a server: error", args, err)

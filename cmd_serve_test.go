@@ -22,6 +22,8 @@ func TestServeFlags(t *testing.T) {
 		{"help", []string{"-h"}, 0, "-max-runs"},
 		{"unknown flag", []string{"--nope"}, 2, "flag provided but not defined"},
 		{"zero max-runs", []string{"--max-runs", "0"}, 2, "--max-runs"},
+		{"sharpness budget too large", []string{"--sharpness-budget", "9"}, 2, "--sharpness-budget 9 is out of range"},
+		{"hessian examples too many", []string{"--max-hessian-examples", "70000"}, 2, "--max-hessian-examples"},
 		{"busy port", []string{"--addr", busy.Addr().String()}, 1, "cannot listen on " + busy.Addr().String()},
 		{"missing data", []string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, 1, "make data"},
 		{"missing models", []string{"--addr", "127.0.0.1:0", "--data", "data/mnist", "--models", "no/such/dir"}, 1, "no/such/dir"},

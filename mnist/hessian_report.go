@@ -34,7 +34,19 @@ type HessianOptions struct {
 	SLQ     spectrum.DensityOptions
 	// Seed seeds Lanczos's start and the probes.
 	Seed uint64
+	// Progress, if set, is called after every Hessian-vector product with
+	// the stage (HessianStageTop, HessianStageTrace or HessianStageDensity)
+	// and the products so far, on AnalyzeHessian's goroutine: it must be
+	// quick.
+	Progress func(stage string, hvps int)
 }
+
+// The stages of AnalyzeHessian, for HessianOptions.Progress.
+const (
+	HessianStageTop     = "eigenvalues" // Lanczos for the top eigenvalues
+	HessianStageTrace   = "trace"       // Hutchinson's probes
+	HessianStageDensity = "density"     // stochastic Lanczos quadrature
+)
 
 // HessianReport is what AnalyzeHessian found about H = ∇²J at a model's
 // weights. Its JSON is `descent hessian --json`'s.
@@ -105,15 +117,27 @@ func (o HessianOptions) withDefaults() HessianOptions {
 	return o
 }
 
+// staged returns H's product, reporting each one to opt.Progress as part of
+// stage.
+func staged(h *Hessian[float64], opt HessianOptions, stage string) spectrum.Operator {
+	if opt.Progress == nil {
+		return h.Apply
+	}
+	return func(dst, v []float64) {
+		h.Apply(dst, v)
+		opt.Progress(stage, h.Products())
+	}
+}
+
 // analyze runs the three methods in turn.
 func (r *HessianReport) analyze(ctx context.Context, h *Hessian[float64], opt HessianOptions) error {
-	e, err := spectrum.Lanczos(ctx, h.Apply, h.Dim(), spectrum.LanczosOptions{
+	e, err := spectrum.Lanczos(ctx, staged(h, opt, HessianStageTop), h.Dim(), spectrum.LanczosOptions{
 		K: opt.Top, Bottom: opt.Bottom, Tol: opt.Tol, Seed: opt.Seed, Vectors: true})
 	if err != nil {
 		return err
 	}
 	r.Eigenvalues, r.Bottom, r.Vector, r.Converged = e.Values, e.Bottom, e.Vectors[0], e.Converged
-	tr, err := spectrum.Hutchinson(ctx, h.Apply, h.Dim(), opt.TraceProbes, opt.Seed+1)
+	tr, err := spectrum.Hutchinson(ctx, staged(h, opt, HessianStageTrace), h.Dim(), opt.TraceProbes, opt.Seed+1)
 	if err != nil {
 		return err
 	}
@@ -123,7 +147,7 @@ func (r *HessianReport) analyze(ctx context.Context, h *Hessian[float64], opt He
 	}
 	slq := opt.SLQ
 	slq.Seed += opt.Seed + 2
-	d, err := spectrum.SLQ(ctx, h.Apply, h.Dim(), slq)
+	d, err := spectrum.SLQ(ctx, staged(h, opt, HessianStageDensity), h.Dim(), slq)
 	if err != nil {
 		return err
 	}

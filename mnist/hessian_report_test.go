@@ -57,3 +57,30 @@ func TestAnalyzeHessianRefusesBadInput(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestAnalyzeHessianProgress: Progress sees every product once, the stages
+// in order, and the last count is the report's.
+func TestAnalyzeHessianProgress(t *testing.T) {
+	data := sparseData(60, 5)
+	m := patternNet[float32]().Model()
+	var stages []string
+	calls, last := 0, 0
+	r, err := AnalyzeHessian(context.Background(), m, data, HessianOptions{Examples: 50, Top: 2, TraceProbes: 7, Density: true,
+		Progress: func(stage string, hvps int) {
+			calls++
+			if hvps != last+1 {
+				t.Errorf("products went from %d to %d", last, hvps)
+			}
+			last = hvps
+			if len(stages) == 0 || stages[len(stages)-1] != stage {
+				stages = append(stages, stage)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{HessianStageTop, HessianStageTrace, HessianStageDensity}
+	if !slices.Equal(stages, want) || calls != r.HVPs || last != r.HVPs {
+		t.Errorf("stages %v over %d calls (last %d), want %v over the report's %d products", stages, calls, last, want, r.HVPs)
+	}
+}

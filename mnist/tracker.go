@@ -115,6 +115,29 @@ func (tr *Tracker) Observe(ev StepEvent) {
 	}
 }
 
+// Ready reports whether Run is waiting for a snapshot.
+func (tr *Tracker) Ready() bool { return tr.want.Load() }
+
+// ObserveStart offers the weights that the run's next step starts from
+// (the initial weights, or a checkpoint's), so that the first measurement
+// is at the start, where a large rate's catapult begins (Lewkowycz et al.
+// 2020). Call it on the goroutine that trains, before Trainer.Run, once
+// Run is Ready; otherwise it does nothing. It adds no training work.
+func (tr *Tracker) ObserveStart() {
+	if !tr.want.Load() || !tr.meter.preconditioner(tr.t.opt, tr.snap.precond) {
+		return
+	}
+	k := tr.t.Progress()
+	copy(tr.snap.params, tr.t.net.Params)
+	tr.snap.step, tr.snap.lr = k+1, tr.t.lrAt(k)
+	tr.last = k
+	tr.want.Store(false)
+	select {
+	case tr.ready <- struct{}{}:
+	default:
+	}
+}
+
 // account adds the step's work: its samples' matrix products.
 func (tr *Tracker) account(ev StepEvent) {
 	b, n := tr.t.cfg.Batch, tr.t.train.N

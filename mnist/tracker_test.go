@@ -124,3 +124,38 @@ func TestTrackerKeepsToItsBudget(t *testing.T) {
 		t.Errorf("%d measurements in 30 steps on a budget of 1e-6 of %.3g flops of training, want 1", n.Load(), track.trained)
 	}
 }
+
+// TestTrackerObserveStart: once Run is ready, ObserveStart hands it the
+// initial weights, measured as step 1 against step 1's α; before, it does
+// nothing.
+func TestTrackerObserveStart(t *testing.T) {
+	data := sparseData(200, 3)
+	cfg := sharpConfig("sgd", nil, 0.5)
+	cfg.SharpnessEvery, cfg.Batch, cfg.Epochs = 0, 20, 1
+	tr, err := NewTrainer(cfg, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	track, err := NewTracker(tr, TrackerOptions{Examples: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	track.ObserveStart() // Run is not waiting: nothing happens
+	if track.Ready() {
+		t.Fatal("ready before Run")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan SharpnessEvent, 1)
+	go track.Run(ctx, func(ev SharpnessEvent) { got <- ev })
+	for !track.Ready() {
+		time.Sleep(time.Millisecond)
+	}
+	m := tr.CurrentModel()
+	track.ObserveStart()
+	ev := <-got
+	want := exactSharpness(t, m, data, 50, nil, 0)
+	if ev.Step != 1 || ev.LR != 0.5 || ev.Threshold != 4 || math.Abs(ev.Sharpness-want) > 1e-3*want {
+		t.Errorf("the first measurement %+v, want step 1 at α 0.5, λmax %v", ev, want)
+	}
+}

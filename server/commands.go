@@ -8,6 +8,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/hessian"
 	"descent/server/landscape"
 	"descent/server/protocol"
 	"descent/server/runs"
@@ -42,13 +43,14 @@ var commandTable = []commandSpec{
 	{protocol.CmdLearnKeep, false, false, entry[protocol.LearnKeep, draw.KeepQuery]{checkLearnKeep, doLearnKeep}},
 	{protocol.CmdLearnDrop, false, false, entry[protocol.LearnCopyCommand, string]{checkLearnDrop, doLearnDrop}},
 	{protocol.CmdModelDelete, false, false, entry[protocol.ModelDelete, string]{checkModelDelete, doModelDelete}},
-	{protocol.CmdPresent, true, false, entry[protocol.Present, string]{checkPresent, doPresent}},
+	{protocol.CmdPresent, true, false, entry[protocol.Present, presentState]{checkPresent, doPresent}},
 	{protocol.CmdTrajStart, false, false, entry[protocol.TrajStart, traj.Plan]{checkTrajStart, doTrajStart}},
 	{protocol.CmdTrajControl, false, false, entry[protocol.TrajControl, protocol.TrajControl]{checkTrajControl, doTrajControl}},
 	{protocol.CmdTrajDelete, false, false, entry[protocol.TrajCommand, string]{checkTrajDelete, doTrajDelete}},
 	{protocol.CmdLandscape, false, false, entry[protocol.Landscape, landscape.Plan]{checkLandscape, doLandscape}},
 	{protocol.CmdLandscapeLine, false, false, entry[protocol.LandscapeLine, landscape.LinePlan]{checkLandscapeLine, doLandscapeLine}},
 	{protocol.CmdLandscapeCancel, false, false, entry[protocol.LandscapeCancel, struct{}]{checkNothing[protocol.LandscapeCancel], doLandscapeCancel}},
+	{protocol.CmdHessian, false, false, entry[protocol.Hessian, hessian.Request]{checkHessian, doHessian}},
 }
 
 // commandSpec is one row of the table.
@@ -147,11 +149,13 @@ func (c *conn) sendError(typ string, req int64, err error) {
 	c.send(protocol.ErrorEvent(typ, req, err))
 }
 
-// newRuns are the validated runs of a start or a sweep, and their pace.
+// newRuns are the validated runs of a start or a sweep, their pace and
+// their sharpness tracking's probe set (0: not tracked).
 type newRuns struct {
 	cfgs         []mnist.Config
 	labels       []string
 	epochSeconds float64
+	sharpness    int
 }
 
 func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
@@ -165,6 +169,9 @@ func checkStart(s *Server, w *protocol.Start) (newRuns, error) {
 	n := newRuns{cfgs: []mnist.Config{cfg}, labels: []string{w.Label}}
 	if err == nil {
 		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	if err == nil {
+		n.sharpness, err = s.validator.sharpness(w.Sharpness, true, cfg)
 	}
 	return n, err
 }
@@ -180,6 +187,9 @@ func checkSweep(s *Server, w *protocol.Sweep) (newRuns, error) {
 	}
 	if err == nil {
 		n.epochSeconds, err = checkPaceOf(w.Pace)
+	}
+	if err == nil {
+		n.sharpness, err = s.validator.sharpness(w.Sharpness, false, cfgs[0])
 	}
 	return n, err
 }

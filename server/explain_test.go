@@ -49,12 +49,17 @@ func floats(v any) []float64 {
 	return out
 }
 
-// sineModel is a saved model of the given width whose weights are sines.
-func sineModel(hidden int) *mnist.Model {
+// sineModel is a saved model of the given width whose weights are sines,
+// after 3 epochs.
+func sineModel(hidden int) *mnist.Model { return sineModelOf(hidden, 1, 3) }
+
+// sineModelOf is a saved model whose weights are scale·sin(i), trained for
+// epochs epochs.
+func sineModelOf(hidden int, scale float64, epochs int) *mnist.Model {
 	arch := mnist.Arch{Hidden: []int{hidden}, Activation: mnist.Sigmoid}
-	m := &mnist.Model{Arch: arch, Params: make([]float32, arch.NumParams()), Meta: mnist.ModelMeta{Epochs: 3}}
+	m := &mnist.Model{Arch: arch, Params: make([]float32, arch.NumParams()), Meta: mnist.ModelMeta{Epochs: epochs}}
 	for i := range m.Params {
-		m.Params[i] = float32(math.Sin(float64(i)))
+		m.Params[i] = float32(scale * math.Sin(float64(i)))
 	}
 	return m
 }

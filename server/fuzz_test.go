@@ -8,6 +8,7 @@ import (
 
 	"descent/mnist"
 	"descent/server/draw"
+	"descent/server/hessian"
 	"descent/server/landscape"
 	"descent/server/protocol"
 )
@@ -65,6 +66,12 @@ var commandSeeds = []string{
 	`{"type":"landscapeLine","req":16,"run":"r3","testExamples":0}`, `{"type":"landscapeLine","sweep":"s1","examples":70000}`,
 	`{"type":"landscapeCancel","req":17}`,
 	`{"type":"present","req":22,"state":"lesson=2&step=1"}`, `{"type":"present","state":""}`, `{"type":"present","state":"\u0000"}`,
+	`{"type":"hessian","req":14,"run":"r1","top":5,"examples":1000,"density":true}`, `{"type":"hessian","run":"r1","at":"epoch"}`,
+	`{"type":"hessian","model":"m","top":10}`, `{"type":"hessian","run":"r1","model":"m","top":11,"examples":-1,"at":"x"}`,
+	`{"type":"hessian","run":"r1","examples":1e9,"top":1.5}`, `{"type":"hessian"}`,
+	`{"type":"start","config":{"optimizer":"sgd","lr":2,"batch":5000,"epochs":100,"trainExamples":5000},"sharpness":{"examples":5000}}`,
+	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":1,"trainExamples":-3},"sharpness":{"track":false,"examples":-1}}`,
+	`{"type":"sweep","base":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":1},"variants":[{"lr":0.5},{"lr":2}],"sharpness":{"track":true}}`,
 	`{"type":"nope"}`, `{"type":7}`, `{}`, `[]`, `null`, `{"type":"list","req":"x"}`, `{"type":"list","extra":1}`,
 	`{"type":"start","config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3},"type":"stop"}`, "\xff\xfe", ``,
 }
@@ -96,6 +103,15 @@ func FuzzParseCommand(f *testing.F) {
 				if cfg.Epochs < 1 || cfg.Batch < 1 || cfg.Epochs > mnist.MaxEpochs || cfg.Validate() != nil {
 					t.Fatalf("parse(%q) accepted %+v", frame, cfg)
 				}
+				if n := max(cfg.TrainExamples, 0); c.sharpness < 0 || c.sharpness > s.limits.MaxHessianExamples ||
+					(cfg.TrainExamples > 0 && c.sharpness > n) {
+					t.Fatalf("parse(%q) accepted tracking on %d images of %d", frame, c.sharpness, n)
+				}
+			}
+		case hessian.Request:
+			if (c.Run == "") == (c.Model == "") || c.Top < 1 || c.Top > protocol.MaxHessianTop ||
+				c.Examples < 0 || c.Examples > s.limits.MaxHessianExamples {
+				t.Fatalf("parse(%q) accepted %+v", frame, c)
 			}
 		case draw.Drawing:
 			if c.W < mnist.MinCanvas || c.H < mnist.MinCanvas || c.W > mnist.MaxCanvas || c.H > mnist.MaxCanvas {

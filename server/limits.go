@@ -45,6 +45,10 @@ type Limits struct {
 	// times the images.
 	MaxLandscapeGrid   int
 	MaxLandscapeImages int
+	// The Hessian panel's and sharpness tracking's (limits_hessian.go).
+	MaxHessianExamples int     // the probe set of a Hessian or a tracker (--max-hessian-examples)
+	MaxHessianParams   int     // parameters of a network that has a Hessian (--max-hessian-params)
+	SharpnessBudget    float64 // each tracker's share of its run's work (--sharpness-budget)
 }
 
 // Defaults of the configurable limits (Config.Limits).
@@ -118,6 +122,7 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxRate <= 0 {
 		l.MaxRate = DefaultMaxRate
 	}
+	l.hessianDefaults()
 	l.MaxEpochs = min(l.MaxEpochs, mnist.MaxEpochs)
 	l.MaxMessage = min(l.MaxMessage, maxMessageCeiling)
 	l.MaxLearnMemory = min(l.MaxLearnMemory, maxLearnMemoryCeiling)
@@ -152,7 +157,7 @@ func (l Limits) Check() error {
 		l.MaxLearners < 0 || l.MaxLearnersTotal < 0 || l.MaxKept < 0 || l.MaxAnalyses < 0:
 		return fmt.Errorf("server: limits must be positive")
 	}
-	return nil
+	return l.checkHessian()
 }
 
 // lim returns the validator's limits: those of the server, or the defaults.
@@ -297,7 +302,7 @@ func (c *conn) createRuns(n newRuns) ([]*runs.Live, error) {
 		return nil, protocol.Refuse(protocol.CodeLimit, "", fmt.Sprintf("at most %d runs queued (--max-queued) behind %d training (--max-runs)", l.MaxQueued, slots),
 			"%d runs are queued or training, too many for %d more; wait for one to end or stop one", unfinished, len(n.cfgs))
 	}
-	made, err := c.s.runs.Create(n.cfgs, n.labels, n.epochSeconds)
+	made, err := c.s.runs.CreateWith(n.cfgs, n.labels, runs.Options{EpochSeconds: n.epochSeconds, Sharpness: n.sharpness})
 	if err == nil {
 		c.lim.started = append(c.lim.started, made...)
 	}

@@ -32,9 +32,12 @@ func (p *presenter) get() (string, int64) {
 	return p.state, p.version
 }
 
+// presentState is a checked presented state.
+type presentState string
+
 // checkPresent takes a presented state of at most MaxPresentState bytes of
 // printable characters.
-func checkPresent(_ *Server, w *protocol.Present) (string, error) {
+func checkPresent(_ *Server, w *protocol.Present) (presentState, error) {
 	allowed := fmt.Sprintf("the page's URL state: at most %d bytes of printable characters", protocol.MaxPresentState)
 	if n := len(w.State); n > protocol.MaxPresentState {
 		return "", protocol.Refuse(protocol.CodeTooLarge, "state", allowed, "%d bytes", n)
@@ -42,11 +45,11 @@ func checkPresent(_ *Server, w *protocol.Present) (string, error) {
 	if i := strings.IndexFunc(w.State, func(r rune) bool { return !unicode.IsPrint(r) }); i >= 0 {
 		return "", protocol.Refuse(protocol.CodeInvalid, "state", allowed, "a character that is not printable at byte %d", i)
 	}
-	return w.State, nil
+	return presentState(w.State), nil
 }
 
-func doPresent(c *conn, _ int64, state string) error {
-	c.s.present.set(state)
+func doPresent(c *conn, _ int64, state presentState) error {
+	c.s.present.set(string(state))
 	c.s.hub.wake()
 	return nil
 }

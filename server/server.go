@@ -102,12 +102,12 @@ func New(cfg Config) *Server {
 	}
 	h := newHub()
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, hub: h, page: cfg.Page}
+	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.runs = runs.New(runs.Config{Train: cfg.Train, Test: cfg.Test, Concurrent: cfg.Concurrent,
-		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake})
-	priority.ReserveProcs(s.runs.Concurrent()) // pages first
+		Logger: cfg.Logger, Store: cfg.Store, Notify: h.wake, SharpnessBudget: s.limits.SharpnessBudget})
+	priority.ReserveProcs(2 * s.runs.Concurrent()) // pages first: a tracker may measure beside each run
 	s.instance = strconv.FormatUint(rand.Uint64(), 36)
 	s.surfaces = traj.NewSurfaces()
-	s.limits, s.floodFor = cfg.Limits.withDefaults(), floodFor
 	s.analyses = analysis.New(s.limits.MaxAnalyses)
 	s.models = draw.NewModels(cfg.Models)
 	s.panel = draw.NewPanel(s.runs, s.models, cfg.Test, s.limits.drawLimits())
@@ -142,6 +142,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /api/export/model/{file}", s.handleModel)
 	s.mux.HandleFunc("POST /api/export/trajectory/{file}", s.exports.ServeTrajectory)
 	s.mux.HandleFunc("GET /api/export/landscape/{file}", s.exports.ServeLandscape)
+	s.mux.HandleFunc("POST /api/export/hessian/{file}", s.exports.ServeHessian)
 	s.mux.HandleFunc("GET /", s.handlePage)
 }
 
@@ -198,7 +199,7 @@ func (s *Server) hello(role string) protocol.Hello {
 	return protocol.Hello{Type: protocol.EvHello, Version: protocol.Version, Instance: s.instance, Optimizers: optim.Specs(),
 		Schedules: optim.ScheduleSpecs(), Activations: mnist.Activations(), Defaults: mnist.DefaultConfig(),
 		Samples: s.runs.Samples(), Runs: s.runs.Infos(), Limits: s.helloLimits(), Functions: optim.Functions(),
-		Surface: traj.Limits(s.limits.MaxTrajSteps), Models: s.models.Infos(), Role: role}
+		Surface: traj.Limits(s.limits.MaxTrajSteps), Models: s.models.Infos(), Role: role, Hessian: s.hessianLimits()}
 }
 
 // handleSocket upgrades to a websocket and starts its reader and writer.

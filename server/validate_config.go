@@ -35,7 +35,10 @@ func (v validator) config(rc protocol.RunConfig, name func(string) string) (mnis
 	if cfg.Epochs, err = protocol.Int(name("epochs"), rc.Epochs, 1, v.lim().MaxEpochs); err != nil {
 		return cfg, protocol.Limited(err, "--max-epochs", rc.Epochs != nil && *rc.Epochs > v.lim().MaxEpochs)
 	}
-	if err := v.checkSteps(cfg.Batch, cfg.Epochs, name("epochs")); err != nil {
+	if cfg.TrainExamples, err = v.trainExamples(rc.TrainExamples, name("trainExamples")); err != nil {
+		return cfg, err
+	}
+	if err := v.checkSteps(cfg.Batch, cfg.Epochs, v.trainSize(cfg), name("epochs")); err != nil {
 		return cfg, err
 	}
 	if err := checkRates(&cfg, rc, name); err != nil {
@@ -152,9 +155,9 @@ func findParam(params []optim.Param, name string) (optim.Param, bool) {
 	return optim.Param{}, false
 }
 
-// checkSteps bounds epochs × ⌈N/batch⌉.
-func (v validator) checkSteps(batch, epochs int, field string) error {
-	per := (v.trainN + batch - 1) / batch
+// checkSteps bounds epochs × ⌈N/batch⌉ for a run on n training images.
+func (v validator) checkSteps(batch, epochs, n int, field string) error {
+	per := (n + batch - 1) / batch
 	if per > 0 && per*epochs > protocol.MaxSteps {
 		return protocol.Refuse(protocol.CodeOutOfRange, field, fmt.Sprintf("1 to %d at batch %d (at most %d steps)", max(protocol.MaxSteps/per, 1), batch, protocol.MaxSteps),
 			"%d epochs are %d steps", epochs, per*epochs).With(epochs)

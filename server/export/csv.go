@@ -13,12 +13,16 @@ import (
 // runsCSVHeader names the columns of a run or sweep export. Every row
 // carries its run's settings, so that the file filters and pivots without
 // a second table; record says whether the row is a "step" (the epoch it is
-// in, loss, grad_norm, update_ratio, lr_step) or an "epoch" (train_loss,
-// test_loss, test_accuracy after it). A cell that does not apply is empty, and so is a value
-// that is not finite. The JSON export also has the optimizer's
-// hyperparameters, the schedule and each epoch's confusion matrix.
+// in, loss, grad_norm, update_ratio, lr_step), an "epoch" (train_loss,
+// test_loss, test_accuracy after it) or a "sharpness" measurement (the step
+// whose starting weights were measured, its epoch, lr_step, sharpness and
+// threshold). A cell that does not apply is empty, and so is a value that
+// is not finite (a threshold where none applies). The JSON export also has
+// the optimizer's hyperparameters, the schedule and each epoch's confusion
+// matrix.
 var runsCSVHeader = []string{"run", "sweep", "label", "arch", "optimizer", "lr", "batch", "epochs", "seed", "status",
-	"record", "step", "epoch", "loss", "grad_norm", "update_ratio", "lr_step", "train_loss", "test_loss", "test_accuracy"}
+	"record", "step", "epoch", "loss", "grad_norm", "update_ratio", "lr_step", "train_loss", "test_loss", "test_accuracy",
+	"sharpness", "threshold"}
 
 // runsEncoder writes runs one at a time, so that a sweep's export holds
 // one run in memory: as CSV (runsCSVHeader) or as JSON, {"runs": [...]}.
@@ -60,14 +64,22 @@ func (e *runsEncoder) run(r RunData) error {
 	s := r.Steps
 	for i := range s.Step {
 		copy(row[10:], []string{"step", strconv.Itoa(s.Step[i]), epochOf(s.Step[i], r.StepsPerEpoch), fmt32(s.Loss[i]),
-			fmt32(s.GradNorm[i]), fmt32(s.UpdateRatio[i]), fmt32(s.LR[i]), "", "", ""})
+			fmt32(s.GradNorm[i]), fmt32(s.UpdateRatio[i]), fmt32(s.LR[i]), "", "", "", "", ""})
 		if err := e.csv.Write(row); err != nil {
 			return err
 		}
 	}
 	for _, ep := range r.Epochs {
 		copy(row[10:], []string{"epoch", strconv.Itoa(ep.Step), strconv.Itoa(ep.Epoch), "", "", "", "",
-			fmtFloat(ep.TrainLoss), fmtFloat(ep.TestLoss), fmtFloat(ep.TestAccuracy)})
+			fmtFloat(ep.TrainLoss), fmtFloat(ep.TestLoss), fmtFloat(ep.TestAccuracy), "", ""})
+		if err := e.csv.Write(row); err != nil {
+			return err
+		}
+	}
+	for i := range s.MarkLen() {
+		m := s.MarkAt(i)
+		copy(row[10:], []string{"sharpness", strconv.Itoa(m.Step), epochOf(m.Step, r.StepsPerEpoch), "", "", "", fmt32(m.LR),
+			"", "", "", fmt32(m.Sharpness), fmt32(m.Threshold)})
 		if err := e.csv.Write(row); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"descent/mnist"
+	"descent/server/protocol"
 	"descent/server/runs"
 	"descent/server/steps"
 )
@@ -29,8 +30,11 @@ type RunData struct {
 	DivergedAt int          `json:"divergedAt,omitempty"`
 	// StepsPerEpoch is ⌈N/B⌉, the steps of one pass; 0 when not known.
 	StepsPerEpoch int           `json:"stepsPerEpoch,omitempty"`
-	Steps         steps.Columns `json:"steps"` // float32, the precision the page shows
+	Steps         steps.Columns `json:"steps"` // float32, the precision the page shows; with the sharpness columns when tracked
 	Epochs        []EpochRow    `json:"epochs"`
+	// Sharpness is the run's sharpness tracking (its probe set), when it is
+	// tracked.
+	Sharpness *protocol.SharpnessInfo `json:"sharpness,omitempty"`
 }
 
 // EpochRow is one epoch's evaluation on the test set.
@@ -101,7 +105,7 @@ func (l LiveSource) Run(ctx context.Context, id string, maxPoints int) (RunData,
 	}
 	in := r.Info()
 	d := RunData{ID: in.ID, Sweep: in.Sweep, Label: in.Label, Config: in.Config, Status: in.StatusText,
-		DivergedAt: in.DivergedAt, StepsPerEpoch: in.StepsPerEpoch}
+		DivergedAt: in.DivergedAt, StepsPerEpoch: in.StepsPerEpoch, Sharpness: in.Sharpness}
 	if d.Steps, err = r.Steps(ctx, maxPoints); err != nil {
 		return RunData{}, err
 	}

@@ -16,8 +16,8 @@ import (
 
 // Figure kinds. A run has RunKinds, a sweep or comparison SweepKinds.
 var (
-	RunKinds   = []string{"loss", "accuracy", "confusion", "weights", "gradnorm", "ratio", "lr", "testloss", "lrrange"}
-	SweepKinds = []string{"sweep", "compare", "accuracy"}
+	RunKinds   = []string{"loss", "accuracy", "confusion", "weights", "gradnorm", "ratio", "lr", "testloss", "lrrange", "sharpness"}
+	SweepKinds = []string{"sweep", "compare", "accuracy", "sharpness"}
 )
 
 // DefaultSmoothing is the EMA weight of a loss figure's smoothed curve when
@@ -150,6 +150,8 @@ func Figure(kind string, runs []RunData, model *mnist.Model, o FigureOptions) (*
 		return figures.StepFigure(kind, []figures.Series{metricSeries(kind, runs[0])}, m)
 	case "lrrange":
 		return rangeTestFigure(runs[0], m)
+	case "sharpness":
+		return figures.SharpnessFigure(sharpnessSeries(runs), m)
 	case "sweep", "compare":
 		var ss []figures.Series
 		for _, r := range runs {
@@ -176,13 +178,20 @@ func hasData(kind string, runs []RunData) error {
 			if len(r.Epochs) > 0 {
 				return nil
 			}
+		case "sharpness":
+			if r.Steps.MarkLen() > 0 {
+				return nil
+			}
 		default:
 			return nil
 		}
 	}
 	what := "step"
-	if kind == "accuracy" || kind == "testloss" {
+	switch kind {
+	case "accuracy", "testloss":
 		what = "evaluated epoch"
+	case "sharpness":
+		what = "sharpness measurement (its sharpness is tracked when it starts with one, a sweep's when it asks)"
 	}
 	return fmt.Errorf("server: run %s has no %s yet: %w", runs[0].ID, what, errNotFound)
 }

@@ -21,12 +21,13 @@ import (
 //
 //	GET  /api/export/run/{id}.{csv|json}             every series of a run, with its settings
 //	GET  /api/export/run/{id}/{kind}.{png|svg}       kind: loss, accuracy, confusion, weights,
-//	                                                 gradnorm, ratio, lr, testloss
+//	                                                 gradnorm, ratio, lr, testloss, lrrange, sharpness
 //	GET  /api/export/run/{id}/model.descent          the latest weights (mnist.Model.WriteTo)
 //	GET  /api/export/sweep/{id}.{csv|json}           every run of a sweep or comparison
-//	GET  /api/export/sweep/{id}/{kind}.{png|svg}     kind: sweep, compare, accuracy
+//	GET  /api/export/sweep/{id}/{kind}.{png|svg}     kind: sweep, compare, accuracy, sharpness
 //	POST /api/export/trajectory/{kind}.{png|svg|csv} kind: surface, f, gradnorm; the body is a TrajectoryExport
 //	GET  /api/export/landscape/{id}.{png|svg|csv|json} a loss landscape or 1-D chart a page made (landscape.go)
+//	POST /api/export/hessian/{kind}.{png|svg|csv}    kind: density, eigenvalues; the body is a HessianExport
 //
 // Figures take ?lang=en|ko (default en) and the loss figure ?smooth= in
 // [0, 1) (default DefaultSmoothing).

@@ -17,6 +17,7 @@ import (
 	"descent/mnist"
 	"descent/server/internal/fake"
 	"descent/server/runs"
+	"descent/server/steps"
 )
 
 // newTestExports returns a manager of runs on synthetic data and the export
@@ -30,6 +31,7 @@ func newTestExports(t *testing.T, trainN, concurrent int) (*runs.Manager, http.H
 	mux.HandleFunc("GET /api/export/{what}/{file}", h.ServeData)
 	mux.HandleFunc("GET /api/export/{what}/{id}/{file}", h.ServeFile)
 	mux.HandleFunc("POST /api/export/trajectory/{file}", h.ServeTrajectory)
+	mux.HandleFunc("POST /api/export/hessian/{file}", h.ServeHessian)
 	return m, mux, h
 }
 
@@ -147,6 +149,10 @@ func readRunsCSV(t *testing.T, r io.Reader) []RunData {
 			out = append(out, RunData{ID: row[0], Sweep: row[1], Label: row[2], Config: c, Status: row[9]})
 		}
 		d := &out[len(out)-1]
+		if row[10] == "sharpness" {
+			d.Steps.AddMark(steps.Mark{Step: integer(row[11]), LR: float32(num(row[16])), Sharpness: float32(num(row[20])), Threshold: float32(num(row[21]))})
+			continue
+		}
 		if row[10] == "step" {
 			s := &d.Steps
 			s.Step = append(s.Step, integer(row[11]))
@@ -185,6 +191,15 @@ func compareRuns(t *testing.T, format string, got, want []RunData, withConfusion
 				t.Fatalf("%s: run %s step row %d = %d %v %v %v %v, want %d %v %v %v %v", format, w.ID, k,
 					gs.Step[k], gs.Loss[k], gs.GradNorm[k], gs.UpdateRatio[k], gs.LR[k],
 					ws.Step[k], ws.Loss[k], ws.GradNorm[k], ws.UpdateRatio[k], ws.LR[k])
+			}
+		}
+		if gs.MarkLen() != ws.MarkLen() {
+			t.Fatalf("%s: run %s has %d sharpness measurements, want %d", format, w.ID, gs.MarkLen(), ws.MarkLen())
+		}
+		for k := range ws.MarkLen() {
+			gm, wm := gs.MarkAt(k), ws.MarkAt(k)
+			if gm.Step != wm.Step || !same32(gm.Sharpness, wm.Sharpness) || !same32(gm.Threshold, wm.Threshold) || !same32(gm.LR, wm.LR) {
+				t.Errorf("%s: run %s measurement %d = %+v, want %+v", format, w.ID, k, gm, wm)
 			}
 		}
 		if len(g.Epochs) != len(w.Epochs) {

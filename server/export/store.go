@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"descent/mnist"
+	"descent/server/protocol"
 	"descent/server/store"
 )
 
@@ -89,6 +90,9 @@ func storeRun(ctx context.Context, st *store.Store, id int64, maxPoints int) (Ru
 	}
 	if r.SweepID != 0 {
 		d.Sweep = strconv.FormatInt(r.SweepID, 10)
+	}
+	if r.SharpnessExamples > 0 {
+		d.Sharpness = &protocol.SharpnessInfo{Examples: r.SharpnessExamples}
 	}
 	if r.Status == mnist.StatusDiverged {
 		fmt.Sscanf(r.StatusText, "diverged at step %d", &d.DivergedAt)

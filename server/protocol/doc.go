@@ -18,7 +18,9 @@
 // (the first event and the limits it carries), draw.go (the drawing panel),
 // explain.go (the derivatives of one picture: explain, gradCheck), learn.go
 // (learn copies and kept models), surface.go (the surface explorer),
-// landscape.go (the network's loss landscape and its 1-D chart) and
+// landscape.go (the network's loss landscape and its 1-D chart),
+// sharpness.go (sharpness tracking beside a run), hessian.go (the Hessian
+// panel), hessian_surface.go (the Hessian at a surface's start) and
 // errors.go (refusals).
 package protocol
 

@@ -21,8 +21,9 @@ type Hello struct {
 	Runs        []RunInfo            `json:"runs"`
 	Functions   []optim.Function     `json:"functions"` // the surface explorer's
 	Surface     SurfaceLimits        `json:"surface"`
-	Models      []ModelInfo          `json:"models"` // saved models that answer drawings
-	Role        string               `json:"role"`   // RoleControl, or RoleWatch for a watch-only link
+	Models      []ModelInfo          `json:"models"`  // saved models that answer drawings
+	Role        string               `json:"role"`    // RoleControl, or RoleWatch for a watch-only link
+	Hessian     HessianLimits        `json:"hessian"` // the Hessian panel's and sharpness tracking's limits
 }
 
 // Roles, sent in Hello.Role.

@@ -65,11 +65,12 @@ const (
 //
 //	{"type":"start","req":1,"config":{"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3}}
 type Start struct {
-	Type   string    `json:"type"`
-	Req    int64     `json:"req,omitempty"`
-	Label  string    `json:"label,omitempty"` // shown in legends; at most MaxLabel characters
-	Config RunConfig `json:"config"`
-	Pace   *Pace     `json:"pace,omitempty"` // as fast as it goes when missing
+	Type      string           `json:"type"`
+	Req       int64            `json:"req,omitempty"`
+	Label     string           `json:"label,omitempty"` // shown in legends; at most MaxLabel characters
+	Config    RunConfig        `json:"config"`
+	Pace      *Pace            `json:"pace,omitempty"`      // as fast as it goes when missing
+	Sharpness *SharpnessOption `json:"sharpness,omitempty"` // tracked when missing (sharpness.go)
 }
 
 // Pace is how fast a run trains, so that a class can watch it: an epoch in
@@ -127,6 +128,10 @@ type RunConfig struct {
 	LRMin     float64            `json:"lrMin,omitempty"`   // default 1e-5
 	LRMax     float64            `json:"lrMax,omitempty"`   // default 10
 	EvalLimit int                `json:"evalLimit,omitempty"`
+	// TrainExamples trains on the first N training images, 1 to
+	// Limits.TrainSize; 0 or missing: all. With batch ≥ N every step is
+	// full-batch gradient descent on them (the edge of stability's setting).
+	TrainExamples int `json:"trainExamples,omitempty"`
 }
 
 // Sweep starts one run per variant. Each variant overrides some fields of
@@ -137,11 +142,12 @@ type RunConfig struct {
 //
 //	{"type":"sweep","req":2,"base":{…},"variants":[{"lr":0.01},{"lr":0.1},{"lr":1}]}
 type Sweep struct {
-	Type     string    `json:"type"`
-	Req      int64     `json:"req,omitempty"`
-	Base     RunConfig `json:"base"`
-	Variants []Variant `json:"variants"`       // 1 to MaxSweep
-	Pace     *Pace     `json:"pace,omitempty"` // of every run
+	Type      string           `json:"type"`
+	Req       int64            `json:"req,omitempty"`
+	Base      RunConfig        `json:"base"`
+	Variants  []Variant        `json:"variants"`            // 1 to MaxSweep
+	Pace      *Pace            `json:"pace,omitempty"`      // of every run
+	Sharpness *SharpnessOption `json:"sharpness,omitempty"` // of every run; not tracked when missing
 }
 
 // Variant is one run of a sweep: the fields that differ from the base.
@@ -244,6 +250,9 @@ type RunInfo struct {
 	Result        *mnist.Result `json:"result,omitempty"`
 	Error         string        `json:"error,omitempty"`
 	Pace          Pace          `json:"pace"`
+	// Sharpness is set when the run's sharpness is tracked: its steps then
+	// carry the measurements (Steps).
+	Sharpness *SharpnessInfo `json:"sharpness,omitempty"`
 }
 
 // Run statuses. Paused is a running run waiting on Resume; interrupted is a
@@ -291,6 +300,18 @@ type Deleted struct {
 // gradNorm and updateRatio are means over them, lr and samplesPerSec the
 // last values, and lossMin and lossMax hold the extremes so that spikes
 // survive. Unmerged frames omit lossMin and lossMax.
+//
+// A tracked run's sharpness measurements (sharpness.go) come in four more
+// columns, one entry per measurement, NOT aligned with step: sharpnessStep
+// (the step whose starting weights were measured), sharpness (λmax),
+// threshold (null where none applies) and sharpnessLR (that step's α). A
+// measurement is taken beside the training and ends after its step was
+// sent, so a live frame carries the measurements finished since the last
+// frame, whose steps may be before the frame's first step (never after the
+// last step sent); each is sent once, in step order, and a frame may carry
+// measurements and no new step (a paused or finished run's last ones). A history carries those of its
+// steps; merged points keep the last measurement of each group of steps, at
+// its own step. Frames without measurements omit the four columns.
 type Steps struct {
 	Type string `json:"type,omitempty"`
 	Run  string `json:"run,omitempty"`

@@ -108,6 +108,9 @@ type TrajCreated struct {
 	Optimizers []TrajOptimizer `json:"optimizers"`
 	Steps      int             `json:"steps"`
 	Tol        float64         `json:"tol"`
+	// StartHessian is the Hessian at the start point, for every function
+	// that has one (hessian_surface.go).
+	StartHessian *StartHessian `json:"startHessian,omitempty"`
 }
 
 // TrajPoints carries new iterates of a set, in the order they were taken:

@@ -34,60 +34,79 @@ const (
 	livePoints = 500
 )
 
-// frame is the steps [from, to) of a run, encoded for sending.
+// frame is the steps [from, to) of a run and its marks [mfrom, mto) (the
+// sharpness measurements finished since the last frame, of steps up to the
+// frame's last), encoded for sending.
 type frame struct {
-	from, to int
-	msg      []byte
+	from, to   int
+	mfrom, mto int
+	msg        []byte
 }
+
+// cursor is how far a page is in a run: the next step index and the next
+// mark index to send.
+type cursor struct{ step, mark int }
 
 // feed is a run's ring of recent frames.
 type feed struct {
 	mu     sync.Mutex
 	frames []frame // oldest first, at most feedFrames
 	to     int     // steps published so far
+	mto    int     // marks published so far
 }
 
-// publish adds a frame with the steps stored since the last one.
+// publish adds a frame with the steps stored since the last one, and the
+// marks finished since then whose steps are published with it.
 func (f *feed) publish(run string, s *steps.Series) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := s.Len()
-	if n <= f.to {
+	m, _ := s.MarkCount(n)
+	if n <= f.to && m <= f.mto {
 		return
 	}
-	b, err := json.Marshal(protocol.Steps{Type: protocol.EvSteps, Run: run, Columns: s.Points(f.to, n, 0)})
+	b, err := json.Marshal(protocol.Steps{Type: protocol.EvSteps, Run: run, Columns: framed(s, cursor{f.to, f.mto}, cursor{n, m}, 0)})
 	if err != nil {
 		return
 	}
 	if len(f.frames) == feedFrames {
 		f.frames = append(f.frames[:0], f.frames[1:]...)
 	}
-	f.frames = append(f.frames, frame{from: f.to, to: n, msg: b})
-	f.to = n
+	f.frames = append(f.frames, frame{from: f.to, to: n, mfrom: f.mto, mto: m, msg: b})
+	f.to, f.mto = n, m
 }
 
-// since returns the frames that start at step index next or later, and the
-// number of steps published. ok is false when next is not the start of a
-// frame still in the ring, so the caller must build the steps itself.
-func (f *feed) since(next int) (frames []frame, to int, ok bool) {
+// framed returns the steps and marks between two cursors, the steps thinned
+// to maxPoints (every one when 0) and every mark.
+func framed(s *steps.Series, from, to cursor, maxPoints int) steps.Columns {
+	c := steps.Thin(s.Upto(0), from.step, to.step, maxPoints)
+	c.AddMarks(s.MarkRange(from.mark, to.mark))
+	return c
+}
+
+// since returns the frames from cursor next on, and how far the feed has
+// published. ok is false when next is not the start of a frame still in
+// the ring, so the caller must build the steps itself.
+func (f *feed) since(next cursor) (frames []frame, to cursor, ok bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if next >= f.to {
-		return nil, f.to, true
+	to = cursor{f.to, f.mto}
+	if next.step >= f.to && next.mark >= f.mto {
+		return nil, to, true
 	}
 	for i, fr := range f.frames {
-		if fr.from == next {
-			return append([]frame(nil), f.frames[i:]...), f.to, true
+		if fr.from == next.step && fr.mfrom == next.mark {
+			return append([]frame(nil), f.frames[i:]...), to, true
 		}
 	}
-	return nil, f.to, false
+	return nil, to, false
 }
 
-// published returns the number of steps published so far.
-func (f *feed) published() int {
+// published returns how far the feed has published: steps and marks.
+func (f *feed) published() cursor {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.to
+	return cursor{f.to, f.mto}
 }
 
 // publishLoop publishes every unfinished run's new steps every
@@ -115,13 +134,14 @@ func (m *Manager) publishLoop() {
 
 // liveSub is a page's cursor in a live run.
 type liveSub struct {
-	r            *Live
-	req          int64
-	from         int
-	weights      bool
-	started      bool
-	next, epochs int // the next step index to send, the epochs sent
-	weightsSeen  *prepared[protocol.Weights]
+	r           *Live
+	req         int64
+	from        int
+	weights     bool
+	started     bool
+	next        cursor // the next step and mark to send
+	epochs      int    // the epochs sent
+	weightsSeen *prepared[protocol.Weights]
 }
 
 // Subscribe opens a page's stream; the history is made at the first Flush,
@@ -140,7 +160,7 @@ func (s *liveSub) Flush(write func([]byte) error) error {
 	r := s.r
 	frames, to, ok := r.feed.since(s.next)
 	if !ok || len(frames) > maxLagFrames {
-		b, err := json.Marshal(protocol.Steps{Type: protocol.EvSteps, Run: r.id, Columns: r.steps.Points(s.next, to, livePoints)})
+		b, err := json.Marshal(protocol.Steps{Type: protocol.EvSteps, Run: r.id, Columns: framed(&r.steps, s.next, to, livePoints)})
 		if err == nil {
 			err = write(b)
 		}
@@ -158,17 +178,17 @@ func (s *liveSub) Flush(write func([]byte) error) error {
 	return s.epochsAndWeights(write)
 }
 
-// history sends the run so far: the steps after from, down-sampled, and the
-// epochs they reach.
+// history sends the run so far: the steps after from, down-sampled, with
+// the marks published of those steps, and the epochs they reach.
 func (s *liveSub) history(write func([]byte) error) error {
 	r := s.r
 	to := r.feed.published()
-	from := max(0, min(s.from, to))
+	from := max(0, min(s.from, to.step))
 	h := protocol.History{Type: protocol.EvHistory, Req: s.req, Run: r.Info(), From: from,
-		Steps: protocol.Steps{Columns: r.steps.Points(from, to, protocol.HistoryPoints)}, Epochs: []protocol.Epoch{}}
+		Steps: protocol.Steps{Columns: steps.Thin(r.steps.Upto(to.mark), from, to.step, protocol.HistoryPoints)}, Epochs: []protocol.Epoch{}}
 	s.next = to
 	for _, e := range r.epochsFrom(0) {
-		if e.v.Step > to {
+		if e.v.Step > to.step {
 			break
 		}
 		h.Epochs = append(h.Epochs, e.v)
@@ -188,7 +208,7 @@ func (s *liveSub) history(write func([]byte) error) error {
 // latest weights if they changed.
 func (s *liveSub) epochsAndWeights(write func([]byte) error) error {
 	for _, e := range s.r.epochsFrom(s.epochs) {
-		if e.v.Step > s.next {
+		if e.v.Step > s.next.step {
 			break
 		}
 		if err := write(e.msg); err != nil {

@@ -2,7 +2,6 @@ package runs
 
 import (
 	"context"
-	"math"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +35,9 @@ type Live struct {
 	answer answerer  // the weights that answer drawings, and their predictors
 	st     liveStore // its side of the run store
 	path   livePath  // its training path, for the landscape
+
+	tracker *mnist.Tracker // its sharpness tracker, or nil; set before training (sharpness.go)
+	current current        // its weights between two steps, for a Hessian
 }
 
 func newLive(id, sweep, label string, t *mnist.Trainer, m *Manager) *Live {
@@ -62,6 +64,10 @@ func (r *Live) onStep(ev mnist.StepEvent) {
 	}
 	r.steps.Add(steps.Point{Loss: float32(ev.Loss), GradNorm: float32(ev.GradNorm),
 		UpdateRatio: float32(ev.UpdateRatio), LR: float32(ev.LR), SamplesPerSec: float32(ev.SamplesPerSec)})
+	if r.tracker != nil {
+		r.tracker.Observe(ev)
+	}
+	r.current.offer(r.trainer, ev.Step)
 	if now := time.Now(); now.Sub(r.lastWeights) >= time.Second/protocol.WeightsHz {
 		r.lastWeights = now
 		r.captureWeights(ev.Step)
@@ -96,26 +102,10 @@ func (r *Live) captureWeights(step int) {
 }
 
 // weightImages scales each row of W₁ (w, units × 784) into a 28×28 image:
-// 128 + 127·w/max|w| over the row.
+// 128 + 127·w/max|w| over the row (protocol.NewTiles).
 func weightImages(run string, step int, w []float32) protocol.Weights {
-	units := min(len(w)/mnist.InputSize, protocol.MaxWeightUnits)
-	out := protocol.Weights{Type: protocol.EvWeights, Run: run, Step: step, Units: units,
-		Pixels: make([]byte, units*mnist.InputSize), Scale: make([]float64, units)}
-	for u := range units {
-		row := w[u*mnist.InputSize : (u+1)*mnist.InputSize]
-		var peak float32
-		for _, v := range row {
-			peak = max(peak, float32(math.Abs(float64(v))))
-		}
-		out.Scale[u] = float64(peak)
-		if peak == 0 || math.IsNaN(float64(peak)) || math.IsInf(float64(peak), 0) {
-			peak = 1
-		}
-		for i, v := range row {
-			out.Pixels[u*mnist.InputSize+i] = byte(128 + 127*max(-1, min(1, v/peak)))
-		}
-	}
-	return out
+	t := protocol.NewTiles(w, protocol.MaxWeightUnits)
+	return protocol.Weights{Type: protocol.EvWeights, Run: run, Step: step, Units: t.Units, Pixels: t.Pixels, Scale: t.Scale}
 }
 
 // publish turns the steps stored since the last frame into a new frame.
@@ -204,6 +194,9 @@ func (r *Live) Info() protocol.RunInfo {
 	in.StepsPerEpoch, in.TotalSteps, in.Progress = t.StepsPerEpoch(), t.TotalSteps(), t.Progress()
 	in.Paused = r.result == nil && t.Paused()
 	in.Pace.EpochSeconds, _ = r.pace.get()
+	if in.Sharpness != nil {
+		in.Sharpness.Budget = r.m.budget()
+	}
 	if r.state == protocol.StatusRunning && in.Paused {
 		in.Status, in.StatusText = protocol.StatusPaused, protocol.StatusPaused
 	}

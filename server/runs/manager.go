@@ -34,6 +34,9 @@ type Config struct {
 	// Notify is called after each publication of new steps, so that the
 	// pages' writers look for them.
 	Notify func()
+	// SharpnessBudget is the budget of every run's sharpness tracker
+	// (mnist.TrackerOptions.Budget); if 0, the tracker's default.
+	SharpnessBudget float64
 }
 
 // Manager owns every run: it creates them, lets at most Concurrent train at
@@ -109,6 +112,22 @@ func samplesOf(test *mnist.Dataset, n int) protocol.Samples {
 // epoch in about epochSeconds (0: as fast as it goes). Runs of one call
 // share a sweep id when there is more than one.
 func (m *Manager) Create(cfgs []mnist.Config, labels []string, epochSeconds float64) ([]*Live, error) {
+	return m.CreateWith(cfgs, labels, Options{EpochSeconds: epochSeconds})
+}
+
+// Options are the settings of a start or a sweep beside its runs' configs.
+type Options struct {
+	// EpochSeconds is the runs' pace: an epoch in about that many seconds
+	// (0: as fast as it goes).
+	EpochSeconds float64
+	// Sharpness tracks each run's sharpness on the first Sharpness training
+	// images of the run (1 to its training images), beside its training;
+	// 0 does not track.
+	Sharpness int
+}
+
+// CreateWith is Create with every option of a start or a sweep.
+func (m *Manager) CreateWith(cfgs []mnist.Config, labels []string, o Options) ([]*Live, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ctx.Err() != nil {
@@ -127,12 +146,12 @@ func (m *Manager) Create(cfgs []mnist.Config, labels []string, epochSeconds floa
 		}
 		trainers[i] = t
 	}
-	runs, err := m.newRuns(trainers, labels) // ids, and the store's records
+	runs, err := m.newRuns(trainers, labels, o.Sharpness) // ids, and the store's records
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range runs {
-		r.pace.set(epochSeconds)
+		r.pace.set(o.EpochSeconds)
 		m.runs = append(m.runs, r)
 		m.wg.Add(1)
 		go m.execute(r)
@@ -184,8 +203,10 @@ func (m *Manager) execute(r *Live) {
 	r.startPath()
 	r.setState(protocol.StatusRunning)
 	m.log.Info("run started", "run", r.id, "optimizer", r.cfg.Optimizer, "lr", r.cfg.LR, "batch", r.cfg.Batch)
+	stop := r.track() // its sharpness, beside it
 	res, err := r.trainer.Run(r.ctx, r.hooks())
 	r.stopPath()
+	stop()
 	r.publish()
 	r.finish(res, err)
 	m.log.Info("run ended", "run", r.id, "status", res.StatusText(), "steps", res.Steps, "accuracy", res.TestAccuracy)

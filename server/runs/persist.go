@@ -35,8 +35,9 @@ func runID(id int64) string   { return fmt.Sprintf("r%d", id) }
 func sweepID(id int64) string { return fmt.Sprintf("s%d", id) }
 
 // newRuns gives the trainers of one start or sweep their ids, and their
-// records in the store when there is one. m.mu is held.
-func (m *Manager) newRuns(ts []*mnist.Trainer, labels []string) ([]*Live, error) {
+// records in the store when there is one; sharpness is their tracking's
+// probe set (0: not tracked). m.mu is held.
+func (m *Manager) newRuns(ts []*mnist.Trainer, labels []string, sharpness int) ([]*Live, error) {
 	if m.st == nil {
 		sweep := ""
 		if len(ts) > 1 {
@@ -47,6 +48,7 @@ func (m *Manager) newRuns(ts []*mnist.Trainer, labels []string) ([]*Live, error)
 		for i, t := range ts {
 			m.nextRun++
 			runs[i] = newLive(fmt.Sprintf("r%d", m.nextRun), sweep, labels[i], t, m)
+			runs[i].sharpness = sharpness
 		}
 		return runs, nil
 	}
@@ -68,7 +70,7 @@ func (m *Manager) newRuns(ts []*mnist.Trainer, labels []string) ([]*Live, error)
 		case sw.ID != 0:
 			kind = store.KindSweepMember
 		}
-		sr, err := m.st.CreateRun(ctx, store.Run{Name: labels[i], Kind: kind, SweepID: sw.ID, Config: t.Config()})
+		sr, err := m.st.CreateRun(ctx, store.Run{Name: labels[i], Kind: kind, SweepID: sw.ID, Config: t.Config(), SharpnessExamples: sharpness})
 		if err != nil {
 			for _, r := range runs {
 				_ = m.st.Delete(ctx, r.storeID)
@@ -80,7 +82,7 @@ func (m *Manager) newRuns(ts []*mnist.Trainer, labels []string) ([]*Live, error)
 			sweep = sweepID(sw.ID)
 		}
 		r := newLive(runID(sr.ID), sweep, labels[i], t, m)
-		r.storeID = sr.ID
+		r.storeID, r.sharpness = sr.ID, sharpness
 		runs = append(runs, r)
 	}
 	return runs, nil

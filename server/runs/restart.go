@@ -98,7 +98,7 @@ func (m *Manager) rebuild(old *base, label string) (*Live, error) {
 		return nil, fmt.Errorf("server: restarting run %s: %w", old.id, err)
 	}
 	r := newLive(old.id, old.sweep, label, t, m)
-	r.storeID = old.storeID
+	r.storeID, r.sharpness = old.storeID, old.sharpness
 	r.version = old.Version() + 1
 	if err := r.restorePath(ctx); err != nil {
 		return nil, fmt.Errorf("server: restarting run %s: %w", old.id, err)
@@ -144,7 +144,11 @@ func (r *Live) preload(ctx context.Context, ck *store.Checkpoint) error {
 	for r.steps.Len() < ck.Step {
 		r.steps.Add(steps.NaN())
 	}
+	if err := r.preloadMarks(ctx, ck.Step); err != nil {
+		return err
+	}
 	r.feed.to = r.steps.Len() // the steps so far go out as history, not as a frame
+	r.feed.mto, _ = r.steps.MarkCount(r.feed.to)
 	epochs, err := st.Epochs(ctx, r.storeID)
 	if err != nil {
 		return err

@@ -61,6 +61,7 @@ type base struct {
 	id, sweep string
 	cfg       mnist.Config
 	storeID   int64 // the run's id in the store; 0 without one
+	sharpness int   // the probe set of its sharpness tracking; 0 when not tracked
 	// restarting is set while a restart replaces the run.
 	restarting atomic.Bool
 
@@ -102,6 +103,9 @@ func (b *base) outcome() (*mnist.Result, string, string) {
 func (b *base) info() protocol.RunInfo {
 	in := protocol.RunInfo{ID: b.id, Sweep: b.sweep, Label: b.label, Config: b.cfg, Status: b.state,
 		StatusText: b.state, Error: b.errText}
+	if b.sharpness > 0 {
+		in.Sharpness = &protocol.SharpnessInfo{Examples: b.sharpness}
+	}
 	if b.result != nil {
 		res := *b.result
 		in.Result, in.StatusText, in.DivergedAt = &res, res.StatusText(), res.DivergedAt

@@ -65,7 +65,7 @@ func TestLiveSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got frames
-	for !r.Finished() || r.feed.published() < r.steps.Len() {
+	for !r.Finished() || r.feed.published().step < r.steps.Len() {
 		if err := sub.Flush(got.write); err != nil {
 			t.Fatal(err)
 		}

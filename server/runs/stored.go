@@ -56,7 +56,7 @@ func (m *Manager) Restore(ctx context.Context) error {
 // stored makes a Stored run of a run in the store.
 func (m *Manager) stored(sr store.Run) *Stored {
 	r := &Stored{m: m, text: sr.StatusText, progress: sr.Steps}
-	r.id, r.label, r.cfg, r.state, r.storeID = runID(sr.ID), sr.Name, sr.Config, sr.Status, sr.ID
+	r.id, r.label, r.cfg, r.state, r.storeID, r.sharpness = runID(sr.ID), sr.Name, sr.Config, sr.Status, sr.ID, sr.SharpnessExamples
 	if sr.SweepID != 0 {
 		r.sweep = sweepID(sr.SweepID)
 	}
@@ -85,7 +85,7 @@ func (m *Manager) storedTwin(r *Live) *Stored {
 	defer r.mu.Unlock()
 	res := *r.result
 	twin := &Stored{m: m, text: in.StatusText, progress: in.Progress}
-	twin.id, twin.sweep, twin.label, twin.cfg, twin.storeID = r.id, r.sweep, r.label, r.cfg, r.storeID
+	twin.id, twin.sweep, twin.label, twin.cfg, twin.storeID, twin.sharpness = r.id, r.sweep, r.label, r.cfg, r.storeID, r.sharpness
 	twin.state, twin.result, twin.errText, twin.version = r.state, &res, r.errText, r.version
 	return twin
 }

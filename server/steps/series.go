@@ -13,6 +13,7 @@ const chunkSize = 4096
 type Series struct {
 	chunks atomic.Pointer[[]*[chunkSize]Point]
 	n      atomic.Int64
+	marks  marks // the sharpness measurements (marks.go)
 }
 
 // Add appends one step; only the writer calls it.
@@ -48,5 +49,5 @@ func (s *Series) PointAt(i int) (Point, float32, float32) {
 }
 
 // Points returns the steps with indices in [from, to) as at most maxPoints
-// points (Thin).
+// points, with the marks of those steps (Thin).
 func (s *Series) Points(from, to, maxPoints int) Columns { return Thin(s, from, to, maxPoints) }

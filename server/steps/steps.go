@@ -9,6 +9,9 @@
 // lowest and highest loss (LossMin, LossMax, so that a spike survives), and
 // the last learning rate and throughput. A loss that is not finite makes its
 // group's mean, lowest and highest not finite too, so a divergence shows.
+// The sharpness measurements (Mark), sparse and at their own steps, are
+// thinned with the steps: each group keeps its last one, the latest
+// measurement among the steps it stands for, at that measurement's step.
 // Live frames for a slow page, histories, exports' figures and the store's
 // down-sampled reads all follow it.
 package steps
@@ -77,6 +80,10 @@ func AppendFloat(b []byte, v float32, missing string) []byte {
 // is the 1-based step of point i. When points stand for groups of steps
 // (Thin), LossMin and LossMax hold each group's extremes; otherwise they are
 // nil and omitted in JSON.
+//
+// The sharpness columns are the run's marks (Mark), one entry each, at
+// their own steps SharpnessStep (not aligned with Step), in step order;
+// they are omitted when there are none.
 type Columns struct {
 	Step          []int  `json:"step"`
 	Loss          Column `json:"loss"`
@@ -86,6 +93,11 @@ type Columns struct {
 	UpdateRatio   Column `json:"updateRatio"`
 	LR            Column `json:"lr"`
 	SamplesPerSec Column `json:"samplesPerSec"`
+
+	SharpnessStep []int  `json:"sharpnessStep,omitempty"`
+	Sharpness     Column `json:"sharpness,omitempty"`
+	Threshold     Column `json:"threshold,omitempty"` // null where no threshold applies
+	SharpnessLR   Column `json:"sharpnessLR,omitempty"`
 }
 
 // Make returns empty columns with room for n points (never nil, so that
@@ -120,7 +132,8 @@ func (c *Columns) At(i int) (p Point, lo, hi float32) {
 	return p, lo, hi
 }
 
-// After returns the points after step from, sharing c's arrays.
+// After returns the points and the marks after step from, sharing c's
+// arrays.
 func (c Columns) After(from int) Columns {
 	i := 0
 	for i < len(c.Step) && c.Step[i] <= from {
@@ -131,5 +144,6 @@ func (c Columns) After(from int) Columns {
 	if c.LossMin != nil {
 		out.LossMin, out.LossMax = c.LossMin[i:], c.LossMax[i:]
 	}
+	out.SharpnessStep, out.Sharpness, out.Threshold, out.SharpnessLR = c.marksAfter(from)
 	return out
 }

@@ -23,7 +23,9 @@ type Source interface {
 // (every one when maxPoints ≤ 0), by the package's rule: groups of
 // Group(to−from, maxPoints) steps, each with its mean loss, gradient norm
 // and update ratio, its lowest and highest loss, and its last rate and
-// throughput, at its last step.
+// throughput, at its last step. When src is Marked, each group also keeps
+// the last of the marks among its steps, at that mark's own step (every
+// mark when the steps are not grouped).
 func Thin(src Source, from, to, maxPoints int) Columns {
 	n := max(to-from, 0)
 	g := Group(n, maxPoints)
@@ -33,12 +35,14 @@ func Thin(src Source, from, to, maxPoints int) Columns {
 			p, _, _ := src.PointAt(i)
 			out.Add(src.StepAt(i), p)
 		}
+		out.thinMarks(src, from, to, 1)
 		return out
 	}
 	out := Make((n+g-1)/g, true)
 	for lo := from; lo < to; lo += g {
 		out.merge(src, lo, min(lo+g, to))
 	}
+	out.thinMarks(src, from, to, g)
 	return out
 }
 

@@ -143,6 +143,9 @@ func (b *batchTx) write(ctx context.Context, run int64, rb *batch) error {
 			return err
 		}
 	}
+	if err := b.writeSharpness(ctx, run, rb.sharp); err != nil {
+		return err
+	}
 	if k := len(rb.steps); k > 0 {
 		last := rb.steps[k-1]
 		if _, err := b.stepProg.ExecContext(ctx, last.Step, last.StepsPerEpoch, b.now, run); err != nil {

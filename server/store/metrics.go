@@ -29,7 +29,9 @@ func (s *Store) Steps(ctx context.Context, runID int64, fromStep, limit int) ([]
 // divergence shows), and its last rate and throughput, at its last step.
 // The groups are made inside SQLite, one pass over the run's rows, about
 // half a second for a million steps (17 epochs at batch 1); handing every
-// row to Go instead takes several seconds. Cache the result for a finished
+// row to Go instead takes several seconds. The sharpness measurements of
+// the steps come with them, each group keeping its last (the same rule).
+// Cache the result for a finished
 // run. Values are float32, the precision the page shows, so that a run reads
 // the same whether it is live or stored.
 func (s *Store) StepColumns(ctx context.Context, runID int64, maxPoints int) (steps.Columns, error) {
@@ -48,7 +50,7 @@ func (s *Store) StepColumns(ctx context.Context, runID int64, maxPoints int) (st
 		for _, e := range evs {
 			out.Add(e.Step, point(e))
 		}
-		return out, nil
+		return out, s.addMarks(ctx, &out, runID, 1, int(last.Int64))
 	}
 	g := steps.Group(int(last.Int64), maxPoints)
 	rows, err := s.rdb.QueryContext(ctx, groupedSteps, runID, g)
@@ -69,7 +71,7 @@ func (s *Store) StepColumns(ctx context.Context, runID int64, maxPoints int) (st
 	if err := rows.Err(); err != nil {
 		return steps.Columns{}, explain(err, "reading", s.path)
 	}
-	return out, nil
+	return out, s.addMarks(ctx, &out, runID, g, int(last.Int64))
 }
 
 // groupedSteps makes the groups of StepColumns: ?1 is the run, ?2 the steps

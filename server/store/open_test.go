@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -224,34 +225,48 @@ func TestMigrations(t *testing.T) {
 	ctx := context.Background()
 	v1 := options{migrations: migrations[:1], flushEvery: defaultOptions().flushEvery, maxPending: 1 << 20}
 	s := openDir(t, dir, v1)
-	run := newRun(t, s, Run{Name: "before"})
+	run := rawRun(t, s, "before")
 	s.Close()
 
-	v2 := v1
-	v2.migrations = append(migrations[:1:1], migration{Version: 2, SQL: `
+	next := v1
+	next.migrations = append(slices.Clone(migrations), migration{Version: SchemaVersion + 1, SQL: `
 		ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
 		CREATE INDEX runs_by_status ON runs(status);`})
-	s = openDir(t, dir, v2)
+	s = openDir(t, dir, next)
 	var note string
-	if err := s.rdb.QueryRow("SELECT note FROM runs WHERE id = ?", run.ID).Scan(&note); err != nil {
-		t.Fatalf("after migrating to version 2, the new column: %v", err)
+	if err := s.rdb.QueryRow("SELECT note FROM runs WHERE id = ?", run).Scan(&note); err != nil {
+		t.Fatalf("after migrating to version %d, the new column: %v", SchemaVersion+1, err)
 	}
-	if r, err := s.GetRun(ctx, run.ID); err != nil || r.Name != "before" {
+	if r, err := s.GetRun(ctx, run); err != nil || r.Name != "before" {
 		t.Errorf("the run from version 1 reads %+v, %v", r, err)
 	}
 	s.Close()
 
-	v3 := v2
-	v3.migrations = append(v2.migrations[:2:2], migration{Version: 3, SQL: `
+	bad := next
+	failing := SchemaVersion + 2
+	bad.migrations = append(slices.Clone(next.migrations), migration{Version: failing, SQL: `
 		CREATE TABLE tags (run_id INTEGER);
 		ALTER TABLE nowhere ADD COLUMN x;`})
-	if _, err := open(ctx, dir, v3); err == nil || !strings.Contains(err.Error(), "version 3") {
-		t.Fatalf("a failing migration gave %v, want an error naming version 3", err)
+	if _, err := open(ctx, dir, bad); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d", failing)) {
+		t.Fatalf("a failing migration gave %v, want an error naming version %d", err, failing)
 	}
-	s = openDir(t, dir, v2)
+	s = openDir(t, dir, next)
 	var tags int
 	s.rdb.QueryRow("SELECT count(*) FROM sqlite_schema WHERE name = 'tags'").Scan(&tags)
-	if v, _ := userVersion(ctx, s.rdb); v != 2 || tags != 0 {
-		t.Errorf("after a failed migration: user_version %d, tags table %d; want 2 and none", v, tags)
+	if v, _ := userVersion(ctx, s.rdb); v != SchemaVersion+1 || tags != 0 {
+		t.Errorf("after a failed migration: user_version %d, tags table %d; want %d and none", v, tags, SchemaVersion+1)
 	}
+}
+
+// rawRun inserts a run with the columns of schema version 1 only, as an
+// old descent wrote it, and returns its id.
+func rawRun(t *testing.T, s *Store, name string) int64 {
+	t.Helper()
+	res, err := s.wdb.Exec(`INSERT INTO runs (name, kind, config, status, created, updated) VALUES (?, 'train', ?, 'done', 1, 1)`,
+		name, `{"arch":{"hidden":[3],"activation":"sigmoid"},"optimizer":"sgd","lr":0.1,"batch":64,"epochs":3,"seed":1}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return id
 }

@@ -174,13 +174,13 @@ func TestPathMigration(t *testing.T) {
 	v1 := defaultOptions()
 	v1.migrations = migrations[:1]
 	s := openDir(t, dir, v1)
-	old := newRun(t, s, Run{Name: "from version 1"})
+	old := Run{ID: rawRun(t, s, "from version 1")}
 	s.AddStep(old.ID, stepEvent(1))
 	s.Close()
 
 	s = openDir(t, dir, defaultOptions())
-	if v, _ := userVersion(ctx, s.rdb); v != SchemaVersion || SchemaVersion != 2 {
-		t.Errorf("user_version %d after opening, SchemaVersion %d; want 2", v, SchemaVersion)
+	if v, _ := userVersion(ctx, s.rdb); v != SchemaVersion || SchemaVersion < 2 {
+		t.Errorf("user_version %d after opening, SchemaVersion %d; want the latest, at least 2", v, SchemaVersion)
 	}
 	if r, err := s.GetRun(ctx, old.ID); err != nil || r.Name != "from version 1" || r.Steps != 1 {
 		t.Errorf("the version 1 run reads %+v, %v", r, err)

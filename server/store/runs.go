@@ -54,10 +54,14 @@ type Run struct {
 	TestAccuracy  float64 // after the last epoch; NaN before the first
 	TestLoss      float64 // after the last epoch; NaN before the first
 	BestAccuracy  float64 // over the epochs; NaN before the first
+
+	// SharpnessExamples is the probe set of the run's sharpness tracking,
+	// 0 when it is not tracked (set when created).
+	SharpnessExamples int
 }
 
 const runColumns = `id, name, kind, coalesce(sweep_id, 0), config, status, status_text, created, updated,
-	steps, steps_per_epoch, epochs_done, test_accuracy, test_loss, best_accuracy`
+	steps, steps_per_epoch, epochs_done, test_accuracy, test_loss, best_accuracy, sharpness_examples`
 
 // CreateRun stores a new run and returns it with its id and times. An empty
 // Name becomes a description of the config, such as "sgd α=0.1 batch 64".
@@ -81,9 +85,9 @@ func (s *Store) CreateRun(ctx context.Context, r Run) (Run, error) {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO runs (name, kind, sweep_id, config, status, status_text, created, updated)
-			VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?, ?)`,
-			r.Name, r.Kind, r.SweepID, string(config), r.Status, r.StatusText, now.UnixMilli(), now.UnixMilli())
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs (name, kind, sweep_id, config, status, status_text, created, updated, sharpness_examples)
+			VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?)`,
+			r.Name, r.Kind, r.SweepID, string(config), r.Status, r.StatusText, now.UnixMilli(), now.UnixMilli(), r.SharpnessExamples)
 		if err != nil {
 			return err
 		}
@@ -137,7 +141,7 @@ func scanRun(rows *sql.Rows) (Run, error) {
 	var created, updated int64
 	var acc, loss, best sql.NullFloat64
 	err := rows.Scan(&r.ID, &r.Name, &r.Kind, &r.SweepID, &config, &r.Status, &r.StatusText,
-		&created, &updated, &r.Steps, &r.StepsPerEpoch, &r.EpochsDone, &acc, &loss, &best)
+		&created, &updated, &r.Steps, &r.StepsPerEpoch, &r.EpochsDone, &acc, &loss, &best, &r.SharpnessExamples)
 	if err != nil {
 		return r, err
 	}
@@ -215,7 +219,7 @@ func (s *Store) MarkInterrupted(ctx context.Context) (int, error) {
 }
 
 // Resume prepares a run to go on from its latest checkpoint: it deletes the
-// steps, epochs and path points recorded after it, sets the run's progress back to it and
+// steps, epochs, path points and sharpness measurements recorded after it, sets the run's progress back to it and
 // its status to running, and returns it. Without a checkpoint it clears the
 // run's metrics and returns a nil checkpoint: start from the beginning.
 func (s *Store) Resume(ctx context.Context, id int64) (*Checkpoint, error) {
@@ -240,6 +244,7 @@ func (s *Store) Resume(ctx context.Context, id int64) (*Checkpoint, error) {
 			{"DELETE FROM epochs WHERE run_id = ? AND epoch > ?", []any{id, epoch}},
 			{"DELETE FROM checkpoints WHERE run_id = ? AND epoch > ?", []any{id, epoch}},
 			{"DELETE FROM path_points WHERE run_id = ? AND step > ?", []any{id, step}},
+			{"DELETE FROM sharpness WHERE run_id = ? AND step > ?", []any{id, step}},
 			{`UPDATE runs SET steps = ?3, epochs_done = ?2, status = 'running', status_text = '',
 			 test_accuracy = (SELECT test_accuracy FROM epochs WHERE run_id = ?1 AND epoch = ?2),
 			 test_loss = (SELECT test_loss FROM epochs WHERE run_id = ?1 AND epoch = ?2),

@@ -37,6 +37,9 @@ type migration struct {
 // that adds a point, so that the file holds what the run's Path holds, within
 // its budget. A version 1 store gains the two empty tables; its runs read as
 // before and have no path.
+//
+// Version 3 keeps sharpness tracking (sharpness.go): runs.sharpness_examples
+// and the sharpness table of measurements.
 var migrations = []migration{
 	{Version: 1, SQL: `
 CREATE TABLE sweeps (
@@ -119,12 +122,13 @@ CREATE TABLE path_points (
 	PRIMARY KEY (run_id, step)
 ) STRICT;
 `},
+	{Version: 3, SQL: sharpnessSchema},
 }
 
 // SchemaVersion is the newest schema this build knows, the Version of the last
 // migration. A store whose user_version is larger was written by a newer
 // descent and is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // userVersion reads PRAGMA user_version, which is 0 in a new file.
 func userVersion(ctx context.Context, db *sql.DB) (int, error) {

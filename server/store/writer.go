@@ -53,7 +53,8 @@ type writer struct {
 type batch struct {
 	steps  []mnist.StepEvent
 	epochs []epochRecord
-	path   []pathRecord // see paths.go
+	path   []pathRecord           // see paths.go
+	sharp  []mnist.SharpnessEvent // see sharpness.go
 }
 
 type epochRecord struct {
@@ -259,7 +260,7 @@ func (w *writer) close() error {
 }
 
 func (b *batch) size() int64 {
-	n := stepSize*int64(len(b.steps)) + pathSize(b.path)
+	n := stepSize*int64(len(b.steps)) + pathSize(b.path) + sharpSize*int64(len(b.sharp))
 	for _, e := range b.epochs {
 		n += epochSize
 		if e.ck != nil {
@@ -278,6 +279,7 @@ func (b *batch) join(later *batch) *batch {
 		b.steps = append(b.steps, later.steps...)
 		b.epochs = append(b.epochs, later.epochs...)
 		b.path = append(b.path, later.path...)
+		b.sharp = append(b.sharp, later.sharp...)
 	}
 	return b
 }

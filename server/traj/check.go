@@ -54,7 +54,8 @@ func Check(c *protocol.TrajStart, maxSteps int) (Plan, error) {
 	for i, o := range c.Optimizers {
 		opts[i] = protocol.TrajOptimizer{Method: o.Method, Params: withDefaults(o.Method, o.Params), Label: o.Label}
 	}
-	created := protocol.TrajCreated{Type: protocol.EvTrajCreated, Fn: fn, Start: c.Start, Optimizers: opts, Steps: c.Steps, Tol: c.Tol}
+	created := protocol.TrajCreated{Type: protocol.EvTrajCreated, Fn: fn, Start: c.Start, Optimizers: opts, Steps: c.Steps, Tol: c.Tol,
+		StartHessian: startHessian(fn, c.Start, configs)}
 	return Plan{fn: fn, configs: configs, rate: c.Rate, created: created}, nil
 }
 
