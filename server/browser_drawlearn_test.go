@@ -57,7 +57,7 @@ func checkLearn(b *browser) int {
 	b.eval(setJS("#draw-learn input[name=lr]", "5", "input"))
 	b.click("#ln-step")
 	b.waitJS("one step at α = 5", learnPanel+`.dataset.steps === "1"`)
-	if !b.truth(learn+`[0].accuracyAfter < `+learn+`[0].accuracyBefore - 0.05 && document.querySelector('.ln-forget') !== null`) {
+	if !b.truth(learn + `[0].accuracyAfter < ` + learn + `[0].accuracyBefore - 0.05 && document.querySelector('.ln-forget') !== null`) {
 		b.t.Errorf("a step at α = 5: %s, want the accuracy on the test images 5 points lower, and said", b.text(`JSON.stringify(`+learn+`[0])`))
 	}
 	b.eval(`document.querySelector('.ln-head').scrollIntoView({block: "start"}), 0`)
