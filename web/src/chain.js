@@ -106,7 +106,7 @@ export class ChainPanel {
 
   /** strip is a row of one hidden layer's values, a cell per unit; pointing at a cell reads that unit. */
   strip(layer, formula, words, get, signed, fixed) {
-    const canvas = h("canvas", { class: "chain-strip" });
+    const canvas = h("canvas", { class: "chain-strip", role: "img", "aria-label": formula });
     const r = row(formula, words, canvas);
     let perRow = 1, n = 0;
     const point = (e) => { const j = stripIndex(canvas, n, perRow, e); if (j >= 0) this.select(layer, j); };
@@ -141,7 +141,7 @@ export class ChainPanel {
 
   /** outer is ∂J/∂W_l = δ_l a_{l−1}ᵀ of layer i (0-based) as a matrix on one scale. */
   outer(i, formula) {
-    const canvas = h("canvas", { class: "chain-matrix" });
+    const canvas = h("canvas", { class: "chain-matrix", role: "img", "aria-label": formula });
     const r = row(formula, "chain_dW", canvas);
     r.draw = (ev) => {
       const a = i ? ev.layers[i - 1].a : this.x, mark = this.sel.layer === i - 1 ? this.sel.unit : -1;
@@ -152,7 +152,7 @@ export class ChainPanel {
 
   /** tiles is ∂J/∂W₁ = δ₁xᵀ as the 28×28 tiles of the first-layer weights view; pointing at a tile reads its unit. */
   tiles() {
-    const canvas = h("canvas", { class: "chain-tiles weights" });
+    const canvas = h("canvas", { class: "chain-tiles weights", role: "img", "aria-label": "∂J/∂W₁ = δ₁xᵀ" });
     const r = row("∂J/∂W₁ = δ₁xᵀ", "chain_tiles", canvas);
     const point = (e) => { const j = this.ev ? tileIndex(canvas, this.ev.layers[0].out, e) : -1; if (j >= 0) this.select(0, j); };
     canvas.addEventListener("pointermove", point);

@@ -229,6 +229,7 @@ export class DrawView {
     const f = features(this.store.hello), can = !!this.answer && !this.small && this.store.online && !this.answer.blank;
     this.check.enable(can && f.explain);
     this.learn.enable(can && f.learn);
+    for (const p of [this.chain.el, this.check.el, this.learn.el]) p.away(!this.store.online);
   }
 }
 

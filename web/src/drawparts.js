@@ -39,10 +39,13 @@ export function digitChoice(name, legendKey, withTop) {
 
 /** panel is a folded card below the answer: its summary is its title, its body is built when it first opens. */
 export function panel(id, titleKey, noteKey) {
-  const body = h("div", { class: "draw-panel-body" });
+  const offline = tx("p", "offlineNote", { class: "offline-note small", hidden: true });
+  const body = h("div", { class: "draw-panel-body" }, offline);
   const d = h("details", { class: "card draw-panel", id },
     h("summary", {}, tx("h2", titleKey), noteKey ? tx("span", noteKey, { class: "hint" }) : null), body);
   d.body = body;
+  /** away says that the server is away: the panel's commands wait for it. */
+  d.away = (on) => { offline.hidden = !on; };
   return d;
 }
 
