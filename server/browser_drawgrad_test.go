@@ -79,6 +79,8 @@ func checkSaliency(b *browser) {
 		b.t.Errorf("the map on the drawing has %g coloured pixels, want the digit's box", n)
 	}
 	b.shot("draw-saliency6-en-1280x800.png")
+	b.click("#draw-over")
+	b.waitJS("the map off the drawing", `document.querySelector('.draw-overlay').hidden`)
 	b.click(".sal-top")
 	b.waitJS("the map of the top class again", `document.querySelector('.draw-answer').dataset.map === "0"`)
 }
