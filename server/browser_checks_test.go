@@ -28,7 +28,7 @@ const camelCaseJS = `(() => { ` + visibleJS + `
 // the language switch.
 var allowedLatin = []string{"SGD", "GD", "Adam", "AdamW", "Adagrad", "RMSprop", "BFGS", "AMSGrad", "MNIST", "ReLU", "tanh",
 	"StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR", "PNG", "SVG", "CSV", "JSON", "EMA",
-	"max", "min", "cos", "log", "torch", "descent", "Descent", "English", "Liberation"}
+	"max", "min", "cos", "log", "softmax", "torch", "descent", "Descent", "English", "Liberation"}
 
 // englishJS lists the words in Latin letters that a Korean page shows
 // outside allowedLatin and outside code (torch's names).

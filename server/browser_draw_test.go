@@ -34,7 +34,8 @@ func TestBrowserDraw(t *testing.T) {
 	b.shot("draw-1280x800.png")
 
 	// A run that is still training answers with each new epoch's weights.
-	b.eval(`window.descent.store.socket.send({type: "start", label: "follow", config: {optimizer: "sgd", lr: 0.05, batch: 64, epochs: 2, evalLimit: 500}}), 0`)
+	// Paced at 3 s an epoch, so that the answer after epoch 1 stays long enough to be seen on a busy machine.
+	b.eval(`window.descent.store.socket.send({type: "start", label: "follow", pace: {epochSeconds: 3}, config: {optimizer: "sgd", lr: 0.05, batch: 64, epochs: 2, evalLimit: 500}}), 0`)
 	b.waitJS("the new run in the picker", `[...document.querySelectorAll('#draw-model option')].some(o => o.textContent.includes("follow"))`)
 	b.eval(`(() => { const s = document.querySelector('#draw-model');
 		s.value = [...s.options].find(o => o.textContent.includes("follow")).value; s.dispatchEvent(new Event("change")); return 0 })()`)

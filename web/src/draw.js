@@ -1,19 +1,29 @@
 // The Draw view: draw a digit and watch a network's ten probabilities change
-// while drawing, even while that network is still training. The server
-// answers "predict" with "prediction": the probabilities and the exact 28×28
-// image that the network was given (server/protocol_draw.go). A drawing too
-// small or too sparse to be a digit is not sent: the page asks to draw bigger.
+// while drawing, even while that network is still training, with the pixels
+// that matter for the top class (or a digit the user taps). The server
+// answers "explain" with "explanation": the probabilities, the exact 28×28
+// image that the network was given, the saliency ∂ log p_C/∂u and, while the
+// chain-rule panel is open, every layer's values (server protocol/explain.go);
+// a server without it answers "predict" with "prediction". A drawing too
+// small or too sparse to be a digit is not sent: the page asks to draw
+// bigger. Below the answer: the chain rule (chain.js), the derivative
+// checked (gradcheck.js) and one step of learning (learn.js).
 import { t, onLanguage, applyStatic } from "./i18n.js";
 import { h, tx } from "./forms.js";
-import { Cmd, Status, isTraining } from "./protocol.js";
-import { decodeBase64, pct, runNumber } from "./format.js";
+import { Cmd, Status, Detail, isTraining, features } from "./protocol.js";
+import { pct, runNumber } from "./format.js";
 import { optimizerTitle, runLabel } from "./labels.js";
 import { errorText } from "./errors.js";
 import { DrawPad, SEND } from "./drawpad.js";
 import { Change } from "./store.js";
+import { AnswerCard } from "./drawanswer.js";
+import { drawOverlay } from "./saliency.js";
+import { jumpLine, TOP } from "./drawparts.js";
+import { ChainPanel } from "./chain.js";
+import { GradCheckPanel } from "./gradcheck.js";
+import { LearnPanel } from "./learn.js";
 
 const GAP = 50; // ms between two drawings sent: at most 20 a second
-const UNSURE = 0.5; // below this top probability the page says "not sure" (server UnsureBelow)
 const QUICK = { optimizer: "sgd", lr: 0.1, batch: 64, epochs: 1, evalLimit: 1000 };
 
 /** usable says whether a run can answer a drawing: training, or ended after an epoch that learned. */
@@ -27,7 +37,9 @@ export class DrawView {
   constructor(root, store) {
     this.root = root;
     this.store = store;
-    this.answer = null; // the latest prediction event
+    this.answer = null; // the latest prediction or explanation event
+    this.pinned = null; // the digit the user chose for the map, or null for the top class
+    this.overlaid = false; // the map is laid over the drawing
     this.sentAt = 0;
     this.timer = 0;
     this.shownReq = 0;
@@ -38,15 +50,16 @@ export class DrawView {
   build() {
     this.select = h("select", { name: "model", id: "draw-model" });
     this.quick = tx("button", "drawQuick", { type: "button", class: "primary", id: "draw-quick" });
-    this.byLine = h("p", { class: "muted small draw-by", "aria-live": "polite" });
+    this.chain = new ChainPanel(() => this.send());
+    this.check = new GradCheckPanel(this);
+    this.learn = new LearnPanel(this);
+    this.learn.build(this.store.hello);
+    this.card = new AnswerCard((d) => { this.pinned = d; this.show(); this.send(); });
+    const jump = jumpLine([["jumpChain", this.chain.el], ["jumpCheck", this.check.el], ["jumpLearn", this.learn.el]]);
     const head = h("div", { class: "card draw-head" },
-      h("label", { class: "inline", for: "draw-model" }, tx("span", "drawModel"), this.select), this.quick, this.byLine);
-    this.canvas = h("canvas", { class: "draw-canvas", id: "draw-canvas", role: "img", "data-i18n-label": "drawHint", "aria-label": t("drawHint") });
-    this.pad = new DrawPad(this.canvas, (done) => this.changed(done));
-    const undo = tx("button", "undo", { type: "button", id: "draw-undo", onclick: () => this.pad.undo() });
-    const clear = tx("button", "clear", { type: "button", id: "draw-clear", onclick: () => this.pad.clear() });
-    const padCard = h("div", { class: "card draw-pad" }, tx("h2", "drawTitle"), tx("p", "drawHint", { class: "hint" }), this.canvas, h("div", { class: "buttons" }, undo, clear));
-    this.root.replaceChildren(h("div", { class: "draw" }, head, h("div", { class: "draw-body" }, padCard, this.answerCard())));
+      h("label", { class: "inline", for: "draw-model" }, tx("span", "drawModel"), this.select), this.quick, jump);
+    const body = h("div", { class: "draw-body" }, this.padCard(), this.card.el);
+    this.root.replaceChildren(h("div", { class: "draw" }, head, body, h("div", { class: "draw-panels" }, this.chain.el, this.check.el, this.learn.el)));
     this.select.addEventListener("change", () => { this.answer = null; this.send(); });
     this.quick.addEventListener("click", () => this.trainQuick());
     this.store.on((kind, arg) => this.onStore(kind, arg));
@@ -54,24 +67,21 @@ export class DrawView {
     this.redraw();
   }
 
-  answerCard() {
-    this.seen = h("canvas", { class: "draw-seen", width: 28, height: 28 });
-    this.digit = h("div", { class: "draw-digit" });
-    this.note = h("div", { class: "draw-note", role: "status" });
-    this.bars = h("div", { class: "draw-bars", role: "img" });
-    this.barEls = [];
-    for (let d = 0; d < 10; d++) {
-      const fill = h("div", { class: "draw-fill" }), val = h("span", { class: "draw-val" });
-      const col = h("div", { class: "draw-bar" }, val, h("div", { class: "draw-track" }, fill), h("span", { class: "draw-label" }, String(d)));
-      this.barEls.push({ col, fill, val });
-      this.bars.append(col);
-    }
-    this.error = h("p", { class: "error" });
-    return h("div", { class: "card draw-answer" }, tx("h2", "drawAnswer"),
-      h("div", { class: "draw-top" },
-        h("figure", { class: "draw-fig" }, this.seen, tx("figcaption", "drawSees", { class: "hint" })),
-        h("div", { class: "draw-verdict" }, this.digit, this.note)),
-      tx("h3", "drawProbs"), this.bars, tx("p", "drawAlways", { class: "hint draw-always" }), tx("p", "drawSeesNote", { class: "hint" }), this.error);
+  padCard() {
+    this.canvas = h("canvas", { class: "draw-canvas", id: "draw-canvas", role: "img", "data-i18n-label": "drawHint", "aria-label": t("drawHint") });
+    this.overlay = h("canvas", { class: "draw-overlay", width: SEND, height: SEND, hidden: true, "aria-hidden": "true" });
+    this.pad = new DrawPad(this.canvas, (done) => this.changed(done));
+    const undo = tx("button", "undo", { type: "button", id: "draw-undo", onclick: () => this.pad.undo() });
+    const clear = tx("button", "clear", { type: "button", id: "draw-clear", onclick: () => this.pad.clear() });
+    this.overBtn = tx("button", "salOver", { type: "button", id: "draw-over", "aria-pressed": "false", onclick: () => this.toggleOverlay() });
+    return h("div", { class: "card draw-pad" }, tx("h2", "drawTitle"), tx("p", "drawHint", { class: "hint" }),
+      h("div", { class: "draw-stack" }, this.canvas, this.overlay), h("div", { class: "buttons" }, undo, clear, this.overBtn));
+  }
+
+  toggleOverlay() {
+    this.overlaid = !this.overlaid;
+    this.overBtn.setAttribute("aria-pressed", String(this.overlaid));
+    this.show();
   }
 
   redraw() {
@@ -82,10 +92,11 @@ export class DrawView {
   }
 
   onStore(kind, arg) {
-    if (kind === Change.prediction) return this.onPrediction(arg);
-    if (kind === Change.error && arg && arg.command === Cmd.predict) { this.error.textContent = errorText(arg, this.store.hello); return; }
-    if (kind === Change.error && arg && arg.req === this.quickReq) { this.quick.disabled = false; this.error.textContent = errorText(arg, this.store.hello); return; }
-    if (kind === Change.online) { this.quick.disabled = !this.store.online; return; }
+    if (kind === Change.prediction || kind === Change.explanation) return this.onAnswer(arg);
+    if (kind === Change.error && arg && (arg.command === Cmd.predict || arg.command === Cmd.explain)) { this.card.error.textContent = errorText(arg, this.store.hello); return; }
+    if (kind === Change.error && arg && arg.req === this.quickReq) { this.quick.disabled = false; this.card.error.textContent = errorText(arg, this.store.hello); return; }
+    if (kind === Change.online) { this.quick.disabled = !this.store.online; this.enablePanels(); return; }
+    if (kind === Change.models) { this.renderPicker(); return; }
     if (kind === Change.hello || kind === Change.runs || kind === Change.status) {
       this.renderPicker();
       if (kind === Change.hello || !this.answer || arg === this.answer.run || !this.select.value) this.send();
@@ -108,10 +119,7 @@ export class DrawView {
     const models = (this.store.hello && this.store.hello.models) || [];
     if (models.length) {
       const group = h("optgroup", { label: t("drawSaved") });
-      for (const m of models) {
-        const acc = m.meta.testAccuracy ? ` · ${pct(m.meta.testAccuracy)}` : "";
-        group.append(h("option", { value: `model:${m.name}` }, `${m.name} · ${m.arch.hidden.join("-")} ${m.arch.activation}${acc}`));
-      }
+      for (const m of models) group.append(h("option", { value: `model:${m.name}` }, modelTitle(m)));
       opts.push(group);
     }
     this.select.replaceChildren(...opts);
@@ -122,9 +130,17 @@ export class DrawView {
     if (!any) this.quick.disabled = !this.store.online;
   }
 
+  /** useModel makes the saved model name answer the drawing. */
+  useModel(name) {
+    this.renderPicker();
+    this.select.value = `model:${name}`;
+    this.select.dispatchEvent(new Event("change"));
+    this.select.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
   trainQuick() {
     this.quick.disabled = true;
-    this.error.textContent = "";
+    this.card.error.textContent = "";
     this.quickReq = this.store.command({ type: Cmd.start, label: t("drawQuickLabel"), config: QUICK });
   }
 
@@ -147,6 +163,24 @@ export class DrawView {
     this.send();
   }
 
+  /** picture is the drawing as the commands take it, or null when there is no digit to send. */
+  picture() {
+    if (!this.pad || this.pad.empty || this.small || !this.pad.ink().ok) return null;
+    return { width: SEND, height: SEND, pixels: this.pad.pixels() };
+  }
+
+  /** network names the network that answered the drawing (else the picker's choice), as the commands take it. */
+  network() {
+    const a = this.answer;
+    if (a && a.model) return { model: a.model };
+    if (a && a.run) return { run: a.run };
+    const v = this.select.value;
+    return v.startsWith("model:") ? { model: v.slice(6) } : { run: v };
+  }
+
+  /** label is the chain rule's label L, TOP for the top class; the derivative check uses it too. */
+  label() { return this.chain.label; }
+
   /** send sends the drawing, at most once per GAP; the last change always goes. */
   send() {
     if (!this.pad || this.pad.empty || this.timer || this.small) return;
@@ -156,14 +190,17 @@ export class DrawView {
       if (this.pad.empty || !this.store.socket.open || !this.pad.ink().ok) return;
       this.sentAt = performance.now();
       const v = this.select.value, which = v.startsWith("model:") ? { model: v.slice(6) } : { run: v };
-      this.store.command({ type: Cmd.predict, ...which, width: SEND, height: SEND, pixels: this.pad.pixels() });
+      const pic = { ...which, width: SEND, height: SEND, pixels: this.pad.pixels() };
+      if (!features(this.store.hello).explain) { this.store.command({ type: Cmd.predict, ...pic }); return; }
+      const label = this.chain.label, detail = this.chain.open ? Detail.layers : Detail.saliency;
+      this.store.command({ type: Cmd.explain, ...pic, detail, ...(this.pinned != null ? { class: this.pinned } : {}), ...(label !== TOP ? { label } : {}) });
     }, wait);
   }
 
-  onPrediction(ev) {
+  onAnswer(ev) {
     if (ev.req < this.shownReq || this.pad.empty || this.small) return; // an older drawing's answer
     this.shownReq = ev.req;
-    this.error.textContent = "";
+    this.card.error.textContent = "";
     this.answer = ev;
     const run = this.store.run(ev.run);
     if (run && isTraining(run.info.status)) this.store.subscribe(ev.run); // for its epochs
@@ -177,36 +214,28 @@ export class DrawView {
     this.root.dataset.top = has ? String(a.top) : "";
     this.root.dataset.req = a ? String(a.req) : "";
     this.root.dataset.small = this.small ? "1" : "";
-    this.showSeen(a);
-    const order = has ? a.probs.map((p, d) => [p, d]).sort((x, y) => y[0] - x[0]) : [];
-    const unsure = has && order[0][0] < UNSURE;
-    this.digit.textContent = has ? (unsure ? "?" : String(a.top)) : "";
-    this.digit.hidden = !has;
-    this.note.classList.toggle("muted", !has && !this.small);
-    this.digit.classList.toggle("unsure", !!unsure);
-    this.note.textContent = this.small ? t("drawBigger") : !has ? (this.quick.hidden ? t("drawEmpty") : t("drawNeedRun"))
-      : unsure ? t("drawUnsure", { a: order[0][1], pa: pct(order[0][0]), b: order[1][1], pb: pct(order[1][0]) })
-        : t("drawSure", { d: a.top, p: pct(order[0][0]) });
-    this.barEls.forEach((b, d) => {
-      const p = has ? a.probs[d] : 0;
-      b.fill.style.height = `${(100 * p).toFixed(1)}%`;
-      b.val.textContent = has ? pct(p) : "";
-      b.col.classList.toggle("best", has && d === a.top);
-      b.col.classList.toggle("second", !!unsure && d === order[1][1]);
-    });
-    this.bars.setAttribute("aria-label", has ? a.probs.map((p, d) => `${d}: ${pct(p)}`).join(", ") : t("drawEmpty"));
-    this.byLine.textContent = !has ? "" : a.model ? t("drawByModel", { name: a.model })
+    this.card.show(a, { pinned: this.pinned, small: this.small, needRun: !this.quick.hidden });
+    this.overBtn.disabled = !(has && a.saliency);
+    this.overlay.hidden = !(this.overlaid && has && a.saliency);
+    if (!this.overlay.hidden) drawOverlay(this.overlay, this.card.values, a.placement);
+    this.chain.show(has ? a : null, has ? a.top : null);
+    this.enablePanels();
+    this.card.byLine.textContent = !has ? "" : a.model ? t("drawByModel", { name: a.model })
       : a.epoch > 0 ? t("drawBy", { run: a.run, e: a.epoch }) : t("drawInitial", { run: a.run });
   }
 
-  showSeen(a) {
-    const g = this.seen.getContext("2d");
-    const img = g.createImageData(28, 28);
-    const px = a ? decodeBase64(a.image) : new Uint8Array(784);
-    for (let i = 0; i < 784; i++) {
-      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = px[i];
-      img.data[4 * i + 3] = 255;
-    }
-    g.putImageData(img, 0, 0);
+  /** enablePanels turns the derivative check and the learn step on when there is a drawing, a network and a server. */
+  enablePanels() {
+    const f = features(this.store.hello), can = !!this.answer && !this.small && this.store.online && !this.answer.blank;
+    this.check.enable(can && f.explain);
+    this.learn.enable(can && f.learn);
+    for (const p of [this.chain.el, this.check.el, this.learn.el]) p.away(!this.store.online);
   }
+}
+
+/** modelTitle is a saved model in the picker: its name, its shape, its accuracy, and a kept copy's steps. */
+function modelTitle(m) {
+  const acc = m.meta.testAccuracy ? ` · ${pct(m.meta.testAccuracy)}` : "";
+  const kept = m.kept ? ` · ${t("drawKept", { n: m.steps || 0 })}` : "";
+  return `${m.name} · ${m.arch.hidden.join("-")} ${t("act_" + m.arch.activation)}${acc}${kept}`;
 }

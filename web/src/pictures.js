@@ -8,7 +8,13 @@ import { decodeBase64, fmtNum, fmtTime } from "./format.js";
 
 // The weights' diverging map, the same as figures.WeightsFigure's: white
 // at 0, blue for negative weights, orange for positive (red is kept for divergence).
-const NEG = [0x21, 0x66, 0xac], POS = [0xb3, 0x58, 0x06];
+export const NEG = [0x21, 0x66, 0xac], POS = [0xb3, 0x58, 0x06];
+
+/** signedRGB writes the colour of v in [−1, 1] on the weights' map into out at o (r, g, b). */
+export function signedRGB(v, out, o) {
+  const a = Math.min(Math.abs(v), 1), end = v < 0 ? NEG : POS;
+  for (let k = 0; k < 3; k++) out[o + k] = Math.round(255 + a * (end[k] - 255));
+}
 
 /** drawWeights draws each hidden unit's 784 weights as a 28×28 tile, 10 per row. */
 export function drawWeights(canvas, w) {
@@ -23,8 +29,7 @@ export function drawWeights(canvas, w) {
     for (let i = 0; i < 784; i++) {
       const v = (w.bytes[u * 784 + i] - 128) / 127; // −1 … 1
       const o = ((oy + Math.floor(i / 28)) * W + ox + (i % 28)) * 4;
-      const a = Math.min(Math.abs(v), 1), end = v < 0 ? NEG : POS;
-      for (let k = 0; k < 3; k++) img.data[o + k] = Math.round(255 + a * (end[k] - 255));
+      signedRGB(v, img.data, o);
       img.data[o + 3] = 255;
     }
   }

@@ -8,6 +8,9 @@ export const Cmd = Object.freeze({
   subscribe: "subscribe", unsubscribe: "unsubscribe", list: "list", restart: "restart", rename: "rename",
   pace: "pace", weightsAt: "weightsAt",
   predict: "predict",
+  explain: "explain", gradCheck: "gradCheck",
+  learnStart: "learnStart", learnStep: "learnStep", learnReset: "learnReset", learnKeep: "learnKeep", learnDrop: "learnDrop",
+  modelDelete: "modelDelete",
   trajStart: "trajStart", trajControl: "trajControl", trajDelete: "trajDelete",
 });
 
@@ -16,8 +19,13 @@ export const Ev = Object.freeze({
   hello: "hello", runs: "runs", runCreated: "runCreated", history: "history", steps: "steps",
   epoch: "epoch", weights: "weights", status: "status", deleted: "deleted", error: "error",
   prediction: "prediction",
+  explanation: "explanation", gradChecked: "gradChecked",
+  learnCopy: "learnCopy", learned: "learned", kept: "kept", learnDropped: "learnDropped", models: "models",
   trajCreated: "trajCreated", trajPoints: "trajPoints", trajStatus: "trajStatus",
 });
+
+/** Detail are the kinds of explanation (Explain.detail): the saliency while drawing, every layer for the chain rule. */
+export const Detail = Object.freeze({ saliency: "saliency", layers: "layers" });
 
 /** Status are a run's statuses (RunInfo.status). */
 export const Status = Object.freeze({
@@ -50,9 +58,13 @@ export function isEnded(status) { return !isTraining(status); }
  * features says which later additions the server speaks: the pace of a run
  * (start's and sweep's "pace", the "pace" command), the "weightsAt" command of
  * a replay, and the LR range test's own figure. They came with protocol
- * version 2; an older server refuses frames that carry them.
+ * version 2; an older server refuses frames that carry them. The
+ * derivatives of a drawing (explain, gradCheck, the learn copies) came
+ * later under the same version: a server that has them says its learn
+ * limits in hello.
  */
 export function features(hello) {
   const v2 = !!hello && hello.version >= 2;
-  return { pace: v2, weightsAt: v2, rangeFigure: v2 };
+  const derivatives = v2 && !!hello.limits && hello.limits.learnQueue > 0;
+  return { pace: v2, weightsAt: v2, rangeFigure: v2, explain: derivatives, learn: derivatives };
 }

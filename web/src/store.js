@@ -10,6 +10,7 @@ import { decodeBase64 } from "./format.js";
 export const Change = Object.freeze({
   hello: "hello", runs: "runs", status: "status", steps: "steps", epoch: "epoch", weights: "weights",
   error: "error", prediction: "prediction", traj: "traj", online: "online",
+  explanation: "explanation", learn: "learn", models: "models",
 });
 
 const MAX_POINTS = 20000; // per run in the browser; older points are merged in pairs
@@ -153,6 +154,19 @@ export class Store {
 
   on_error(ev) { this.emit(Change.error, ev); }
   on_prediction(ev) { this.emit(Change.prediction, ev); } // the Draw view's answers
+
+  // The derivatives of a drawing and its learn copies (protocol explain.go, learn.go): the Draw view's.
+  on_explanation(ev) { this.emit(Change.explanation, ev); }
+  on_gradChecked(ev) { this.emit(Change.learn, ev); }
+  on_learnCopy(ev) { this.emit(Change.learn, ev); }
+  on_learned(ev) { this.emit(Change.learn, ev); }
+  on_kept(ev) { this.emit(Change.learn, ev); }
+  on_learnDropped(ev) { this.emit(Change.learn, ev); }
+  /** on_models: the saved models changed (a copy was kept or deleted), sent to every page. */
+  on_models(ev) {
+    if (this.hello) this.hello.models = ev.models;
+    this.emit(Change.models, ev);
+  }
 
   // The surface explorer's events (protocol_surface.go) go to the Surface view as "traj".
   on_trajCreated(ev) { this.emit(Change.traj, ev); }
