@@ -9,6 +9,7 @@ export const Cmd = Object.freeze({
   pace: "pace", weightsAt: "weightsAt",
   predict: "predict",
   trajStart: "trajStart", trajControl: "trajControl", trajDelete: "trajDelete",
+  landscape: "landscape", landscapeLine: "landscapeLine", landscapeCancel: "landscapeCancel",
 });
 
 /** Ev are the event types the server sends. */
@@ -17,7 +18,13 @@ export const Ev = Object.freeze({
   epoch: "epoch", weights: "weights", status: "status", deleted: "deleted", error: "error",
   prediction: "prediction",
   trajCreated: "trajCreated", trajPoints: "trajPoints", trajStatus: "trajStatus",
+  landscapeQueued: "landscapeQueued", landscapeStart: "landscapeStart", landscapeRows: "landscapeRows",
+  landscapePath: "landscapePath", landscapeDone: "landscapeDone", landscapeLineChart: "landscapeLineChart",
 });
+
+/** Plane are a landscape's planes, and Pass the passes of its rows (server/protocol/landscape.go). */
+export const Plane = Object.freeze({ pca: "pca", random: "random" });
+export const Pass = Object.freeze({ preview: "preview", full: "full" });
 
 /** Status are a run's statuses (RunInfo.status). */
 export const Status = Object.freeze({
