@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -52,15 +53,26 @@ func TestBrowserLandscape(t *testing.T) {
 	landGrows(b)
 	landHover(b)
 	landMenu(b, "#land-train .dl-head", `"200 image/png,200 image/svg+xml,200 text/csv; charset=utf-8,200 application/json"`)
+	landCancel(b)
 	landFollow(b)
 	b.click("#view-train .runbar [data-i18n=stop]")
 	b.waitJS("the run stopped", lastRun+`.info.status === "stopped"`)
 	landRandom(b)
 	landLine(b, "#view-train", 1)
+	saveLandscapes(b, ts.URL, trainPanel, "run")
 	landScreens(b, "train", "#land-train")
 
 	landCompare(b)
+	saveLandscapes(b, ts.URL, comparePanel, "sweep")
 	landScreens(b, "compare", "#land-compare")
+}
+
+// saveLandscapes saves the panel's exported figures beside the screenshots,
+// to compare them with the page: export-landscape-<what>.png and its 1-D chart's.
+func saveLandscapes(b *browser, url, panel, what string) {
+	b.t.Helper()
+	saveExport(b.t, url+"/api/export/landscape/"+b.text(panel+`.slice.id`)+".png", filepath.Join(b.dir, "export-landscape-"+what+".png"))
+	saveExport(b.t, url+"/api/export/landscape/"+b.text(panel+`.line.id`)+".png", filepath.Join(b.dir, "export-landscape-line-"+what+".png"))
 }
 
 // checkHeatPalette compares the heat map's colours on the page with the figures'.
@@ -129,6 +141,7 @@ func pointAt(event, kind, at string) string {
 // landHover reads a grid point under the mouse, and a path point with a tap.
 func landHover(b *browser) {
 	b.t.Helper()
+	b.eval(`document.querySelector("#land-train .land-stage").scrollIntoView({ block: "center" }), 0`)
 	b.eval(pointAt("pointermove", "mouse", ""))
 	b.waitJS("the tip of a grid point", `(() => { const t = document.querySelector("#land-train .land-tip"); return !t.hidden &&
 		/\(a, b\)\(-?[0-9.]+, -?[0-9.]+\)/.test(t.textContent) && /Loss J[0-9.]+Accuracy[0-9.]+ %/.test(t.textContent) })()`)
@@ -149,6 +162,27 @@ func landMenu(b *browser, sel, want string) {
 	b.eval(fetchAll)
 	b.waitJS("the exports of "+sel, `window.fetched && window.fetched.join() === `+want)
 	b.eval(`document.body.click(), 0`)
+}
+
+// landCancel asks for the largest grid the server allows over ±2 and
+// cancels it while it is being refined: the grid spans the range, and the
+// panel says that it was cancelled.
+func landCancel(b *browser) {
+	b.t.Helper()
+	most := b.eval(`window.descent.store.hello.limits.maxLandscapeGrid`)
+	if got := b.eval(`Number([...document.querySelectorAll("#view-train select[name=landGrid] option")].at(-1).value)`); got != most {
+		b.t.Errorf("the largest grid offered is %g, the server's limit %g", got, most)
+	}
+	b.eval(setJS("#view-train select[name=landGrid]", fmt.Sprint(most), "change"))
+	b.eval(setJS("#view-train select[name=landRange]", "2", "change"))
+	b.click("#view-train [data-act=landShow]")
+	b.waitJS("the full pass begun", trainSlice+`.state === "full" && `+trainSlice+`.rowsDone > 2`)
+	if a := b.list(`[` + trainSlice + `.a[0], ` + trainSlice + `.a.at(-1), ` + trainSlice + `.b[0]].map(String)`); fmt.Sprint(a) != "[-2 2 -2]" {
+		b.t.Errorf("a slice of range ±2 spans a %v…, b from %v", a[:2], a[2])
+	}
+	b.click("#view-train [data-act=landCancel]")
+	b.waitJS("cancelled", trainSlice+`.state === "cancelled" && document.querySelector("#land-train .land-status").textContent === "Cancelled."`)
+	b.eval(setJS("#view-train select[name=landRange]", "", "change"))
 }
 
 // landFollow asks for a small slice that follows the epochs: after the

@@ -178,18 +178,19 @@ export function paintTracks(ctx, f, tracks, colorOf) {
   const placed = []; // the step labels' boxes: a label that would overlap one is left out
   for (const tr of tracks) {
     const c = colorOf(tr.run), off = offPlane(tr), pts = tr.a.map((a, k) => f.px(a, tr.b[k]));
-    const alpha = (k) => 1 - 0.85 * off[k];
     for (let k = 0; k + 1 < pts.length; k++) {
-      const o = Math.max(off[k], off[k + 1]);
-      ctx.setLineDash(o > 0.25 ? [4, 3] : []);
-      for (const [style, w] of [[`rgba(255,255,255,${0.9 * (1 - 0.85 * o)})`, 4.5], [fade(c, 1 - 0.85 * o), 2]]) {
+      const o = Math.max(off[k], off[k + 1]), dashed = o > 0.25; // a dashed piece has no outline, which would fill its gaps
+      ctx.setLineDash(dashed ? [5, 4] : []);
+      ctx.lineCap = dashed ? "butt" : "round";
+      const strokes = [[`rgba(255,255,255,${0.9 * (1 - 0.85 * o)})`, 4.5], [fade(c, 1 - 0.85 * o), 2]];
+      for (const [style, w] of dashed ? strokes.slice(1) : strokes) {
         ctx.strokeStyle = style;
         ctx.lineWidth = w;
         ctx.beginPath(); ctx.moveTo(...pts[k]); ctx.lineTo(...pts[k + 1]); ctx.stroke();
       }
     }
     ctx.setLineDash([]);
-    pts.forEach((p, k) => { ctx.fillStyle = fade(c, alpha(k)); dot(ctx, p, k === 0 ? 3.5 : 2.2); });
+    pts.forEach((p, k) => { ctx.fillStyle = fade(c, 1 - 0.85 * off[k]); dot(ctx, p, k === 0 ? 3.5 : 2.2); });
     stepLabels(ctx, tr, pts, placed);
   }
   ctx.restore();
