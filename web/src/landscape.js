@@ -128,29 +128,35 @@ export class LandscapePanel {
   exportId() { return this.slice && this.slice.state === SliceState.done ? this.slice.id : null; }
 
   onStore(kind, arg) {
-    if (kind === Change.landscape) {
-      if (arg.req !== this.req || !this.req) return this.slice === arg && this.mark();
-      this.waiting = false;
-      if (arg.layers || !this.slice || this.slice.state === SliceState.cancelled) this.slice = arg; // a followed slice replaces the last at its start
-      this.pending = arg.layers ? null : arg;
-      return this.mark();
-    }
-    if (kind === Change.online || kind === Change.hello || kind === Change.runs || kind === Change.status) this.mark();
+    if (kind === Change.landscape && this.req && arg.req === this.req) this.adopt(arg);
+    else if (kind === Change.landscape && arg !== this.slice) return;
+    if ([Change.landscape, Change.online, Change.hello, Change.runs, Change.status].includes(kind)) this.mark();
   }
 
-  /** refresh redraws after the view shows another run or sweep. */
-  refresh() { this.mark(); }
+  /** adopt takes a slice of the panel's request: the first, or a followed one once its grid is known (the last stays until then). */
+  adopt(s) {
+    this.waiting = false;
+    if (s.layers || !this.slice || this.slice.state === SliceState.cancelled) this.slice = s;
+    this.pending = s.layers ? null : s;
+  }
+
+  /** refresh redraws after the view shows another run or sweep, and ends the slice of the last one if the server still works on it. */
+  refresh() {
+    const s = this.slice, lm = this.store.landscapes;
+    if (s && s.start && !this.mine() && lm.current === s.id && (s.start.follow || s.state === SliceState.preview || s.state === SliceState.full)) this.cancel();
+    this.mark();
+  }
 
   mark() {
     if (this.timer) return;
     this.timer = setTimeout(() => requestAnimationFrame(() => { this.timer = 0; this.render(); }), REDRAW_GAP);
   }
 
-  /** mine is the slice shown when it belongs to what the view shows now. */
+  /** mine is the panel's slice if it belongs to what the view shows now (a slice still queued does). */
   mine() {
-    const s = this.slice, id = this.source.id();
-    if (!s || !s.start || !id) return s && s.start ? null : s;
-    return (this.source.kind === "run" ? s.start.run : s.start.sweep) === id ? s : null;
+    const s = this.slice;
+    if (!s || !s.start) return s;
+    return (this.source.kind === "run" ? s.start.run : s.start.sweep) === this.source.id() ? s : null;
   }
 
   render() {
