@@ -89,7 +89,6 @@ export class LandscapePanel {
     if (!id) return;
     this.error.attempt();
     const cmd = { type: Cmd.landscape, [this.source.kind]: id, ...this.form.command() };
-    this.asked = { id, plane: this.form.planeName };
     this.req = this.store.command(cmd, (ev) => { if (ev.type === Ev.error) this.refused(ev); });
     this.waiting = true;
     this.render();
@@ -133,11 +132,16 @@ export class LandscapePanel {
     if ([Change.landscape, Change.online, Change.hello, Change.runs, Change.status].includes(kind)) this.mark();
   }
 
-  /** adopt takes a slice of the panel's request: the first, or a followed one once its grid is known (the last stays until then). */
+  /**
+   * adopt takes a slice of the panel's request: the first, an ended one, or
+   * a followed or newly asked one once its grid is known (the last stays in
+   * sight until then, and the new one is pending).
+   */
   adopt(s) {
     this.waiting = false;
-    if (s.layers || !this.slice || this.slice.state === SliceState.cancelled) this.slice = s;
-    this.pending = s.layers ? null : s;
+    const ended = s.state === SliceState.cancelled || s.state === SliceState.lost;
+    if (s.layers || ended || !this.slice || this.slice.state === SliceState.cancelled) this.slice = s;
+    this.pending = s === this.slice ? null : s;
   }
 
   /** refresh redraws after the view shows another run or sweep, and ends the slice of the last one if the server still works on it. */
@@ -161,12 +165,12 @@ export class LandscapePanel {
 
   render() {
     const s = this.mine(), id = this.source.id(), p = this.parts, online = this.store.online;
-    const working = !!(this.waiting || (s && this.store.landscapes.current === s.id && [SliceState.queued, SliceState.preview, SliceState.full].includes(s.state)));
+    const working = !!(this.waiting || this.pending || (s && this.store.landscapes.current === s.id && [SliceState.queued, SliceState.preview, SliceState.full].includes(s.state)));
     const live = this.source.runs().some((r) => isTraining(r.info.status));
     this.showBtn.disabled = !online || !id;
     this.cancelBtn.disabled = !online || !(working || this.lineBusy || (s && s.start && s.start.follow && live && this.store.landscapes.current === s.id));
     this.lineBtn.disabled = !online || !id || this.lineBusy;
-    p.target.textContent = id ? `· ${this.source.nameOf(id, true)}` : "";
+    p.target.textContent = id ? `· ${this.source.nameOf(id)}` : "";
     p.plane.textContent = planeLine(this.source.kind, this.form.planeName);
     p.status.textContent = statusLine({ slice: s, pending: this.pending, waiting: this.waiting, id, kind: this.source.kind,
       current: s && this.store.landscapes.current === s.id, live });

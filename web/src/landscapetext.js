@@ -39,7 +39,8 @@ export function explainedLine(s) {
  */
 export function statusLine({ slice: s, pending, waiting, id, kind, current, live }) {
   if (!id) return t(kind === "run" ? "landNeedRun" : "landNeedSweep");
-  if (!s) return waiting ? t("landQueued") : t("landIdle");
+  if (waiting || (pending && s && pending.req !== s.req)) return t("landQueued"); // a new slice asked for; the last stays in sight meanwhile
+  if (!s) return t("landIdle");
   const images = (n) => (n || 0).toLocaleString("en");
   const moving = live && current ? ` ${t("landGrowing")}` : "";
   switch (s.state) {
