@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
@@ -58,7 +57,7 @@ func LineChartFigure(lc LineChart, m Meta) (*Figure, error) {
 		if len(r.TrainLoss) != len(lc.T) || len(r.TrainAccuracy) != len(lc.T) {
 			return nil, fmt.Errorf("figures: line %q has %d values for %d t", r.Label, len(r.TrainLoss), len(lc.T))
 		}
-		c := plotutil.Color(i)
+		c := paletteColor(i) // run i in the page's colour, never red
 		for k, set := range [][2][]float64{{r.TrainLoss, r.TrainAccuracy}, {r.TestLoss, r.TestAccuracy}} {
 			if set[0] == nil {
 				continue

@@ -38,3 +38,15 @@ func faded(c color.Color, a uint8) color.Color {
 	n.A = a
 	return n
 }
+
+// SurfaceHex returns the heat map's colours, darkest first, as the page
+// writes them ("#1c0727"): the page draws a loss landscape's heat map in
+// the same colours (web/src/landscapescale.js, checked by a browser test).
+func SurfaceHex() []string {
+	pal := surfaceColors.Colors()
+	out := make([]string, len(pal))
+	for i, c := range pal {
+		out[i] = Hex(color.NRGBAModel.Convert(c).(color.NRGBA))
+	}
+	return out
+}

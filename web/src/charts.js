@@ -21,8 +21,9 @@ const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0", width: 1 }, ti
 /**
  * Chart draws series against a shared x. spec: {xLabel, yLabel, series:
  * [{label, color, width, dash, points}], height, logX, logY, xInt (whole
- * ticks: steps and epochs), xRange(u, min, max), yRange(u, min, max), draw(u)}.
- * xLabel and yLabel are functions of the language.
+ * ticks: steps and epochs), xRange(u, min, max), yRange(u, min, max), draw(u),
+ * xName (x in the legend, when not xLabel)}. xLabel, yLabel and xName are
+ * functions of the language.
  */
 export class Chart {
   constructor(el, spec) {
@@ -48,7 +49,7 @@ export class Chart {
       axes: [{ ...axisStyle, label: s.xLabel(), labelSize: 20, size: 36, incrs: s.xInt ? wholeIncrs : undefined,
         values: (u, vals) => vals.map((v) => fmtTick(u, v)) },
       { ...axisStyle, label: s.yLabel ? s.yLabel() : undefined, labelSize: 20, size: 62, values: (u, vals) => vals.map((v) => fmtTick(u, v)) }],
-      series: [{ label: s.xLabel(), value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
+      series: [{ label: (s.xName || s.xLabel)(), value: (u, v) => (v == null ? "–" : fmtTick(u, v)) },
         ...s.series.map((x) => ({
           label: x.label, stroke: x.color, width: x.width ?? 1.5, dash: x.dash,
           points: { show: x.points ?? false, size: 6, fill: x.color },

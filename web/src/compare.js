@@ -10,6 +10,7 @@ import { Overlay, Multiples, resultsTable } from "./comparecharts.js";
 import { RangeTest } from "./rangetest.js";
 import { sweepMenu, sweepFigureMenu, sweepDataMenu, rangeMenu } from "./downloads.js";
 import { Change } from "./store.js";
+import { compareLandscape } from "./landscape.js";
 
 export class CompareView {
   /** useRate(optimizer, lr) hands a rate to the Train view. */
@@ -47,6 +48,7 @@ export class CompareView {
       h("div", { class: "card runbar" }, h("label", { class: "inline" }, tx("span", "sweepOf"), this.sweepSel), this.state),
       this.overlayCard, card("multiples", this.multiples.el, sweepFigureMenu(src)), card("table", this.table, sweepDataMenu(src)), this.range.el);
     this.root.replaceChildren(h("div", { class: "train" }, this.form.el, main));
+    this.landscape = compareLandscape(this, main);
     this.refreshSweeps();
     this.online();
     this.redraw();

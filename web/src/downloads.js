@@ -141,3 +141,15 @@ export function trajMenu(body, kind) {
     return [{ key: "dlPNG", post: post("png") }, { key: "dlSVG", post: post("svg") }, { key: "dlCSV", post: post("csv") }];
   });
 }
+
+/**
+ * landscapeMenu is the menu of a loss landscape or its 1-D chart: the figure
+ * and the data that the server keeps under the id of its landscapeDone or
+ * landscapeLineChart. id() is null until there is one.
+ */
+export function landscapeMenu(id) {
+  return downloadMenu(() => {
+    const x = id();
+    return x ? [...figureLinks(`/api/export/landscape/${encodeURIComponent(x)}`), ...dataLinks("landscape", x)] : [];
+  });
+}

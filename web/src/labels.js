@@ -53,6 +53,8 @@ const fieldKeys = {
   lrMin: "lrMin", lrMax: "lrMax", evalLimit: "evalLimit", variants: "variants", pace: "pace", epochSeconds: "pace",
   fn: "surfFunction", start: "surfStart", steps: "surfSteps", tol: "surfTol", optimizers: "optimizer",
   method: "optimizer", rate: "surfSpeed", traj: "surfSet", pixels: "drawTitle", model: "drawModel", step: "step",
+  grid: "landGrid", range: "landRange", domain: "landRange", examples: "landImages", testExamples: "landTestToo",
+  plane: "landPlane", follow: "landFollowBox", sweep: "sweepOf",
 };
 
 /**

@@ -12,6 +12,7 @@ export const Cmd = Object.freeze({
   learnStart: "learnStart", learnStep: "learnStep", learnReset: "learnReset", learnKeep: "learnKeep", learnDrop: "learnDrop",
   modelDelete: "modelDelete",
   trajStart: "trajStart", trajControl: "trajControl", trajDelete: "trajDelete",
+  landscape: "landscape", landscapeLine: "landscapeLine", landscapeCancel: "landscapeCancel",
 });
 
 /** Ev are the event types the server sends. */
@@ -22,10 +23,15 @@ export const Ev = Object.freeze({
   explanation: "explanation", gradChecked: "gradChecked",
   learnCopy: "learnCopy", learned: "learned", kept: "kept", learnDropped: "learnDropped", models: "models",
   trajCreated: "trajCreated", trajPoints: "trajPoints", trajStatus: "trajStatus",
+  landscapeQueued: "landscapeQueued", landscapeStart: "landscapeStart", landscapeRows: "landscapeRows",
+  landscapePath: "landscapePath", landscapeDone: "landscapeDone", landscapeLineChart: "landscapeLineChart",
 });
 
 /** Detail are the kinds of explanation (Explain.detail): the saliency while drawing, every layer for the chain rule. */
 export const Detail = Object.freeze({ saliency: "saliency", layers: "layers" });
+/** Plane are a landscape's planes, and Pass the passes of its rows (server/protocol/landscape.go). */
+export const Plane = Object.freeze({ pca: "pca", random: "random" });
+export const Pass = Object.freeze({ preview: "preview", full: "full" });
 
 /** Status are a run's statuses (RunInfo.status). */
 export const Status = Object.freeze({

@@ -5,11 +5,12 @@
 import { Cmd, Status } from "./protocol.js";
 import { emptySteps, appendSteps, halve } from "./series.js";
 import { decodeBase64 } from "./format.js";
+import { Landscapes } from "./landscapedata.js";
 
 /** Change are the kinds of change the Store tells its listeners. */
 export const Change = Object.freeze({
   hello: "hello", runs: "runs", status: "status", steps: "steps", epoch: "epoch", weights: "weights",
-  error: "error", prediction: "prediction", traj: "traj", online: "online",
+  error: "error", prediction: "prediction", traj: "traj", online: "online", landscape: "landscape",
   explanation: "explanation", learn: "learn", models: "models",
 });
 
@@ -26,6 +27,7 @@ export class Store {
     this.listeners = new Set();
     this.pending = new Map(); // req → callback(event)
     this.histories = 0; // History events received, for the tests
+    this.landscapes = new Landscapes(); // the loss landscape's slices (landscapedata.js)
   }
 
   on(f) { this.listeners.add(f); return () => this.listeners.delete(f); }
@@ -91,7 +93,9 @@ export class Store {
     // Ask again for what we watched: after a reconnect from where our copy ends,
     // after a restart from the start (an interrupted run's curve comes back).
     subs.forEach(([id, s]) => { if (alive.has(id)) this.resubscribe(id, s.weights); });
+    const lost = this.landscapes.lost(); // the server's landscape went with the connection
     this.emit(Change.hello, { restarted });
+    if (lost) this.emit(Change.landscape, lost);
   }
 
   on_runs(ev) { ev.runs.forEach((info) => this.ensure(info)); this.emit(Change.runs); }
@@ -172,4 +176,16 @@ export class Store {
   on_trajCreated(ev) { this.emit(Change.traj, ev); }
   on_trajPoints(ev) { this.emit(Change.traj, ev); }
   on_trajStatus(ev) { this.emit(Change.traj, ev); }
+
+  // The loss landscape's frames go to their slice (landscapedata.js) and to the panels as "landscape",
+  // with the slice they changed; the 1-D chart's answer comes to its panel by req.
+  on_landscapeQueued(ev) { this.landscapeFrame(ev); }
+  on_landscapeStart(ev) { this.landscapeFrame(ev); }
+  on_landscapeRows(ev) { this.landscapeFrame(ev); }
+  on_landscapePath(ev) { this.landscapeFrame(ev); }
+  on_landscapeDone(ev) { this.landscapeFrame(ev); }
+  landscapeFrame(ev) {
+    const s = this.landscapes.handle(ev);
+    if (s) this.emit(Change.landscape, s);
+  }
 }

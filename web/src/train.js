@@ -9,6 +9,7 @@ import { RunBar } from "./runbar.js";
 import { TrainCharts } from "./traincharts.js";
 import { TrainPictures } from "./trainpictures.js";
 import { Change } from "./store.js";
+import { trainLandscape } from "./landscape.js";
 
 const WEIGHTS_AT_GAP = 150; // ms between two weightsAt asked while scrubbing
 // Part are the parts of the view that redraw on their own.
@@ -46,7 +47,9 @@ export class TrainView {
     this.charts.logY.addEventListener("change", () => { this.charts.setLogY(this.charts.logY.checked); this.mark(Part.steps); });
     this.pictures = new TrainPictures(this.source, hello.samples);
     this.buildEmpty();
-    this.root.replaceChildren(h("div", { class: "train" }, this.form.el, h("div", { class: "main" }, this.bar.el, this.charts.el, this.pictures.el)));
+    const main = h("div", { class: "main" }, this.bar.el, this.charts.el, this.pictures.el);
+    this.root.replaceChildren(h("div", { class: "train" }, this.form.el, main));
+    this.landscape = trainLandscape(this, main);
     this.bar.list(this.store.runs.values(), null);
     this.pickRun();
     this.online();
