@@ -22,8 +22,8 @@ const axisStyle = { stroke: "#475569", grid: { stroke: "#e2e8f0", width: 1 }, ti
  * Chart draws series against a shared x. spec: {xLabel, yLabel, series:
  * [{label, color, width, dash, points}], height, logX, logY, xInt (whole
  * ticks: steps and epochs), xRange(u, min, max), yRange(u, min, max), draw(u),
- * xName (x in the legend, when not xLabel)}. xLabel, yLabel and xName are
- * functions of the language.
+ * xName (x in the legend, when not xLabel), hooks (more of uPlot's hooks, such as
+ * setCursor)}. xLabel, yLabel and xName are functions of the language.
  */
 export class Chart {
   constructor(el, spec) {
@@ -58,7 +58,7 @@ export class Chart {
         }))],
       legend: { live: true, show: s.legend ?? true },
       cursor: { drag: { x: true, y: false }, points: { size: 6 } },
-      hooks: s.draw ? { draw: [s.draw] } : {},
+      hooks: { ...s.hooks, ...(s.draw ? { draw: [s.draw] } : {}) },
     }, this.data, this.el);
   }
 

@@ -6,6 +6,7 @@ import { h, tx } from "./forms.js";
 import { Cmd, Ev, Status, isTraining, features } from "./protocol.js";
 import { runLabel } from "./labels.js";
 import { CompareForm } from "./compareform.js";
+import { compareSharpness } from "./sharpcompare.js";
 import { Overlay, Multiples, resultsTable } from "./comparecharts.js";
 import { RangeTest } from "./rangetest.js";
 import { sweepMenu, sweepFigureMenu, sweepDataMenu, rangeMenu } from "./downloads.js";
@@ -44,9 +45,10 @@ export class CompareView {
     this.range = new RangeTest({ start: () => this.rangeTest(), use: (lr) => this.use(lr) }, rangeMenu(src));
     this.overlayCard = card("overlay", this.overlay.box, sweepMenu(src));
     this.overlayCard.classList.add("chart");
+    this.sharpness = compareSharpness(src, hello); // every lane's sharpness, below the losses
     const main = h("div", { class: "main" },
       h("div", { class: "card runbar" }, h("label", { class: "inline" }, tx("span", "sweepOf"), this.sweepSel), this.state),
-      this.overlayCard, card("multiples", this.multiples.el, sweepFigureMenu(src)), card("table", this.table, sweepDataMenu(src)), this.range.el);
+      this.overlayCard, this.sharpness.el, card("multiples", this.multiples.el, sweepFigureMenu(src)), card("table", this.table, sweepDataMenu(src)), this.range.el);
     this.root.replaceChildren(h("div", { class: "train" }, this.form.el, main));
     this.landscape = compareLandscape(this, main);
     this.refreshSweeps();
@@ -160,6 +162,7 @@ export class CompareView {
     const runs = (this.sweep && this.groups().get(this.sweep)) || [];
     const label = (r) => this.label(r);
     this.overlay.draw(runs, label);
+    this.sharpness.draw(runs, label);
     this.multiples.draw(runs, label);
     this.table.replaceChildren(resultsTable(runs, label));
     this.state.textContent = sweepState(runs);
@@ -170,6 +173,7 @@ export class CompareView {
     if (!this.sweepSel) return;
     applyStatic(this.root);
     this.overlay.relabel();
+    this.sharpness.relabel();
     this.multiples.relabel();
     this.range.relabel();
     this.refreshSweeps();

@@ -4,6 +4,8 @@ import { t } from "./i18n.js";
 import { h, tx, live, field, numberInput, optimizerSelect, spec, paceSelect, defaultRate } from "./forms.js";
 import { optimizerTitle } from "./labels.js";
 import { ErrorLine } from "./errors.js";
+import { DataFields } from "./sharpform.js";
+import { tracks } from "./sharpness.js";
 
 const PRESET = [0.001, 0.01, 0.1, 0.5, 1, 5];
 const MODES = [["rates", "cmpRates"], ["optimizers", "cmpOptimizers"], ["batches", "cmpBatches"]];
@@ -25,6 +27,10 @@ export class CompareForm {
     this.epochs = numberInput(2, { min: 1, max: hello.limits.maxEpochs, step: 1, name: "epochs" });
     this.seed = numberInput(hello.defaults.seed, { min: 0, max: hello.limits.maxSeed, step: 1, name: "seed" });
     this.pace = paceSelect("cmpPace");
+    this.data = new DataFields(hello, tracks(hello) && hello.hessian.sharpness.sweep, "cmp");
+    this.data.el.hidden = !tracks(hello);
+    const all = this.batch.options[this.batch.options.length - 1]; // the full batch: all the images trained on
+    this.data.n.addEventListener("input", () => { all.textContent = String(this.data.size()); });
     this.error = new ErrorLine(h("div", { class: "error", role: "alert" }), () => this.hello);
     this.offline = tx("p", "offlineNote", { class: "offline-note small", hidden: true });
     this.startBtn = tx("button", "startSweep", { type: "submit", class: "primary" });
@@ -49,7 +55,7 @@ export class CompareForm {
     this.paceField = field("pace", this.pace);
     return h("form", { class: "card form", "aria-label": t("compareForm"), "data-i18n-label": "compareForm" },
       tx("h2", "tabCompare"), mode, this.parts.rates, this.parts.optimizers, this.parts.batches, this.parts.batchSel,
-      h("div", { class: "row2" }, field("epochs", this.epochs), field("seed", this.seed)), this.paceField,
+      h("div", { class: "row2" }, field("epochs", this.epochs), field("seed", this.seed)), this.data.el, this.paceField,
       tx("p", "cmpNote", { class: "muted small" }),
       h("div", { class: "form-foot" }, this.error.el, this.offline, h("div", { class: "buttons" }, this.startBtn)));
   }
@@ -102,7 +108,10 @@ export class CompareForm {
     if (this.mode === "batches") base.lr = Number(this.lr.value);
     let variants;
     try { variants = this.variants(); } catch (e) { this.error.say(`${t("errorPrefix")}: ${e.message}`); return; }
-    this.onSweep({ base, variants }, Number(this.pace.value));
+    this.data.apply(base);
+    const n = this.data.size(); // a batch above the images trained on is all of them
+    variants.forEach((v) => { if (v.batch > n) Object.assign(v, { batch: n, label: `b=${n}` }); });
+    this.onSweep({ base, variants, sharpness: this.data.option() }, Number(this.pace.value));
   }
 
   online(on, watchOnly) {

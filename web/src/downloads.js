@@ -68,13 +68,13 @@ export async function postDownload({ url, body, name }) {
 }
 
 /** figureLinks are the PNG and SVG of an export, in the page's language. */
-function figureLinks(base, extra = {}) {
+export function figureLinks(base, extra = {}) {
   const q = new URLSearchParams({ lang: language(), ...extra });
   return [{ key: "dlPNG", href: `${base}.png?${q}` }, { key: "dlSVG", href: `${base}.svg?${q}` }];
 }
 
 /** dataLinks are a run's or a sweep's CSV and JSON files. */
-function dataLinks(what, id) {
+export function dataLinks(what, id) {
   const base = `/api/export/${what}/${encodeURIComponent(id)}`;
   return [{ key: "dlCSV", href: `${base}.csv` }, { key: "dlJSON", href: `${base}.json` }];
 }

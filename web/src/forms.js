@@ -134,17 +134,25 @@ export function lrControl(value) {
   });
 }
 
-/** batchControl is the three batch sizes of the report as one group of radio buttons. */
+/**
+ * batchControl is the three batch sizes of the report as one group of radio
+ * buttons. setAll(n) makes the full batch n (a run on the first n images);
+ * set(v) checks the radio of batch v.
+ */
 export function batchControl(trainN, value = 64, name = "batch") {
   const opts = [[1, "batchSGD"], [64, "batchMini"], [trainN, "batchFull"]];
   const fs = h("fieldset", { class: "radios" }, h("legend", { "data-i18n": "batch" }, t("batch")));
   const group = `${name}${++uid}`; // one name for the three radios: one choice at a time
+  let all = trainN, full = null;
   for (const [v, key] of opts) {
     const input = h("input", { type: "radio", name: group, value: v, id: nextId() });
     input.checked = v === value;
-    fs.append(h("label", { for: input.id, class: "radio" }, input, live(h("span"), (el) => { el.textContent = t(key, { n: trainN }); })));
+    fs.append(h("label", { for: input.id, class: "radio" }, input, live(h("span"), (el) => { el.textContent = t(key, { n: all }); })));
+    full = input;
   }
   fs.get = () => Number(fs.querySelector("input:checked").value);
+  fs.setAll = (n) => { all = n; full.value = n; full.nextElementSibling.textContent = t("batchFull", { n }); };
+  fs.set = (v) => fs.querySelectorAll("input").forEach((el) => { el.checked = Number(el.value) === v; });
   return fs;
 }
 

@@ -48,6 +48,7 @@ export function activationTitle(a) { return tOr(`act_${a}`, a); }
 
 // fieldKeys are the i18n keys of the controls that an error's field path names.
 const fieldKeys = {
+  trainExamples: "dataExamples", sharpness: "dataTrack", top: "hessTop", at: "hessAt", density: "hessDensityAsk",
   lr: "lr", batch: "batch", epochs: "epochs", seed: "seed", optimizer: "optimizer", hidden: "hidden",
   activation: "activation", schedule: "schedule", run: "run", name: "renameField", label: "renameField",
   lrMin: "lrMin", lrMax: "lrMax", evalLimit: "evalLimit", variants: "variants", pace: "pace", epochSeconds: "pace",

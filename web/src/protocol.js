@@ -7,6 +7,7 @@ export const Cmd = Object.freeze({
   start: "start", sweep: "sweep", pause: "pause", resume: "resume", stop: "stop", delete: "delete",
   subscribe: "subscribe", unsubscribe: "unsubscribe", list: "list", restart: "restart", rename: "rename",
   pace: "pace", weightsAt: "weightsAt",
+  hessian: "hessian",
   predict: "predict",
   explain: "explain", gradCheck: "gradCheck",
   learnStart: "learnStart", learnStep: "learnStep", learnReset: "learnReset", learnKeep: "learnKeep", learnDrop: "learnDrop",
@@ -18,6 +19,7 @@ export const Cmd = Object.freeze({
 /** Ev are the event types the server sends. */
 export const Ev = Object.freeze({
   hello: "hello", runs: "runs", runCreated: "runCreated", history: "history", steps: "steps",
+  hessianProgress: "hessianProgress", hessianResult: "hessianResult",
   epoch: "epoch", weights: "weights", status: "status", deleted: "deleted", error: "error",
   prediction: "prediction",
   explanation: "explanation", gradChecked: "gradChecked",
@@ -51,6 +53,10 @@ export const ErrorCode = Object.freeze({
   missing: "missing", outOfRange: "outOfRange", unknown: "unknown", badType: "badType", tooLarge: "tooLarge",
   limit: "limit", ended: "ended", busy: "busy", watchOnly: "watchOnly", rate: "rate", invalid: "invalid",
 });
+
+/** HessianAt are the weights a Hessian is taken at (Hessian.at, HessianResult.at), and HessianStage its progress's stages. */
+export const HessianAt = Object.freeze({ current: "current", epoch: "epoch", model: "model" });
+export const HessianStage = Object.freeze({ eigenvalues: "eigenvalues", trace: "trace", density: "density" });
 
 /** isTraining: the run has a trainer that may still take steps. */
 export function isTraining(status) {

@@ -1,9 +1,26 @@
 // A run's steps in columns, as the server sends them (server/protocol.go's
-// Steps), and the smoothing of a column that grows.
+// Steps), and the smoothing of a column that grows. A tracked run's
+// sharpness measurements are four columns of their own (MARKS), at their
+// own steps, not aligned with step.
+
+/** MARKS are the sharpness columns: the step measured, λmax, the threshold (null where none applies) and that step's α. */
+export const MARKS = ["sharpnessStep", "sharpness", "threshold", "sharpnessLR"];
 
 /** emptySteps is a run's step columns before any step. */
 export function emptySteps() {
-  return { step: [], loss: [], lossMin: [], lossMax: [], gradNorm: [], updateRatio: [], lr: [], samplesPerSec: [] };
+  return { step: [], loss: [], lossMin: [], lossMax: [], gradNorm: [], updateRatio: [], lr: [], samplesPerSec: [],
+    sharpnessStep: [], sharpness: [], threshold: [], sharpnessLR: [] };
+}
+
+/** appendMarks adds the measurements of src after the last one dst holds: each comes once, in step order. */
+function appendMarks(dst, src) {
+  const at = src.sharpnessStep;
+  if (!at) return;
+  const have = dst.sharpnessStep, last = have.length ? have[have.length - 1] : 0;
+  for (let i = 0; i < at.length; i++) {
+    if (at[i] <= last) continue;
+    for (const k of MARKS) dst[k].push(src[k] ? src[k][i] ?? null : null);
+  }
 }
 
 /** appendSteps adds the columns of a steps frame (or a history's steps) to dst. */
@@ -19,12 +36,14 @@ export function appendSteps(dst, src) {
     dst.lr.push(src.lr[i]);
     dst.samplesPerSec.push(src.samplesPerSec[i]);
   }
+  appendMarks(dst, src);
 }
 
 /**
  * halve merges neighbouring points in new arrays: the means of loss, gradNorm
  * and updateRatio, the loss's extremes, and the later point's step, lr and
- * samplesPerSec (the server's rule for merged points).
+ * samplesPerSec (the server's rule for merged points). The measurements
+ * stay as they are.
  */
 export function halve(s) {
   const out = emptySteps();
@@ -39,6 +58,7 @@ export function halve(s) {
     out.lr.push(s.lr[j]);
     out.samplesPerSec.push(s.samplesPerSec[j]);
   }
+  for (const k of MARKS) out[k] = s[k];
   Object.assign(s, out);
 }
 

@@ -12,6 +12,7 @@ import { SurfaceStage } from "./surfacestage.js";
 import { toPixel, fromPixel } from "./surfacemap.js";
 import { OptimizerRow, resultsTable, describe } from "./surfaceparts.js";
 import { SurfaceForm } from "./surfaceform.js";
+import { RateMarks } from "./surfacemarks.js";
 import { functionFormula } from "./labels.js";
 import { trajMenu } from "./downloads.js";
 import { Change } from "./store.js";
@@ -34,6 +35,7 @@ export class SurfaceView {
     const hello = this.store.hello;
     this.hello = hello;
     this.form = new SurfaceForm(hello, { changed: () => this.changed(), pickFunction: () => this.pickFunction(), setStart: (p) => this.setStart(p) });
+    this.marks = new RateMarks(this); // 2/λmax at the start on the rate controls
     this.form.addBtn.addEventListener("click", () => { this.addRow("gd"); this.changed(); });
     this.form.modeSel.addEventListener("change", () => this.showMode(false));
     this.stage = new SurfaceStage({ onStart: (x, y) => this.setStart([x, y]), describe: (tr, it) => describe(tr, it, tr.params || {}) });
@@ -152,6 +154,7 @@ export class SurfaceView {
     const used = rates ? this.rows.slice(0, 1) : this.rows;
     this.rules.replaceChildren(...used.map((r) => h("div", {}, h("b", {}, r.value().label), h("div", { class: "formula small" }, r.rule()))));
     this.form.summary.textContent = `${this.form.describe(this.rows)} ▾`;
+    this.marks.apply();
   }
 
   dropUndo() {

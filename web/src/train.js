@@ -5,6 +5,7 @@ import { t, onLanguage, applyStatic } from "./i18n.js";
 import { h, tx } from "./forms.js";
 import { Cmd, Ev, Status, isEnded, features } from "./protocol.js";
 import { TrainForm } from "./trainform.js";
+import { trainHessian } from "./trainhessian.js";
 import { RunBar } from "./runbar.js";
 import { TrainCharts } from "./traincharts.js";
 import { TrainPictures } from "./trainpictures.js";
@@ -53,6 +54,7 @@ export class TrainView {
     this.bar.list(this.store.runs.values(), null);
     this.pickRun();
     this.online();
+    this.hess = trainHessian(this); // the sharpness chart and the Hessian panel
   }
 
   /** buildEmpty is what the loss chart shows before any run: how to begin, and the report's run in one click. */
@@ -68,8 +70,9 @@ export class TrainView {
   }
 
   /** start sends a start command from the form (or the report's button) and watches the run it creates. */
-  start({ config, pace }) {
+  start({ config, pace, sharpness }) {
     const cmd = { type: Cmd.start, config };
+    if (sharpness) cmd.sharpness = sharpness;
     if (this.features.pace) cmd.pace = { epochSeconds: pace };
     this.form.error.attempt();
     this.store.command(cmd, this.form.error.answer((ev) => {
@@ -154,6 +157,7 @@ export class TrainView {
     this.dirty = new Set();
     this.charts.empty.hidden = !!r;
     if (d.has(Part.bar) || d.has(Part.steps)) this.bar.render(r, { online: this.store.online, paceable: this.features.pace });
+    if (this.hess && d.has(Part.steps)) this.hess.draw(r, r ? this.bar.replay.moment() : null);
     if (!r) { this.charts.clear(); this.pictures.epoch(null); this.pictures.weights(null); return; }
     const i = this.bar.replay.moment();
     const step = i == null ? Infinity : r.steps.step[i];

@@ -8,6 +8,8 @@ import { h, tx, live, field, numberInput, optimizerSelect, spec, hyperFields, lr
 import { activationTitle, optimizerTitle, paramLabel } from "./labels.js";
 import { updateRule, withDefaults } from "./rules.js";
 import { ErrorLine } from "./errors.js";
+import { DataFields, EDGE } from "./sharpform.js";
+import { tracks } from "./sharpness.js";
 
 export class TrainForm {
   /** onStart(cmd) sends a start command; the form calls it on submit. */
@@ -28,6 +30,9 @@ export class TrainForm {
     this.seed = numberInput(d.seed, { min: 0, max: hello.limits.maxSeed, step: 1, name: "seed" });
     this.pace = paceSelect("pace");
     this.sched = scheduleFields(hello);
+    this.data = new DataFields(hello, tracks(hello) && hello.hessian.sharpness.start, "train");
+    this.data.el.hidden = !tracks(hello);
+    this.data.n.addEventListener("input", () => this.batch.setAll(this.data.size()));
     this.error = new ErrorLine(h("div", { class: "error", role: "alert" }), () => this.hello);
     this.offline = tx("p", "offlineNote", { class: "offline-note small", hidden: true });
     this.startBtn = tx("button", "start", { type: "submit", class: "primary" });
@@ -41,7 +46,7 @@ export class TrainForm {
   }
 
   build() {
-    this.more = more("hyper", h("div", { class: "stack" }, this.hyperBox, this.sched.el, field("seed", this.seed)), () => this.moreNote());
+    this.more = more("hyper", h("div", { class: "stack" }, this.hyperBox, this.sched.el, field("seed", this.seed), this.data.el), () => this.moreNote());
     this.paceField = field("pace", this.pace, tx("small", "paceHint", { class: "hint" }));
     return h("form", { class: "card form", "aria-label": t("trainForm"), "data-i18n-label": "trainForm" },
       tx("h2", "network"),
@@ -75,21 +80,34 @@ export class TrainForm {
 
   moreNote() {
     if (!this.hyper) return "";
-    const changed = Object.keys(this.hyper.get()).length + (this.sched.isDefault() ? 0 : 1) + (Number(this.seed.value) === this.hello.defaults.seed ? 0 : 1);
+    const changed = Object.keys(this.hyper.get()).length + (this.sched.isDefault() ? 0 : 1) + (Number(this.seed.value) === this.hello.defaults.seed ? 0 : 1) + this.data.changed();
     return changed ? t("moreChanged", { n: changed }) : t("moreDefaults");
   }
 
   config() {
-    return {
+    return this.data.apply({
       arch: { hidden: [Number(this.hidden.value)], activation: this.act.value },
       optimizer: this.opt.value, hyper: this.hyper.get(), lr: this.lr.get(), batch: this.batch.get(),
       epochs: Number(this.epochs.value), seed: Number(this.seed.value), schedule: this.sched.get(),
-    };
+    });
   }
 
   submit() {
     this.error.attempt();
-    this.onStart({ config: this.config(), pace: Number(this.pace.value) });
+    this.onStart({ config: this.config(), pace: Number(this.pace.value), sharpness: this.data.option() });
+  }
+
+  /** edge sets the form to the edge of stability's run (sharpform.js EDGE), its data settings shown. */
+  edge() {
+    this.opt.value = EDGE.optimizer;
+    this.lr.set(EDGE.lr, true);
+    this.pickOptimizer();
+    this.data.set(EDGE.examples, true);
+    this.batch.set(this.data.size());
+    this.epochs.value = EDGE.epochs;
+    this.pace.value = String(EDGE.pace);
+    this.more.open = true;
+    this.showRule();
   }
 
   /** useRate sets the optimizer and α (the LR range test's suggestion) as the user's choice. */
