@@ -21,7 +21,7 @@ type TrackerOptions struct {
 	// measurements fall at the same steps every time. Sharing a core with its
 	// run, the tracker slows it by about Budget; on a free core, hardly at
 	// all, and the caller may allow more than 1. If 0, it is defaulted to
-	// 0.12: the products are not all of a measurement's work (Lanczos, the
+	// 0.1: the products are not all of a measurement's work (Lanczos, the
 	// conversions to float32, the caches it evicts), and the slowdown of the
 	// report's run with it is about 15 % on a shared core.
 	Budget float64
@@ -70,7 +70,7 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 		return nil, fmt.Errorf("mnist: tracker budget %g (want > 0), %d per epoch, %d examples", opt.Budget, opt.PerEpoch, opt.Examples)
 	}
 	if opt.Budget == 0 {
-		opt.Budget = 0.12
+		opt.Budget = 0.1
 	}
 	if opt.PerEpoch == 0 {
 		opt.PerEpoch = 20

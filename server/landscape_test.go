@@ -285,8 +285,13 @@ func TestLandscapePathGrowsWhileTraining(t *testing.T) {
 	c.send(map[string]any{"type": "start", "req": 1, "config": smallConfig(3), "pace": map[string]any{"epochSeconds": 2}})
 	ev := c.until("runCreated", isType(protocol.EvRunCreated))
 	id := ev["run"].(map[string]any)["id"].(string)
-	c.until("running", statusOf(id, protocol.StatusRunning))
-	time.Sleep(300 * time.Millisecond) // a few steps: the PCA plane needs a path
+	// Its status may have turned running before runCreated was written, so
+	// that no status event follows; then a few steps: the PCA plane needs a
+	// path.
+	if ev["run"].(map[string]any)["status"] != protocol.StatusRunning {
+		c.until("running", statusOf(id, protocol.StatusRunning))
+	}
+	time.Sleep(300 * time.Millisecond)
 	c.send(map[string]any{"type": "landscape", "req": 2, "run": id, "grid": 11, "follow": true})
 	s := c.landscape(2)
 	last := nums(s.start["tracks"].([]any)[0].(map[string]any)["step"])

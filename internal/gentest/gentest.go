@@ -8,35 +8,37 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// Check runs `go run generator -dir <temporary folder>` in the current
-// directory, a package's under go test, and fails t unless every one of
-// files comes out byte for byte as the package holds it. The go command is
-// the one on PATH, as `make test` runs it.
-func Check(t testing.TB, generator string, files ...string) {
+// Check runs `go run <generator's files> -dir <temporary folder>` in the
+// current directory, a package's under go test, and fails t unless every
+// one of files comes out byte for byte as the package holds it. The go
+// command is the one on PATH, as `make test` runs it.
+func Check(t testing.TB, generator []string, files ...string) {
 	t.Helper()
+	name := strings.Join(generator, " ")
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("gentest: no go command on PATH to run %s: %v", generator, err)
+		t.Fatalf("gentest: no go command on PATH to run %s: %v", name, err)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(goCmd, "run", generator, "-dir", dir)
+	cmd := exec.Command(goCmd, append(append([]string{"run"}, generator...), "-dir", dir)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gentest: go run %s: %v\n%s", generator, err, out)
+		t.Fatalf("gentest: go run %s: %v\n%s", name, err, out)
 	}
 	for _, f := range files {
 		want, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil {
-			t.Fatalf("gentest: %s did not write %s: %v", generator, f, err)
+			t.Fatalf("gentest: %s did not write %s: %v", name, f, err)
 		}
 		got, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatalf("gentest: %v", err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s differs from what %s writes; run `make generate` and commit the result", f, generator)
+			t.Errorf("%s differs from what %s writes; run `make generate` and commit the result", f, name)
 		}
 	}
 }

@@ -24,7 +24,7 @@ import (
 
 // DefaultSharpnessBudget is the trackers' budget when Config.SharpnessBudget
 // is 0: the tracker's own default.
-const DefaultSharpnessBudget = 0.12
+const DefaultSharpnessBudget = 0.1
 
 // budget is the trackers' budget.
 func (m *Manager) budget() float64 {

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"descent/internal/simd"
 )
 
 // sweep returns test inputs: a dense grid over [-110, 110], special
@@ -171,8 +173,8 @@ func TestActivationPathsAgree(t *testing.T) {
 		f    func([]float32, int, int, []float32)
 	}
 	acts := []act{{"sigmoid", AddBiasSigmoid}, {"tanh", AddBiasTanh}, {"relu", AddBiasReLU}}
-	run := func(impl int32, a act, cols int) []float32 {
-		defer mode.Store(mode.Swap(impl))
+	run := func(impl simd.Level, a act, cols int) []float32 {
+		defer setImpl(impl)()
 		rows := len(xs) / cols
 		y := append([]float32(nil), xs[:rows*cols]...)
 		bias := make([]float32, cols)
@@ -188,15 +190,15 @@ func TestActivationPathsAgree(t *testing.T) {
 			if a.name == "relu" {
 				ref = implPortable
 			}
-			if bestImpl < ref {
+			if dispatch.Best() < ref {
 				continue
 			}
 			want := run(ref, a, cols)
-			for impl := bestImpl; impl > implPortable; impl-- {
+			for impl := dispatch.Best(); impl > implPortable; impl-- {
 				got := run(impl, a, cols)
 				for i := range got {
 					if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
-						t.Fatalf("%s %s, %d columns: y[%d] = %v, want %v", a.name, implNames[impl], cols, i, got[i], want[i])
+						t.Fatalf("%s %s, %d columns: y[%d] = %v, want %v", a.name, impl, cols, i, got[i], want[i])
 					}
 				}
 			}

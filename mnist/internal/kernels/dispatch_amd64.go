@@ -2,10 +2,14 @@
 
 package kernels
 
-import "golang.org/x/sys/cpu"
+import (
+	"golang.org/x/sys/cpu"
+
+	"descent/internal/simd"
+)
 
 // detectImpl picks the best kernels the CPU (and OS) support.
-func detectImpl() int32 {
+func detectImpl() simd.Level {
 	switch {
 	case cpu.X86.HasAVX512F:
 		return implAVX512

@@ -2,8 +2,10 @@
 
 package kernels
 
+import "descent/internal/simd"
+
 // detectImpl reports that only the portable path exists.
-func detectImpl() int32 { return implPortable }
+func detectImpl() simd.Level { return implPortable }
 
 // fast falls back to the portable path.
 func (g *gemm) fast() { g.portable() }

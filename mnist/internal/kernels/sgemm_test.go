@@ -115,10 +115,10 @@ func absAll(s []float32) []float32 {
 // forEachImpl runs f with every implementation the machine supports
 // (avx512, avx2, portable), the last one forced through SetPortable.
 func forEachImpl(t *testing.T, f func(t *testing.T)) {
-	for impl := bestImpl; impl > implPortable; impl-- {
-		old := mode.Swap(impl)
+	for impl := dispatch.Best(); impl > implPortable; impl-- {
+		restore := setImpl(impl)
 		t.Run(Impl(), f)
-		mode.Store(old)
+		restore()
 	}
 	restore := SetPortable(true)
 	defer restore()

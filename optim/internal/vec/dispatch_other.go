@@ -2,8 +2,10 @@
 
 package vec
 
+import "descent/internal/simd"
+
 // detectImpl reports that only the Go loops exist.
-func detectImpl() int32 { return implPortable }
+func detectImpl() simd.Level { return implPortable }
 
 // fast falls back to the Go loops.
 func fast(k kernel, f *frame) { portable(k, f, 0) }

@@ -29,4 +29,4 @@
 // Benchmarks (one core): GOMAXPROCS=1 go test -run X -bench . -benchtime=0.3s
 package vec
 
-//go:generate go run gen_vec.go
+//go:generate go run gen_vec.go gen_vec_table.go

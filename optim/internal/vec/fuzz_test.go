@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"descent/internal/simd"
 )
 
 // FuzzKernels runs a kernel, chosen with its options by the fuzzer, on a
@@ -22,7 +24,7 @@ func FuzzKernels(f *testing.F) {
 		restore := SetPortable(true)
 		want := norms3(c.do(ref.theta, ref.grad, ref.s))
 		restore()
-		for _, impl := range []int32{implAVX2, implAVX512} {
+		for _, impl := range []simd.Level{implAVX2, implAVX512} {
 			if impl > detectImpl() {
 				continue
 			}
@@ -30,7 +32,7 @@ func FuzzKernels(f *testing.F) {
 			restore := setImpl(impl)
 			norms := norms3(c.do(got.theta, got.grad, got.s))
 			restore()
-			where := fmt.Sprintf("%s n=%d %s", c.name, len(init.theta), implNames[impl])
+			where := fmt.Sprintf("%s n=%d %s", c.name, len(init.theta), impl)
 			if i, ok := firstDiff(got.theta, ref.theta); ok {
 				t.Fatalf("%s: θ[%d] = %v (%#x), Go loop %v (%#x)", where, i, got.theta[i], math.Float32bits(got.theta[i]), ref.theta[i], math.Float32bits(ref.theta[i]))
 			}

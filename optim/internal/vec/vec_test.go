@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"unsafe"
+
+	"descent/internal/simd"
 )
 
 // lengths cover the empty slab, every remainder around one and two
@@ -127,7 +129,7 @@ func (s state) clone() state {
 // Go loop's results bit for bit, over three steps, on every length, and
 // that its norms are those of the step it took.
 func TestKernelsMatchPortable(t *testing.T) {
-	impls := []int32{implAVX2, implAVX512}
+	impls := []simd.Level{implAVX2, implAVX512}
 	for _, c := range calls() {
 		for _, n := range lengths {
 			r := rand.New(rand.NewPCG(uint64(n), 7))
@@ -148,18 +150,18 @@ func TestKernelsMatchPortable(t *testing.T) {
 				for step := range 3 {
 					before := slices.Clone(got.theta)
 					n3 := norms3(c.do(got.theta, got.grad, got.s))
-					checkNorms(t, fmt.Sprintf("%s n=%d %s step %d", c.name, n, implNames[impl], step), n3, got.grad, before, got.theta)
+					checkNorms(t, fmt.Sprintf("%s n=%d %s step %d", c.name, n, impl, step), n3, got.grad, before, got.theta)
 					if !close3(n3, refNorms[step], 1e-12) {
-						t.Errorf("%s n=%d %s step %d: norms %v, portable %v", c.name, n, implNames[impl], step, n3, refNorms[step])
+						t.Errorf("%s n=%d %s step %d: norms %v, portable %v", c.name, n, impl, step, n3, refNorms[step])
 					}
 				}
 				restore()
 				if i, ok := firstDiff(got.theta, ref.theta); ok {
-					t.Errorf("%s n=%d %s: θ[%d] = %v, portable %v", c.name, n, implNames[impl], i, got.theta[i], ref.theta[i])
+					t.Errorf("%s n=%d %s: θ[%d] = %v, portable %v", c.name, n, impl, i, got.theta[i], ref.theta[i])
 				}
 				for b := range c.bufs {
 					if i, ok := firstDiff(got.s[b], ref.s[b]); ok {
-						t.Errorf("%s n=%d %s: state %d [%d] = %v, portable %v", c.name, n, implNames[impl], b, i, got.s[b][i], ref.s[b][i])
+						t.Errorf("%s n=%d %s: state %d [%d] = %v, portable %v", c.name, n, impl, b, i, got.s[b][i], ref.s[b][i])
 					}
 				}
 			}
