@@ -111,14 +111,14 @@ func edgeOfStability(b *browser) string {
 	if !under {
 		b.t.Errorf("no measurement of the first 150 steps just under 2/α = 1: %v", m)
 	}
-	sharpnessChart(b, card)
+	sharpnessChart(b, card, m[1].Step)
 	return id
 }
 
 // sharpnessChart checks the chart of the finished run: the threshold line at
 // 1, the read-out of the latest measurement and of the one under the cursor,
 // the crossing at step 1 (not red: the run did not diverge), and the ⤓ menu.
-func sharpnessChart(b *browser, card string) {
+func sharpnessChart(b *browser, card string, at int) {
 	b.t.Helper()
 	if th := b.list(`[...new Set(` + card + `.chart.u.data[2].filter((v) => v != null).map(String))]`); len(th) != 1 || th[0] != "1" {
 		b.t.Errorf("the threshold line holds %v, want 1 throughout", th)
@@ -127,9 +127,9 @@ func sharpnessChart(b *browser, card string) {
 	if got := b.text(`document.querySelector("#view-train .sharp-read").textContent`); !read.MatchString(got) {
 		b.t.Errorf("the read-out says %q", got)
 	}
-	b.eval(`((u) => u.setCursor({ left: u.valToPos(50, "x"), top: 20 }))(` + card + `.chart.u), 0`)
-	if got := b.text(`document.querySelector("#view-train .sharp-read").textContent`); !regexp.MustCompile(`^Step 50 · λmax = 0\.9\d* · `).MatchString(got) {
-		b.t.Errorf("at the cursor on step 50 the read-out says %q", got)
+	b.eval(fmt.Sprintf(`((u) => u.setCursor({ left: u.valToPos(%d, "x"), top: 20 }))(`+card+`.chart.u), 0`, at))
+	if got := b.text(`document.querySelector("#view-train .sharp-read").textContent`); !regexp.MustCompile(fmt.Sprintf(`^Step %d · λmax = 0\.\d+ · `, at)).MatchString(got) {
+		b.t.Errorf("at the cursor on step %d (the second measurement) the read-out says %q", at, got)
 	}
 	cross := b.text(`document.querySelector("#view-train .sharp-cross").textContent`)
 	if !regexp.MustCompile(`^λmax was above the threshold at step 1 \(3\.\d+ > 1\)\.$`).MatchString(cross) || b.truth(`document.querySelector("#view-train .sharp-cross").classList.contains("diverged")`) {
