@@ -1,4 +1,4 @@
-package figures
+package plotkit
 
 import (
 	"image/color"
@@ -11,12 +11,12 @@ import (
 // outline is the colour of the edge around light glyphs.
 var outline = color.Black
 
-// starGlyph is a five-pointed star filled with the glyph's colour and edged
+// Star is a five-pointed star filled with the glyph's colour and edged
 // in black, the mark of a minimum.
-type starGlyph struct{}
+type Star struct{}
 
 // DrawGlyph implements draw.GlyphDrawer.
-func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+func (Star) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	var p vg.Path
 	for i := range 10 {
 		r := sty.Radius
@@ -35,12 +35,12 @@ func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	fillAndEdge(c, p, sty.Color)
 }
 
-// crossGlyph is a saltire (×) with thick arms in the glyph's colour, edged
+// Cross is a saltire (×) with thick arms in the glyph's colour, edged
 // in black, the mark of a saddle point.
-type crossGlyph struct{}
+type Cross struct{}
 
 // DrawGlyph implements draw.GlyphDrawer.
-func (crossGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+func (Cross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r, w := sty.Radius, sty.Radius*0.3
 	var p vg.Path
 	// The twelve corners of a plus sign of arm half-width w, turned 45°.
@@ -64,4 +64,17 @@ func fillAndEdge(c *draw.Canvas, p vg.Path, fill color.Color) {
 	c.Fill(p)
 	c.SetLineStyle(draw.LineStyle{Color: outline, Width: vg.Points(0.75)})
 	c.Stroke(p)
+}
+
+// Dot is a disc in the glyph's colour edged in black, the mark of a
+// network's current weights.
+type Dot struct{}
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (Dot) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
+	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
+	p.Close()
+	fillAndEdge(c, p, sty.Color)
 }
