@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
 	"fmt"
 	"image/color"
 	"math"
@@ -12,6 +11,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // matrix is a 10 × 10 grid of values at integer coordinates, row r at y = r.

@@ -180,10 +180,7 @@ func landscapePath(p LandscapePath, c color.Color, tick text.Style) ([]plot.Plot
 		}
 		return max(0, min(1, p.Off[k]))
 	}
-	alpha := func(o float64) color.Color {
-		r, g, b, _ := c.RGBA()
-		return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(255 * (1 - 0.85*o))}
-	}
+	alpha := func(o float64) color.Color { return faded(c, uint8(255*(1-0.85*o))) }
 	var ps []plot.Plotter
 	faded := false
 	for k := range max(1, len(p.Points)-1) {

@@ -1,11 +1,11 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // legendPad is the space around a legend drawn outside the data area.

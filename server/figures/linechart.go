@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
 	"errors"
 	"fmt"
 	"image/color"
@@ -10,6 +9,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // LineChart is the loss and accuracy of networks along the line from

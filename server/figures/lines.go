@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
 	"fmt"
 	"image/color"
 	"math"
@@ -9,6 +8,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // LossFigure plots the training loss against the step: the raw values

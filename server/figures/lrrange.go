@@ -1,13 +1,14 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
 	"fmt"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // RangeSmoothing is the EMA weight of the LR range test's smoothed loss, the page's.

@@ -1,7 +1,6 @@
 package figures
 
 import (
-	"descent/server/figures/internal/plotkit"
 	"fmt"
 	"image/color"
 	"math"
@@ -10,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // Spectrum is what the Hessian panel shows of H = ∇²J: its top eigenvalues

@@ -17,22 +17,16 @@ type Star struct{}
 
 // DrawGlyph implements draw.GlyphDrawer.
 func (Star) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	var p vg.Path
+	var corners []vg.Point
 	for i := range 10 {
 		r := sty.Radius
 		if i%2 == 1 {
 			r *= 0.45
 		}
 		a := math.Pi/2 + float64(i)*math.Pi/5
-		q := vg.Point{X: pt.X + r*vg.Length(math.Cos(a)), Y: pt.Y + r*vg.Length(math.Sin(a))}
-		if i == 0 {
-			p.Move(q)
-		} else {
-			p.Line(q)
-		}
+		corners = append(corners, vg.Point{X: pt.X + r*vg.Length(math.Cos(a)), Y: pt.Y + r*vg.Length(math.Sin(a))})
 	}
-	p.Close()
-	fillAndEdge(c, p, sty.Color)
+	fillAndEdge(c, polygon(corners), sty.Color)
 }
 
 // Cross is a saltire (×) with thick arms in the glyph's colour, edged
@@ -42,20 +36,25 @@ type Cross struct{}
 // DrawGlyph implements draw.GlyphDrawer.
 func (Cross) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r, w := sty.Radius, sty.Radius*0.3
-	var p vg.Path
 	// The twelve corners of a plus sign of arm half-width w, turned 45°.
-	corners := [][2]vg.Length{{w, w}, {w, r}, {-w, r}, {-w, w}, {-r, w}, {-r, -w}, {-w, -w}, {-w, -r}, {w, -r}, {w, -w}, {r, -w}, {r, w}}
+	plus := [][2]vg.Length{{w, w}, {w, r}, {-w, r}, {-w, w}, {-r, w}, {-r, -w}, {-w, -w}, {-w, -r}, {w, -r}, {w, -w}, {r, -w}, {r, w}}
 	s := vg.Length(math.Sqrt2 / 2)
-	for i, k := range corners {
-		q := vg.Point{X: pt.X + s*(k[0]-k[1]), Y: pt.Y + s*(k[0]+k[1])}
-		if i == 0 {
-			p.Move(q)
-		} else {
-			p.Line(q)
-		}
+	var corners []vg.Point
+	for _, k := range plus {
+		corners = append(corners, vg.Point{X: pt.X + s*(k[0]-k[1]), Y: pt.Y + s*(k[0]+k[1])})
+	}
+	fillAndEdge(c, polygon(corners), sty.Color)
+}
+
+// polygon is the closed path through corners.
+func polygon(corners []vg.Point) vg.Path {
+	var p vg.Path
+	p.Move(corners[0])
+	for _, q := range corners[1:] {
+		p.Line(q)
 	}
 	p.Close()
-	fillAndEdge(c, p, sty.Color)
+	return p
 }
 
 // fillAndEdge fills p with fill and strokes it with a thin black line.
