@@ -13,7 +13,8 @@
 //   - colormap.go, heat.go, colorbar.go: the colour maps (Kindlmann, Blues,
 //     Diverging), the rasterized heat map, contour lines and colour bar;
 //   - mosaic.go: square tiles of values side by side, each on its own
-//     diverging scale (Mosaic), as the first layer's weights;
+//     diverging scale (Mosaic), as the first layer's weights, and an image
+//     in the data area at its own aspect ratio (AspectImage);
 //   - layout.go, plotters.go: a figure's parts around gonum's plot (title,
 //     caption, legend beside, stacked plots, a data area on whole pixels) and
 //     small plotters (stems, rugs, bands, marked lines).
@@ -22,5 +23,6 @@
 // words, colours and scale: figures.Scale, LogDecades, LogFloor) and
 // imports plotkit; plotkit imports nothing of Descent. Its exported names
 // are figures' alone, so that moving a primitive here adds nothing to
-// figures' API. Nothing here returns an error: input is checked in figures.
+// figures' API. Input is checked in figures: nothing here returns an error
+// but ParseFont, whose error figures wraps.
 package plotkit

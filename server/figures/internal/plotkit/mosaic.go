@@ -4,6 +4,10 @@ import (
 	"image"
 	"image/color"
 	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // Mosaic geometry, in raster pixels before magnification.
@@ -55,4 +59,19 @@ func fillBlock(img *image.NRGBA, x, y int, c color.Color) {
 			img.Set(x*mosaicZoom+dx, y*mosaicZoom+dy, c)
 		}
 	}
+}
+
+// AspectImage draws Img as large as fits in the data area, centred,
+// keeping its aspect ratio.
+type AspectImage struct{ Img image.Image }
+
+// Plot draws the image into the largest centred rectangle of its shape.
+func (a AspectImage) Plot(c draw.Canvas, _ *plot.Plot) {
+	b := a.Img.Bounds()
+	size := c.Size()
+	s := math.Min(float64(size.X)/float64(b.Dx()), float64(size.Y)/float64(b.Dy()))
+	w, h := vg.Length(s*float64(b.Dx())), vg.Length(s*float64(b.Dy()))
+	mid := c.Center()
+	r := vg.Rectangle{Min: vg.Point{X: mid.X - w/2, Y: mid.Y - h/2}, Max: vg.Point{X: mid.X + w/2, Y: mid.Y + h/2}}
+	c.DrawImage(r, a.Img)
 }

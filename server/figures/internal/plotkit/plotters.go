@@ -1,7 +1,6 @@
 package plotkit
 
 import (
-	"image"
 	"image/color"
 	"math"
 
@@ -88,21 +87,6 @@ func (v VLine) Plot(c draw.Canvas, p *plot.Plot) {
 		x += vg.Points(3)
 	}
 	c.FillText(sty, vg.Point{X: x, Y: c.Max.Y - vg.Points(2)}, v.Label)
-}
-
-// AspectImage draws Img as large as fits in the data area, centred,
-// keeping its aspect ratio.
-type AspectImage struct{ Img image.Image }
-
-// Plot draws the image into the largest centred rectangle of its shape.
-func (a AspectImage) Plot(c draw.Canvas, _ *plot.Plot) {
-	b := a.Img.Bounds()
-	size := c.Size()
-	s := math.Min(float64(size.X)/float64(b.Dx()), float64(size.Y)/float64(b.Dy()))
-	w, h := vg.Length(s*float64(b.Dx())), vg.Length(s*float64(b.Dy()))
-	mid := c.Center()
-	r := vg.Rectangle{Min: vg.Point{X: mid.X - w/2, Y: mid.Y - h/2}, Max: vg.Point{X: mid.X + w/2, Y: mid.Y + h/2}}
-	c.DrawImage(r, a.Img)
 }
 
 // Band is the area between lo and hi against x up to the first point that
