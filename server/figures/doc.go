@@ -4,10 +4,11 @@
 // the page shares) with its colour bar, and the figures a report downloads
 // as PNG or SVG (LossFigure, AccuracyFigure, SweepFigure, CompareFigure,
 // StepFigure, RangeTestFigure, TrajectoryFigure, FvsStepFigure,
-// GradStepFigure, ConfusionFigure, WeightsFigure, written by Encode). Runs
-// and trajectories take the page's colours (Palette), red is kept for
-// divergence, legends sit beside the data, and ∇ and ‖ are drawn as paths
-// (nabla.go) so that ‖∇J‖ reads in every font.
+// GradStepFigure, ConfusionFigure, WeightsFigure, LineChartFigure,
+// LandscapeFigure, SharpnessFigure, DensityFigure, EigenvaluesFigure,
+// written by Encode). Runs and trajectories take the page's colours
+// (Palette), red is kept for divergence, legends sit beside the data, and
+// ∇ and ‖ are drawn as paths so that ‖∇J‖ reads in every font.
 //
 // It is a library from plain data to figures: no HTTP, no storage. Labels
 // come in English and Korean; Korean needs a font with Hangul (see
@@ -15,4 +16,11 @@
 // in the log, when there is none. English figures use the Liberation fonts
 // that gonum/plot embeds, so they look the same everywhere; the golden
 // images in testdata rely on that (`go test -regen` rewrites them).
+//
+// What a figure shows (its data, words, colours and scale) is decided
+// here; how it is drawn is internal/plotkit's, which knows nothing of
+// Descent: ticks, the ∇/‖ text handler, glyphs, the sampled grid and its
+// log transform, colour maps, heat map, contours, colour bar and layout.
+// Imports run one way, figures → plotkit, and plotkit's names are exported
+// to figures alone.
 package figures

@@ -55,28 +55,6 @@ func TestSmooth(t *testing.T) {
 	}
 }
 
-func TestNiceTicks(t *testing.T) {
-	for _, tc := range []struct {
-		min, max float64
-		want     string
-	}{
-		{0, 299, "0 100 200"},
-		{-2, 2, "-2 -1 0 1 2"},
-		{0.1, 2.5, "0.5 1.0 1.5 2.0 2.5"},
-		{94.2, 98.1, "95 96 97 98"},
-	} {
-		var labels []string
-		for _, tk := range (niceTicks{}).Ticks(tc.min, tc.max) {
-			if tk.Label != "" {
-				labels = append(labels, tk.Label)
-			}
-		}
-		if got := strings.Join(labels, " "); got != tc.want {
-			t.Errorf("ticks on [%g, %g] = %q, want %q", tc.min, tc.max, got, tc.want)
-		}
-	}
-}
-
 func TestFigureInputErrors(t *testing.T) {
 	rosen, _ := optim.LookupFunction("rosenbrock")
 	cases := map[string]error{}

@@ -5,13 +5,13 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"descent/optim"
+	"descent/server/figures/internal/plotkit"
 )
 
 // DefaultLevels is the number of contour lines when SurfaceOptions.Levels is 0.
@@ -21,39 +21,50 @@ const DefaultLevels = 14
 // on, along its longer side.
 const contourCells = 240
 
-// surfaceColors is the heat map's palette: Moreland's Kindlmann map (black,
-// purple, blue, green, yellow), perceptually uniform, from dark at the lowest
-// J to light at the highest, stopping short of white so that the white
-// contour lines stay visible.
-var surfaceColors = func() palette.Palette {
-	cm := moreland.Kindlmann()
-	cm.SetMin(0)
-	cm.SetMax(1)
-	var p colors
-	for i := range 256 {
-		c, err := cm.At(0.05 + 0.83*float64(i)/255)
-		if err != nil {
-			panic(err) // only for a value outside [min, max]
-		}
-		p = append(p, c)
+// Scale chooses how surface colours and contour levels follow J.
+type Scale int
+
+const (
+	// ScaleAuto uses ScaleLog when the function asks for it
+	// (optim.Function.LogLevels) or when the values on the grid span more
+	// than LogDecades decades, and ScaleLinear otherwise.
+	ScaleAuto Scale = iota
+	// ScaleLinear spaces levels evenly in J.
+	ScaleLinear
+	// ScaleLog spaces levels evenly in log₁₀(J − Jₘᵢₙ + ε), where Jₘᵢₙ is the
+	// grid's minimum and ε = (Jₘₐₓ − Jₘᵢₙ)·LogFloor.
+	ScaleLog
+)
+
+// LogDecades is the spread, in decades, beyond which ScaleAuto switches to
+// log-spaced levels. The spread is log₁₀((Jₘₐₓ − Jₘᵢₙ)/(J₁₀ − Jₘᵢₙ)), where
+// J₁₀ is the grid's 10th percentile: wide when most of the window sits far
+// below its peaks, as on Rosenbrock, Beale and the six-hump camel.
+const LogDecades = 2
+
+// LogFloor is ε relative to the grid's range under ScaleLog: the levels
+// cover log₁₀(1/LogFloor) = 5 decades below Jₘₐₓ − Jₘᵢₙ.
+const LogFloor = 1e-5
+
+// chooseTransform picks the transform for sorted finite values under scale
+// s; hint is the function's own LogLevels.
+func chooseTransform(sorted []float64, s Scale, hint bool) plotkit.Transform {
+	if len(sorted) == 0 {
+		return plotkit.Transform{}
 	}
-	return p
-}()
-
-// colors is a fixed palette.Palette.
-type colors []color.Color
-
-// Colors returns the colours, darkest first.
-func (c colors) Colors() []color.Color { return c }
-
-// contourStyle is the style of the contour lines: thin, white, half opaque.
-var contourStyle = draw.LineStyle{Color: color.NRGBA{R: 255, G: 255, B: 255, A: 150}, Width: vg.Points(0.6)}
+	lo, hi := sorted[0], sorted[len(sorted)-1]
+	useLog := s == ScaleLog || s == ScaleAuto && (hint || plotkit.Spread(sorted) > LogDecades)
+	if !useLog || hi == lo {
+		return plotkit.Transform{}
+	}
+	return plotkit.Transform{Log: true, Min: lo, Eps: (hi - lo) * LogFloor}
+}
 
 // field is J over a domain on its colour scale: the heat map's raster grid,
 // its transform and the contour levels.
 type field struct {
-	raster *grid
-	t      transform
+	raster *plotkit.Grid
+	t      plotkit.Transform
 	levels []float64 // contour levels, in J
 	min    float64   // finite range of J on the raster
 	max    float64
@@ -62,10 +73,10 @@ type field struct {
 // newField samples fn on a cols × rows raster over dom and chooses the scale
 // and n levels.
 func newField(fn optim.Function, dom Domain, cols, rows int, s Scale, n int) *field {
-	f := &field{raster: sample(fn.F, dom, cols, rows), min: math.NaN(), max: math.NaN()}
-	sorted := f.raster.finite()
+	f := &field{raster: plotkit.Sample(fn.F, plotkit.Rect(dom), cols, rows), min: math.NaN(), max: math.NaN()}
+	sorted := f.raster.Finite()
 	f.t = chooseTransform(sorted, s, fn.LogLevels)
-	f.levels = levels(sorted, f.t, n)
+	f.levels = plotkit.Levels(sorted, f.t, n)
 	if len(sorted) > 0 {
 		f.min, f.max = sorted[0], sorted[len(sorted)-1]
 	}
@@ -73,41 +84,30 @@ func newField(fn optim.Function, dom Domain, cols, rows int, s Scale, n int) *fi
 }
 
 // heatMap returns the rasterized heat map of the transformed values.
-func (f *field) heatMap() *plotter.HeatMap {
-	t := &grid{dom: f.raster.dom, cols: f.raster.cols, rows: f.raster.rows, z: make([]float64, len(f.raster.z))}
-	for i, z := range f.raster.z {
-		t.z[i] = f.t.apply(z)
-	}
-	h := plotter.NewHeatMap(t, surfaceColors)
-	h.Min, h.Max = f.t.apply(f.min), f.t.apply(f.max)
-	if !(h.Min < h.Max) { // flat, or no finite value: one colour
-		h.Min, h.Max = 0, 1
-	}
-	pal := surfaceColors.Colors()
-	h.Underflow, h.Overflow = pal[0], pal[len(pal)-1]
-	h.NaN = color.NRGBA{R: 0xC8, G: 0xC8, B: 0xC8, A: 0xFF}
-	h.Rasterized = true
-	return h
-}
+func (f *field) heatMap() *plotter.HeatMap { return plotkit.HeatMap(f.raster, f.t, f.min, f.max) }
 
-// contours returns the contour lines of fn over dom at the field's levels,
-// traced on a grid of about contourCells cells along the longer side.
+// contours returns the contour lines of fn over the field's domain at its
+// levels, traced on a grid of about contourCells cells along the longer side.
 func (f *field) contours(fn optim.Function) plot.Plotter {
 	if len(f.levels) == 0 {
 		return nil
 	}
-	dom := f.raster.dom
-	w, h := dom.XMax-dom.XMin, dom.YMax-dom.YMin
-	cols, rows := contourCells, contourCells
-	if w > h {
-		rows = max(int(contourCells*h/w), 16)
-	} else {
-		cols = max(int(contourCells*w/h), 16)
+	r := f.raster.Rect()
+	cols, rows := plotkit.CellsFor(r, contourCells)
+	return plotkit.Contours(plotkit.Sample(fn.F, r, cols, rows), f.levels)
+}
+
+// colorBar returns the field's bar, labelled in l's words and the tick
+// style sty, or nil for a flat field.
+func (f *field) colorBar(l lang, sty text.Style) *plotkit.ColorBar {
+	if !(f.max > f.min) {
+		return nil
 	}
-	c := plotter.NewContour(sample(fn.F, dom, cols, rows), append([]float64(nil), f.levels...), nil)
-	c.LineStyles = []draw.LineStyle{contourStyle}
-	c.Min, c.Max = math.Inf(-1), math.Inf(1)
-	return c
+	title := l.j
+	if f.t.Log {
+		title = l.jRange
+	}
+	return &plotkit.ColorBar{T: f.t, Min: f.min, Max: f.max, Style: sty, Title: title}
 }
 
 // markers returns the known minima as white stars and saddle points as
@@ -129,16 +129,9 @@ func markers(fn optim.Function, dom Domain, size vg.Length) []plot.Plotter {
 			return // minima are finite; nothing to mark otherwise
 		}
 		s.GlyphStyle = draw.GlyphStyle{Color: color.White, Radius: size, Shape: shape}
-		ps = append(ps, plotOnly{s})
+		ps = append(ps, plotkit.PlotOnly(s))
 	}
-	add(fn.Minima, starGlyph{})
-	add(fn.Saddles, crossGlyph{})
+	add(fn.Minima, plotkit.Star{})
+	add(fn.Saddles, plotkit.Cross{})
 	return ps
 }
-
-// plotOnly hides a plotter's GlyphBoxes and DataRange, so that markers near
-// the edge neither move the data area nor widen the axes.
-type plotOnly struct{ p plot.Plotter }
-
-// Plot draws the wrapped plotter.
-func (o plotOnly) Plot(c draw.Canvas, p *plot.Plot) { o.p.Plot(c, p) }

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // Figure is a gonum/plot plot with a caption line under it, ready for
@@ -25,9 +27,9 @@ type Figure struct {
 	// "en" when Korean was asked for but no Hangul font was found.
 	Lang string
 
-	style  text.Style   // of the caption
-	legend *plot.Legend // drawn beside the plot (outsideLegend), or nil
-	bar    *colorBar    // a surface's colour bar at the right, or nil
+	style  text.Style        // of the caption
+	legend *plot.Legend      // drawn beside the plot (outsideLegend), or nil
+	bar    *plotkit.ColorBar // a surface's colour bar at the right, or nil
 
 	restoreTitle func() // puts back the title that Draw took out of the plot
 }
@@ -56,7 +58,7 @@ func newFigure(l lang, title, xLabel, yLabel string) *Figure {
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		style(&a.Label.TextStyle, labelSize)
 		style(&a.Tick.Label, tickSize)
-		a.Tick.Marker = niceTicks{}
+		a.Tick.Marker = plotkit.NiceTicks{}
 	}
 	style(&p.Legend.TextStyle, legendSize)
 	p.Title.Text = drawable(title, fnt)
@@ -96,61 +98,20 @@ func (f *Figure) Draw(c draw.Canvas) {
 		}
 	}()
 	if f.Caption != "" {
-		pad := vg.Points(4)
-		caption := wrap(f.Caption, f.style, c.Size().X-2*pad)
-		h := f.style.Height(caption) + 2*pad
-		c.FillText(f.style, vg.Point{X: c.Min.X + pad, Y: c.Min.Y + h - pad}, caption)
-		c = draw.Crop(c, 0, 0, h, 0)
+		c = plotkit.CaptionBelow(c, f.Caption, f.style, vg.Points(4))
 	}
-	c = f.drawTitle(c)
+	c, f.restoreTitle = plotkit.TitleAbove(c, f.Plot)
 	if f.Lower != nil {
-		f.drawStacked(c)
+		plotkit.Stack(c, f.Plot, f.Lower)
 		return
 	}
 	if f.bar == nil {
 		f.Plot.Draw(f.drawLegend(c))
 		return
 	}
-	rest, strip := f.bar.split(c)
+	rest, strip := plotkit.SplitBar(c)
 	pc := f.drawLegend(rest)
 	area := f.Plot.DataCanvas(pc)
-	f.bar.draw(strip, area.Min.Y, area.Max.Y)
+	f.bar.Draw(strip, area.Min.Y, area.Max.Y)
 	f.Plot.Draw(pc)
-}
-
-// drawTitle draws the plot's title centred over the whole width of c, so
-// that a legend beside the plot does not push it aside, and returns the
-// canvas under it; the plot itself is then drawn without a title.
-func (f *Figure) drawTitle(c draw.Canvas) draw.Canvas {
-	t := &f.Plot.Title
-	if t.Text == "" {
-		return c
-	}
-	sty := t.TextStyle
-	sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
-	pad := t.Padding
-	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: c.Max.Y - pad}, t.Text)
-	h := sty.Height(t.Text) + 2*pad
-	text := t.Text
-	t.Text = ""
-	f.restoreTitle = func() { t.Text = text }
-	return draw.Crop(c, 0, 0, 0, -h)
-}
-
-// wrap breaks s into lines at spaces so that each fits in width.
-func wrap(s string, sty text.Style, width vg.Length) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		next := w
-		if line != "" {
-			next = line + " " + w
-		}
-		if line != "" && sty.Width(next) > width {
-			lines = append(lines, line)
-			next = w
-		}
-		line = next
-	}
-	return strings.Join(append(lines, line), "\n")
 }

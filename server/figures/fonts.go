@@ -8,10 +8,11 @@ import (
 	"sync"
 
 	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/font/liberation"
 	"gonum.org/v1/plot/text"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // KoreanFontPaths are the files tried, in order, the first time a Korean
@@ -45,8 +46,8 @@ var fonts = struct {
 }{cache: font.NewCache(liberation.Collection())}
 
 // handler lays out and draws text with the package's font cache, drawing ∇
-// where the font has no glyph for it (nabla.go).
-var handler = mathText{text.Plain{Fonts: fonts.cache}}
+// and ‖ as paths (plotkit.MathText).
+var handler = plotkit.MathText{Plain: text.Plain{Fonts: fonts.cache}}
 
 // LoadKoreanFont makes Korean figures use the TrueType or OpenType font at
 // path (for a .ttc collection, its first font). The font must have Hangul.
@@ -57,11 +58,11 @@ func LoadKoreanFont(path string) error {
 	if err != nil {
 		return fmt.Errorf("figures: Korean font: %w", err)
 	}
-	f, err := parseFont(data)
+	f, err := plotkit.ParseFont(data)
 	if err != nil {
 		return fmt.Errorf("figures: Korean font %s: %w", path, err)
 	}
-	if !hasRunes(f, "한글손실") {
+	if !plotkit.HasRunes(f, "한글손실") {
 		return fmt.Errorf("figures: %s has no Hangul glyphs; try NanumGothic (Debian: apt-get install fonts-nanum)", path)
 	}
 	fonts.mu.Lock()
@@ -69,18 +70,6 @@ func LoadKoreanFont(path string) error {
 	fonts.korean, fonts.path, fonts.searched = f, path, true
 	fonts.cache.Add(font.Collection{{Font: koreanFont, Face: f}})
 	return nil
-}
-
-// parseFont reads a single font or the first font of a collection.
-func parseFont(data []byte) (*opentype.Font, error) {
-	if len(data) >= 4 && string(data[:4]) == "ttcf" {
-		c, err := opentype.ParseCollection(data)
-		if err != nil {
-			return nil, err
-		}
-		return c.Font(0)
-	}
-	return opentype.Parse(data)
 }
 
 // KoreanFont returns the path of the Hangul font in use, looking in
@@ -131,42 +120,9 @@ func fontFor(lang string) font.Font {
 	return latinFont
 }
 
-// substitutes are ASCII stand-ins for symbols that some fonts lack
-// (NanumGothic has no U+2212 minus sign).
-var substitutes = map[rune]rune{'−': '-', '–': '-', '—': '-', '‖': '|', '·': '.'}
-
 // drawable replaces every rune that fnt cannot draw by its ASCII substitute
-// or else by '?', so that no figure shows the empty boxes of a missing glyph.
+// or else by '?' (plotkit.Drawable), so that no figure shows the empty
+// boxes of a missing glyph.
 func drawable(s string, fnt font.Font) string {
-	face := fonts.cache.Lookup(fnt, 10).Face
-	if face == nil || hasRunes(face, s) {
-		return s
-	}
-	var buf sfnt.Buffer
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == ' ' || drawn(r) { // the handler draws ∇ and ‖
-			return r
-		}
-		if i, err := face.GlyphIndex(&buf, r); err == nil && i != 0 {
-			return r
-		}
-		if sub, ok := substitutes[r]; ok {
-			return sub
-		}
-		return '?'
-	}, s)
-}
-
-// hasRunes reports whether f has a glyph for every rune of s but newlines.
-func hasRunes(f *opentype.Font, s string) bool {
-	var buf sfnt.Buffer
-	for _, r := range s {
-		if r == '\n' {
-			continue
-		}
-		if i, err := f.GlyphIndex(&buf, r); err != nil || i == 0 {
-			return false
-		}
-	}
-	return true
+	return plotkit.Drawable(fonts.cache.Lookup(fnt, 10).Face, s)
 }

@@ -11,19 +11,9 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg/draw"
-)
 
-// blues runs from white to dark blue, for shares from 0 to 1.
-var blues = func() colors {
-	lo, hi := [3]float64{255, 255, 255}, [3]float64{0x08, 0x30, 0x6b}
-	var p colors
-	for i := range 256 {
-		t := float64(i) / 255
-		mix := func(k int) uint8 { return uint8(lo[k] + t*(hi[k]-lo[k]) + 0.5) }
-		p = append(p, color.NRGBA{R: mix(0), G: mix(1), B: mix(2), A: 0xFF})
-	}
-	return p
-}()
+	"descent/server/figures/internal/plotkit"
+)
 
 // matrix is a 10 × 10 grid of values at integer coordinates, row r at y = r.
 type matrix [10][10]float64
@@ -68,27 +58,18 @@ func ConfusionFigure(conf [10][10]int, m Meta) (*Figure, error) {
 			styles = append(styles, sty)
 		}
 	}
-	h := plotter.NewHeatMap(&share, blues)
+	h := plotter.NewHeatMap(&share, plotkit.Blues)
 	h.Min, h.Max = 0, 1
 	counts, err := plotter.NewLabels(labels)
 	if err != nil {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
 	counts.TextStyle = styles
-	f.Plot.Add(h, plotOnly{counts})
-	ticks := digitTicks()
+	f.Plot.Add(h, plotkit.PlotOnly(counts))
+	ticks := plotkit.IntTicks(0, 9)
 	f.Plot.X.Min, f.Plot.X.Max, f.Plot.Y.Min, f.Plot.Y.Max = -0.5, 9.5, -0.5, 9.5
 	f.Plot.X.Padding, f.Plot.Y.Padding = 0, 0
 	f.Plot.X.Tick.Marker, f.Plot.Y.Tick.Marker = ticks, ticks
 	f.Plot.Y.Scale = plot.InvertedScale{Normalizer: plot.LinearScale{}}
 	return f, nil
-}
-
-// digitTicks labels 0 to 9.
-func digitTicks() plot.ConstantTicks {
-	var ts plot.ConstantTicks
-	for d := range 10 {
-		ts = append(ts, plot.Tick{Value: float64(d), Label: strconv.Itoa(d)})
-	}
-	return ts
 }

@@ -31,7 +31,7 @@ type labels struct {
 	// Default titles.
 	lossTitle, accuracyTitle, sweepTitle, compareTitle string
 	surfaceTitle, fTitle, confusionTitle, weightsTitle string
-	// StepFigure's and GradStepFigure's axis labels and titles (∇ is drawn by the handler, nabla.go).
+	// StepFigure's and GradStepFigure's axis labels and titles (∇ is drawn by the handler, plotkit.MathText).
 	gradNorm, updateRatio, testLoss, gradF                    string
 	gradNormTitle, ratioTitle, lrTitle, testLossTitle, gTitle string
 	// statuses are a trajectory's statuses (optim.Status) in words.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
-	"math"
 	"sort"
 	"strconv"
 
@@ -16,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"descent/optim"
+	"descent/server/figures/internal/plotkit"
 )
 
 // Landscape is a slice of a network's loss over a plane of its weights,
@@ -74,12 +74,7 @@ func LandscapeFigure(ls Landscape, m Meta) (*Figure, error) {
 	}
 	dom := Domain{XMin: ls.A[0], XMax: ls.A[len(ls.A)-1], YMin: ls.B[0], YMax: ls.B[len(ls.B)-1]}
 	fn := optim.Function{Name: "landscape", F: ls.at}
-	cols, rows := landscapeCells, landscapeCells
-	if w, h := dom.XMax-dom.XMin, dom.YMax-dom.YMin; w > h {
-		rows = max(int(landscapeCells*h/w), 16)
-	} else {
-		cols = max(int(landscapeCells*w/h), 16)
-	}
+	cols, rows := plotkit.CellsFor(plotkit.Rect(dom), landscapeCells)
 	fd := newField(fn, dom, cols, rows, ScaleAuto, DefaultLevels)
 	f := surfaceFigure(l, dom, fd.heatMap(), fd.contours(fn), nil)
 	f.Plot.X.Label.Text = f.label(orDefault(ls.XLabel, words.a))
@@ -92,21 +87,21 @@ func LandscapeFigure(ls Landscape, m Meta) (*Figure, error) {
 		}
 		faded = faded || fades
 		for _, q := range ps {
-			f.Plot.Add(plotOnly{q})
+			f.Plot.Add(plotkit.PlotOnly(q))
 		}
 		if p.Label != "" {
 			f.Plot.Legend.Add(f.label(p.Label), ps[0].(plot.Thumbnailer))
 		}
 	}
 	if dots := currentDots(ls.Current); dots != nil {
-		f.Plot.Add(plotOnly{dots})
+		f.Plot.Add(plotkit.PlotOnly(dots))
 		f.Plot.Legend.Add(f.label(words.current), dots)
 	}
 	f.Plot.Legend.Left = true
 	f.Plot.Legend.ThumbnailWidth = vg.Points(14)
 	f.outsideLegend()
 	scale := fmt.Sprintf(words.scale, fd.min, fd.max)
-	if fd.t.log {
+	if fd.t.Log {
 		scale += words.log
 	}
 	f.Caption = joinCaption(f.Caption, f.label(scale))
@@ -185,10 +180,7 @@ func landscapePath(p LandscapePath, c color.Color, tick text.Style) ([]plot.Plot
 		}
 		return max(0, min(1, p.Off[k]))
 	}
-	alpha := func(o float64) color.Color {
-		r, g, b, _ := c.RGBA()
-		return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(255 * (1 - 0.85*o))}
-	}
+	alpha := func(o float64) color.Color { return faded(c, uint8(255*(1-0.85*o))) }
 	var ps []plot.Plotter
 	faded := false
 	for k := range max(1, len(p.Points)-1) {
@@ -269,18 +261,6 @@ func currentDots(pts [][2]float64) *plotter.Scatter {
 		return nil
 	}
 	s, _ := plotter.NewScatter(xys)
-	s.GlyphStyle = draw.GlyphStyle{Color: color.White, Radius: vg.Points(4), Shape: dotGlyph{}}
+	s.GlyphStyle = draw.GlyphStyle{Color: color.White, Radius: vg.Points(4), Shape: plotkit.Dot{}}
 	return s
-}
-
-// dotGlyph is a disc in the glyph's colour edged in black.
-type dotGlyph struct{}
-
-// DrawGlyph implements draw.GlyphDrawer.
-func (dotGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
-	var p vg.Path
-	p.Move(vg.Point{X: pt.X + sty.Radius, Y: pt.Y})
-	p.Arc(pt, sty.Radius, 0, 2*math.Pi)
-	p.Close()
-	fillAndEdge(c, p, sty.Color)
 }

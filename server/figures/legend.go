@@ -4,6 +4,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // legendPad is the space around a legend drawn outside the data area.
@@ -28,16 +30,5 @@ func (f *Figure) drawLegend(c draw.Canvas) draw.Canvas {
 	if f.legend == nil {
 		return c
 	}
-	size := f.legend.Rectangle(c).Size()
-	if size.Y <= 0 {
-		return c
-	}
-	pad := vg.Points(legendPad)
-	if w := size.X + 2*pad; w <= c.Size().X/3 {
-		f.legend.Draw(draw.Crop(c, c.Size().X-w+pad, 0, 0, -2*pad))
-		return draw.Crop(c, 0, -w, 0, 0)
-	}
-	h := size.Y + 2*pad
-	f.legend.Draw(draw.Crop(c, pad, 0, 0, -(c.Size().Y - h + pad)))
-	return draw.Crop(c, 0, 0, h, 0)
+	return plotkit.LegendBeside(c, f.legend, vg.Points(legendPad))
 }

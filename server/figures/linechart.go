@@ -9,7 +9,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // LineChart is the loss and accuracy of networks along the line from
@@ -94,7 +95,7 @@ func LineChartFigure(lc LineChart, m Meta) (*Figure, error) {
 	low.Y.Tick.Marker = plot.ConstantTicks{{Value: 0, Label: "0"}, {Value: 50, Label: "50"}, {Value: 100, Label: "100"}}
 	for _, p := range []*plot.Plot{f.Plot, low} {
 		p.X.Min, p.X.Max = lc.T[0], lc.T[len(lc.T)-1]
-		p.Add(endMarks(p.Y.Min, p.Y.Max)...)
+		p.Add(plotkit.Verticals([]float64{0, 1}, p.Y.Min, p.Y.Max)...)
 	}
 	f.outsideLegend()
 	f.Lower = low
@@ -124,36 +125,4 @@ func lineOf(t, y []float64, scale float64, c color.Color, dashed bool) (*plotter
 		line.Dashes = []vg.Length{vg.Points(4), vg.Points(2)}
 	}
 	return line, nil
-}
-
-// endMarks are thin grey verticals at t = 0 and t = 1 from lo to hi.
-func endMarks(lo, hi float64) []plot.Plotter {
-	var out []plot.Plotter
-	for _, t := range []float64{0, 1} {
-		l, err := plotter.NewLine(plotter.XYs{{X: t, Y: lo}, {X: t, Y: hi}})
-		if err != nil {
-			continue
-		}
-		l.Color, l.Width, l.Dashes = color.Gray{Y: 0xa0}, vg.Points(0.6), []vg.Length{vg.Points(2), vg.Points(2)}
-		out = append(out, l)
-	}
-	return out
-}
-
-// drawStacked draws f.Plot on the upper 58 % of c and f.Lower under it,
-// each cropped at the sides so that their data areas line up (t at the same
-// x in both).
-func (f *Figure) drawStacked(c draw.Canvas) {
-	h := c.Max.Y - c.Min.Y
-	cs := []draw.Canvas{draw.Crop(c, 0, 0, 0.42*h, 0), draw.Crop(c, 0, 0, 0, -0.58*h)}
-	ps := []*plot.Plot{f.Plot, f.Lower}
-	var left, right vg.Length
-	for k, p := range ps {
-		d := p.DataCanvas(cs[k])
-		left, right = max(left, d.Min.X-cs[k].Min.X), max(right, cs[k].Max.X-d.Max.X)
-	}
-	for k, p := range ps {
-		d := p.DataCanvas(cs[k])
-		p.Draw(draw.Crop(cs[k], left-(d.Min.X-cs[k].Min.X), -(right - (cs[k].Max.X - d.Max.X)), 0, 0))
-	}
 }

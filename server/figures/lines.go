@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // LossFigure plots the training loss against the step: the raw values
@@ -36,7 +38,7 @@ func LossFigure(raw Series, smoothing float64, m Meta) (*Figure, error) {
 		return f, nil
 	}
 	rawLine.Color = faded(blue, 0x50)
-	if b := band(raw); b != nil {
+	if b := plotkit.Band(raw.X, raw.Lo, raw.Hi); b != nil {
 		b.Color = faded(blue, 0x30)
 		f.Plot.Add(b)
 	}
@@ -121,7 +123,7 @@ func runsFigure(runs []Series, l lang, title string, colour func(int) color.Colo
 				end := xys[len(xys)-1]
 				end.Y = math.Min(end.Y, top)
 				s, _ := plotter.NewScatter(plotter.XYs{end})
-				s.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: crossGlyph{}}
+				s.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: plotkit.Cross{}}
 				f.Plot.Add(s)
 			}
 		}

@@ -7,7 +7,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // RangeSmoothing is the EMA weight of the LR range test's smoothed loss, the page's.
@@ -71,35 +72,15 @@ func RangeTestFigure(lr, loss []float64, m Meta) (*Figure, error) {
 	f.Plot.Legend.Add(f.label(l.raw), rawLine)
 	f.Plot.Legend.Add(f.label(fmt.Sprintf(l.smoothed, RangeSmoothing)), smLine)
 	if s := SuggestRate(lr, sm); s > 0 {
-		f.Plot.Add(suggestion{x: s, label: f.label(fmt.Sprintf(l.suggested, s))})
+		f.Plot.Add(plotkit.VLine{X: s, Label: f.label(fmt.Sprintf(l.suggested, s)), Color: suggestColor})
 	}
 	f.Plot.X.Scale = plot.LogScale{}
-	f.Plot.X.Tick.Marker = roundLogTicks{}
+	f.Plot.X.Tick.Marker = plotkit.LogTicks{}
 	f.Plot.Y.Max = math.Min(f.Plot.Y.Max, 1.5*raw[0].Y) // a blow-up at the largest rates does not flatten the curve
 	f.outsideLegend()
 	return f, nil
 }
 
-// suggestion is the suggested rate's dashed vertical line and its label, in
-// dark green: a suggestion, not the red of divergence.
-type suggestion struct {
-	x     float64
-	label string
-}
-
-// Plot implements plot.Plotter.
-func (s suggestion) Plot(c draw.Canvas, p *plot.Plot) {
-	green := Palette[2]
-	x := c.X(p.X.Norm(s.x))
-	style := draw.LineStyle{Color: green, Width: vg.Points(1.2), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-	c.StrokeLine2(style, x, c.Min.Y, x, c.Max.Y)
-	sty := p.X.Tick.Label
-	sty.Color, sty.XAlign, sty.YAlign = green, draw.XLeft, draw.YTop
-	if x > (c.Min.X+c.Max.X)/2 {
-		sty.XAlign = draw.XRight
-		x -= vg.Points(3)
-	} else {
-		x += vg.Points(3)
-	}
-	c.FillText(sty, vg.Point{X: x, Y: c.Max.Y - vg.Points(2)}, s.label)
-}
+// suggestColor is the suggested rate's line and label: dark green, a
+// suggestion, not the red of divergence.
+var suggestColor = Palette[2]

@@ -3,6 +3,8 @@ package figures
 import (
 	"fmt"
 	"image/color"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // Palette is the colour of the i-th run of a sweep or comparison and of the
@@ -43,7 +45,7 @@ func faded(c color.Color, a uint8) color.Color {
 // writes them ("#1c0727"): the page draws a loss landscape's heat map in
 // the same colours (web/src/landscapescale.js, checked by a browser test).
 func SurfaceHex() []string {
-	pal := surfaceColors.Colors()
+	pal := plotkit.Kindlmann.Colors()
 	out := make([]string, len(pal))
 	for i, c := range pal {
 		out[i] = Hex(color.NRGBAModel.Convert(c).(color.NRGBA))

@@ -21,33 +21,6 @@ type Series struct {
 	Lo, Hi []float64
 }
 
-// band is the area between s.Lo and s.Hi up to the first point that is not
-// finite, or nil when s has no band.
-func band(s Series) *plotter.Polygon {
-	if len(s.Lo) != len(s.X) || len(s.Hi) != len(s.X) {
-		return nil
-	}
-	var lo, hi plotter.XYs
-	for i, x := range s.X {
-		if !isFinite(s.Lo[i]) || !isFinite(s.Hi[i]) {
-			break
-		}
-		lo, hi = append(lo, plotter.XY{X: x, Y: s.Lo[i]}), append(hi, plotter.XY{X: x, Y: s.Hi[i]})
-	}
-	if len(lo) < 2 {
-		return nil
-	}
-	for i := len(hi) - 1; i >= 0; i-- {
-		lo = append(lo, hi[i])
-	}
-	p, err := plotter.NewPolygon(lo)
-	if err != nil {
-		return nil
-	}
-	p.LineStyle.Width = 0
-	return p
-}
-
 // check returns an error unless s has as many X as Y values.
 func (s Series) check() error {
 	if len(s.X) != len(s.Y) {

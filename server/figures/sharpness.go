@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // SharpnessSeries is one run's sharpness measurements: λmax of the
@@ -86,11 +88,11 @@ func SharpnessFigure(runs []SharpnessSeries, m Meta) (*Figure, error) {
 		return nil, fmt.Errorf("figures: no sharpness measured yet")
 	}
 	if len(runs) > 1 {
-		f.Plot.Legend.Add(f.label(w.thresholds), thumb{dashed(thresholdColor)})
+		f.Plot.Legend.Add(f.label(w.thresholds), plotkit.LineThumb(dashed(thresholdColor)))
 	}
 	if hi > 20*lo {
 		f.Plot.Y.Scale = plot.LogScale{}
-		f.Plot.Y.Tick.Marker = roundLogTicks{}
+		f.Plot.Y.Tick.Marker = plotkit.LogTicks{}
 	} else {
 		f.Plot.Y.Min = 0
 	}
@@ -132,13 +134,4 @@ func positive(x, y []float64) plotter.XYs {
 		}
 	}
 	return xys
-}
-
-// thumb is a legend entry drawn as a short line in a style.
-type thumb struct{ style draw.LineStyle }
-
-// Thumbnail implements plot.Thumbnailer.
-func (t thumb) Thumbnail(c *draw.Canvas) {
-	y := c.Center().Y
-	c.StrokeLine2(t.style, c.Min.X, y, c.Max.X, y)
 }

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"descent/server/figures/internal/plotkit"
 )
 
 // Spectrum is what the Hessian panel shows of H = ∇²J: its top eigenvalues
@@ -65,12 +67,12 @@ func DensityFigure(s Spectrum, m Meta) (*Figure, error) {
 	line.Color, line.Width = Palette[0], vg.Points(1.3)
 	f.Plot.Add(line)
 	f.Plot.Y.Scale = plot.LogScale{}
-	f.Plot.Y.Tick.Marker = roundLogTicks{}
+	f.Plot.Y.Tick.Marker = plotkit.LogTicks{}
 	f.Plot.Y.Min = densityFloor * peak
 	if len(s.Eigenvalues) > 0 {
-		marks := eigenMarks{values: s.Eigenvalues, style: draw.LineStyle{Color: sharpnessColor, Width: vg.Points(1.2)}}
+		marks := plotkit.Rug{Values: s.Eigenvalues, Style: draw.LineStyle{Color: sharpnessColor, Width: vg.Points(1.2)}}
 		f.Plot.Add(marks)
-		f.Plot.Legend.Add(f.label(fmt.Sprintf(w.top, s.Eigenvalues[0])), thumb{marks.style})
+		f.Plot.Legend.Add(f.label(fmt.Sprintf(w.top, s.Eigenvalues[0])), plotkit.LineThumb(marks.Style))
 		f.Plot.X.Max = math.Max(f.Plot.X.Max, s.Eigenvalues[0])
 		f.Plot.X.Min = math.Min(f.Plot.X.Min, s.Eigenvalues[len(s.Eigenvalues)-1])
 	}
@@ -109,7 +111,7 @@ func EigenvaluesFigure(s Spectrum, m Meta) (*Figure, error) {
 		if i == 1 {
 			c = faded(sharpnessColor, 0x90)
 		}
-		st := stems{xys: set, style: draw.LineStyle{Color: c, Width: vg.Points(1.5)}}
+		st := plotkit.Stems{XYs: set, Style: draw.LineStyle{Color: c, Width: vg.Points(1.5)}}
 		pts, _ := plotter.NewScatter(set)
 		pts.Color, pts.Radius, pts.Shape = c, vg.Points(3), draw.CircleGlyph{}
 		f.Plot.Add(st, pts)
@@ -121,50 +123,7 @@ func EigenvaluesFigure(s Spectrum, m Meta) (*Figure, error) {
 	}
 	f.Plot.Y.Min, f.Plot.Y.Max = math.Min(f.Plot.Y.Min, 0), math.Max(f.Plot.Y.Max, 0)
 	f.Plot.X.Min, f.Plot.X.Max = 0.5, float64(len(s.Eigenvalues))+0.5
-	f.Plot.X.Tick.Marker = rankTicks(len(s.Eigenvalues))
+	f.Plot.X.Tick.Marker = plotkit.IntTicks(1, len(s.Eigenvalues))
 	f.outsideLegend()
 	return f, nil
-}
-
-// rankTicks labels the ranks 1…n.
-func rankTicks(n int) plot.ConstantTicks {
-	ts := make(plot.ConstantTicks, n)
-	for k := range n {
-		ts[k] = plot.Tick{Value: float64(k + 1), Label: fmt.Sprint(k + 1)}
-	}
-	return ts
-}
-
-// eigenMarks draws a vertical line across the data area at each value.
-type eigenMarks struct {
-	values []float64
-	style  draw.LineStyle
-}
-
-// Plot implements plot.Plotter.
-func (e eigenMarks) Plot(c draw.Canvas, p *plot.Plot) {
-	for _, v := range e.values {
-		x := c.X(p.X.Norm(v))
-		c.StrokeLine2(e.style, x, c.Min.Y, x, c.Min.Y+(c.Max.Y-c.Min.Y)/3)
-	}
-}
-
-// stems draws a line from 0 to each point.
-type stems struct {
-	xys   plotter.XYs
-	style draw.LineStyle
-}
-
-// Plot implements plot.Plotter.
-func (s stems) Plot(c draw.Canvas, p *plot.Plot) {
-	for _, xy := range s.xys {
-		x := c.X(p.X.Norm(xy.X))
-		c.StrokeLine2(s.style, x, c.Y(p.Y.Norm(0)), x, c.Y(p.Y.Norm(xy.Y)))
-	}
-}
-
-// DataRange makes the stems part of the axes' range.
-func (s stems) DataRange() (xmin, xmax, ymin, ymax float64) {
-	xmin, xmax, ymin, ymax = plotter.XYRange(s.xys)
-	return xmin, xmax, math.Min(ymin, 0), math.Max(ymax, 0)
 }

@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"descent/optim"
+	"descent/server/figures/internal/plotkit"
 )
 
 // Metrics that StepFigure draws: a run's per-step gradient norm, update
@@ -109,7 +110,7 @@ func stepLines(f *Figure, runs []Series, logY, marks bool, single color.Color) (
 	}
 	if logY {
 		f.Plot.Y.Scale = plot.LogScale{}
-		f.Plot.Y.Tick.Marker = roundLogTicks{}
+		f.Plot.Y.Tick.Marker = plotkit.LogTicks{}
 	}
 	f.outsideLegend()
 	return f, nil

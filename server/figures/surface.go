@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"descent/optim"
+	"descent/server/figures/internal/plotkit"
 )
 
 // SurfaceOptions tunes RenderSurface. The zero value gives the defaults.
@@ -98,8 +99,8 @@ func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts Su
 	fig := surfaceFigure(l, dom, nil, nil, marks)
 	c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(int(math.Round(dpi))))
 	margin := vg.Points(6) // above the axes
-	rest, strip := (&colorBar{}).split(draw.Crop(draw.New(c), 0, 0, 0, -margin))
-	outer, area := alignDataArea(fig.Plot, rest, k, float64(heightPx))
+	rest, strip := plotkit.SplitBar(draw.Crop(draw.New(c), 0, 0, 0, -margin))
+	outer, area := plotkit.AlignDataArea(fig.Plot, rest, k, float64(heightPx))
 	if area.Dx() < 8 || area.Dy() < 8 {
 		return nil, fmt.Errorf("figures: %d × %d pixels leave no room for the surface inside the axes", widthPx, heightPx)
 	}
@@ -109,7 +110,7 @@ func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts Su
 	fig.Plot.Draw(outer)
 	if bar := f.colorBar(l, fig.Plot.Y.Tick.Label); bar != nil {
 		da := fig.Plot.DataCanvas(outer)
-		bar.draw(strip, da.Min.Y, da.Max.Y)
+		bar.Draw(strip, da.Min.Y, da.Max.Y)
 	}
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
@@ -117,7 +118,7 @@ func RenderSurface(fn optim.Function, dom Domain, widthPx, heightPx int, opts Su
 	}
 	return &Surface{
 		PNG: buf.Bytes(), Width: widthPx, Height: heightPx, Plot: area, Domain: dom,
-		Log: f.t.log, Levels: f.levels, Min: f.min, Max: f.max,
+		Log: f.t.Log, Levels: f.levels, Min: f.min, Max: f.max,
 	}, nil
 }
 
@@ -128,35 +129,10 @@ func surfaceFigure(l lang, dom Domain, heat, contours plot.Plotter, marks []plot
 	p := fig.Plot
 	for _, q := range append([]plot.Plotter{heat, contours}, marks...) {
 		if q != nil {
-			p.Add(plotOnly{q})
+			p.Add(plotkit.PlotOnly(q))
 		}
 	}
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = dom.XMin, dom.XMax, dom.YMin, dom.YMax
 	p.X.Padding, p.Y.Padding = 0, 0
 	return fig
-}
-
-// alignDataArea crops c by less than a pixel on each side so that p's data
-// area falls on whole pixels, and returns the cropped canvas and that area
-// in image pixels (k pixels per point, the image heightPx high). The axes'
-// sizes hardly depend on the canvas, so a few rounds settle.
-func alignDataArea(p *plot.Plot, c draw.Canvas, k vg.Length, heightPx float64) (draw.Canvas, image.Rectangle) {
-	outer := c
-	var px [4]float64 // left, top, right, bottom in pixels
-	for range 6 {
-		r := p.DataCanvas(outer).Rectangle
-		px = [4]float64{
-			float64(r.Min.X * k), heightPx - float64(r.Max.Y*k),
-			float64(r.Max.X * k), heightPx - float64(r.Min.Y*k),
-		}
-		dl := math.Ceil(px[0]-1e-6) - px[0]
-		dt := math.Ceil(px[1]-1e-6) - px[1]
-		dr := px[2] - math.Floor(px[2]+1e-6)
-		db := px[3] - math.Floor(px[3]+1e-6)
-		if math.Abs(dl)+math.Abs(dt)+math.Abs(dr)+math.Abs(db) < 1e-6 {
-			break
-		}
-		outer = draw.Crop(outer, vg.Length(dl)/k, -vg.Length(dr)/k, vg.Length(db)/k, -vg.Length(dt)/k)
-	}
-	return outer, image.Rect(int(math.Round(px[0])), int(math.Round(px[1])), int(math.Round(px[2])), int(math.Round(px[3])))
 }

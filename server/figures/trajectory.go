@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"descent/optim"
+	"descent/server/figures/internal/plotkit"
 )
 
 // Trajectory is the path of one optimizer on a surface: the iterates from
@@ -62,12 +63,7 @@ func TrajectoryFigure(fn optim.Function, dom Domain, trajs []Trajectory, m Meta)
 	if l.meta.Title == "" {
 		l.meta.Title = fn.Title
 	}
-	cols, rows := trajectoryCells, trajectoryCells
-	if w, h := dom.XMax-dom.XMin, dom.YMax-dom.YMin; w > h {
-		rows = max(int(trajectoryCells*h/w), 16)
-	} else {
-		cols = max(int(trajectoryCells*w/h), 16)
-	}
+	cols, rows := plotkit.CellsFor(plotkit.Rect(dom), trajectoryCells)
 	fd := newField(fn, dom, cols, rows, ScaleAuto, DefaultLevels)
 	f := surfaceFigure(l, dom, fd.heatMap(), fd.contours(fn), markers(fn, dom, vg.Points(4.5)))
 	f.bar = fd.colorBar(l, f.Plot.Y.Tick.Label)
@@ -77,7 +73,7 @@ func TrajectoryFigure(fn optim.Function, dom Domain, trajs []Trajectory, m Meta)
 			return nil, err
 		}
 		for _, q := range ps {
-			f.Plot.Add(plotOnly{q})
+			f.Plot.Add(plotkit.PlotOnly(q))
 		}
 		label := t.Label
 		if t.Status != "" {
@@ -116,7 +112,7 @@ func pathPlotters(t Trajectory, c color.Color) ([]plot.Plotter, error) {
 	ps := []plot.Plotter{halo, line, start}
 	if t.Status == optim.Diverged.String() {
 		end, _ := plotter.NewScatter(xys[len(xys)-1:])
-		end.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: crossGlyph{}}
+		end.GlyphStyle = draw.GlyphStyle{Color: Diverged, Radius: vg.Points(4), Shape: plotkit.Cross{}}
 		ps = append(ps, end)
 	}
 	return ps, nil
@@ -160,7 +156,7 @@ func FvsStepFigure(fn optim.Function, trajs []Trajectory, m Meta) (*Figure, erro
 	}
 	if gap {
 		f.Plot.Y.Scale = plot.LogScale{}
-		f.Plot.Y.Tick.Marker = roundLogTicks{}
+		f.Plot.Y.Tick.Marker = plotkit.LogTicks{}
 	}
 	f.outsideLegend()
 	return f, nil

@@ -1,4 +1,4 @@
-package figures
+package plotkit
 
 import (
 	"math"
@@ -7,13 +7,13 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// niceTicks puts about five labelled ticks at multiples of 1, 2 or 5 × 10ᵏ,
+// NiceTicks puts about five labelled ticks at multiples of 1, 2 or 5 × 10ᵏ,
 // labelled with as few decimals as the step needs ("0.5", "100", never
 // "250.00"), and an unlabelled tick halfway between.
-type niceTicks struct{}
+type NiceTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (niceTicks) Ticks(min, max float64) []plot.Tick {
+func (NiceTicks) Ticks(min, max float64) []plot.Tick {
 	if !(max > min) || !isFinite(min) || !isFinite(max) {
 		return nil
 	}
@@ -52,13 +52,13 @@ func max0(n int) int {
 	return n
 }
 
-// roundLogTicks are the ticks of a log axis: 1, 2, …, 9 × 10ᵏ, the powers of
+// LogTicks are the ticks of a log axis: 1, 2, …, 9 × 10ᵏ, the powers of
 // ten labelled ("0.001", "100", "1e-5", never "9.999999999999998e-05"),
 // and 2 and 5 × 10ᵏ labelled too when the axis spans less than two decades.
-type roundLogTicks struct{}
+type LogTicks struct{}
 
 // Ticks implements plot.Ticker.
-func (roundLogTicks) Ticks(min, max float64) []plot.Tick {
+func (LogTicks) Ticks(min, max float64) []plot.Tick {
 	if !(min > 0) || !(max > min) || !isFinite(min) || !isFinite(max) {
 		return nil
 	}
@@ -88,3 +88,15 @@ func decimal(m, k int) string {
 	}
 	return strconv.Itoa(m) + "e" + strconv.Itoa(k)
 }
+
+// IntTicks labels the integers from, from+1, …, to, as a confusion
+// matrix's digits or a spectrum's ranks.
+func IntTicks(from, to int) plot.ConstantTicks {
+	ts := make(plot.ConstantTicks, 0, max(0, to-from+1))
+	for k := from; k <= to; k++ {
+		ts = append(ts, plot.Tick{Value: float64(k), Label: strconv.Itoa(k)})
+	}
+	return ts
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

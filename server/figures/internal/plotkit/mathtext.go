@@ -1,4 +1,4 @@
-package figures
+package plotkit
 
 import (
 	"math"
@@ -12,24 +12,25 @@ import (
 
 // The gradient's sign and the norm's bars. Liberation Sans has no ∇, and
 // its ‖ is two hairlines that read as "ll" at the size of an axis label, so
-// the figures' text handler draws both as paths: ‖∇J‖ reads as it does on
+// MathText draws both as paths: ‖∇J‖ reads as it does on
 // the page, in every font.
 const (
 	nabla = '∇'
 	norm  = '‖'
 )
 
-// mathText is text.Plain that draws ∇ and ‖ itself.
-type mathText struct{ text.Plain }
+// MathText is text.Plain that draws ∇ and ‖ itself.
+type MathText struct{ text.Plain }
 
-// drawn says whether the handler draws r itself.
-func drawn(r rune) bool { return r == nabla || r == norm }
+// Drawn says whether MathText draws r itself, so that a font without the
+// glyph need not replace it.
+func Drawn(r rune) bool { return r == nabla || r == norm }
 
 // segments splits a line into runs of text and single drawn signs.
 func segments(line string) []string {
 	var out []string
 	for {
-		i := strings.IndexFunc(line, drawn)
+		i := strings.IndexFunc(line, Drawn)
 		if i < 0 {
 			break
 		}
@@ -47,11 +48,11 @@ func segments(line string) []string {
 }
 
 // hasDrawn says whether a line has a sign the handler draws.
-func hasDrawn(line string) bool { return strings.IndexFunc(line, drawn) >= 0 }
+func hasDrawn(line string) bool { return strings.IndexFunc(line, Drawn) >= 0 }
 
-// signWidth is the advance of a drawn sign: that of a capital V for ∇, of
+// signWidth is the advance of a Drawn sign: that of a capital V for ∇, of
 // "ll" for ‖.
-func (h mathText) signWidth(sign string, fnt font.Font) vg.Length {
+func (h MathText) signWidth(sign string, fnt font.Font) vg.Length {
 	face := h.Fonts.Lookup(fnt, fnt.Size)
 	if sign == string(norm) {
 		return face.Width("ll")
@@ -59,15 +60,15 @@ func (h mathText) signWidth(sign string, fnt font.Font) vg.Length {
 	return face.Width("V")
 }
 
-// lineWidth is the advance of a line, drawn signs included.
-func (h mathText) lineWidth(line string, fnt font.Font) vg.Length {
+// lineWidth is the advance of a line, Drawn signs included.
+func (h MathText) lineWidth(line string, fnt font.Font) vg.Length {
 	face := h.Fonts.Lookup(fnt, fnt.Size)
 	if !hasDrawn(line) {
 		return face.Width(line)
 	}
 	var w vg.Length
 	for _, s := range segments(line) {
-		if len(s) > 0 && drawn([]rune(s)[0]) {
+		if len(s) > 0 && Drawn([]rune(s)[0]) {
 			w += h.signWidth(s, fnt)
 		} else {
 			w += face.Width(s)
@@ -77,14 +78,14 @@ func (h mathText) lineWidth(line string, fnt font.Font) vg.Length {
 }
 
 // Box implements text.Handler.
-func (h mathText) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+func (h MathText) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
 	_, height, depth = h.Plain.Box(txt, fnt)
 	return h.lineWidth(txt, fnt), height, depth
 }
 
 // Draw implements text.Handler: as text.Plain, line by line under the
-// style's alignment and rotation, with ∇ and ‖ drawn as paths.
-func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+// style's alignment and rotation, with ∇ and ‖ Drawn as paths.
+func (h MathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 	txt = strings.TrimRight(txt, "\n")
 	if !hasDrawn(txt) {
 		h.Plain.Draw(c, txt, sty, pt)
@@ -105,7 +106,7 @@ func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 	for i, line := range lines {
 		at := pt.Add(vg.Point{X: vg.Length(sty.XAlign) * h.lineWidth(line, sty.Font), Y: vg.Length(len(lines)-i) * sty.Font.Size})
 		for _, s := range segments(line) {
-			if len(s) > 0 && drawn([]rune(s)[0]) {
+			if len(s) > 0 && Drawn([]rune(s)[0]) {
 				h.drawSign(c, s, at, sty)
 				at.X += h.signWidth(s, sty.Font)
 				continue
@@ -119,7 +120,7 @@ func (h mathText) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
 // drawSign strokes ∇ or ‖ with its baseline at p, in the style's colour:
 // ∇ a triangle as tall as a capital letter, point down; ‖ two bars from
 // below the baseline to above the capitals, set well apart.
-func (h mathText) drawSign(c vg.Canvas, sign string, p vg.Point, sty text.Style) {
+func (h MathText) drawSign(c vg.Canvas, sign string, p vg.Point, sty text.Style) {
 	w := h.signWidth(sign, sty.Font)
 	size := sty.Font.Size
 	lw := 0.08 * size
