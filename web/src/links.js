@@ -183,5 +183,6 @@ function focus(sel) {
     if (!el) return;
     if (el.tagName === "DETAILS") el.open = true;
     el.scrollIntoView({ block: "start" });
+    window.scrollBy(0, -document.querySelector(".top").offsetHeight - 8); // under the sticky header
   });
 }

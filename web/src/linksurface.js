@@ -102,7 +102,8 @@ export function surfaceLink(view) {
 
 /** set sets the surface from the link, the absent settings to their defaults, then forgets the drawn set. */
 function set(v, f, hello, r) {
-  const fn = hello.functions.find((x) => x.name === r.pick("fn", DEFAULT_FN, hello.functions.map((x) => x.name)));
+  const name = r.pick("fn", DEFAULT_FN, hello.functions.map((x) => x.name));
+  const fn = hello.functions.find((x) => x.name === name);
   const fp = r.has("fp") ? readParams(r, "fp", parsePairs(r.raw("fp")), fn.params || []) : {};
   const start = r.numbers("s", null, 2, (x) => Math.abs(x) <= hello.surface.maxCoord);
   const mode = r.pick("m", "o", ["o", "r"]);

@@ -93,7 +93,8 @@ export function trainLink(view) {
       const c = readCommon(r, H, d.epochs, f.data.trackDefault);
       const all = c.n || L.trainSize;
       const b = readBatch(r, "b", d.batch, [1, 64, all], all);
-      const kind = H.schedules.find((s) => s.kind === r.pick("sc", H.schedules[0].kind, H.schedules.map((s) => s.kind)));
+      const sc = r.pick("sc", H.schedules[0].kind, H.schedules.map((s) => s.kind));
+      const kind = H.schedules.find((s) => s.kind === sc);
       const scp = r.has("scp") ? readParams(r, "scp", parsePairs(r.raw("scp")), kind.params || []) : {};
       f.hidden.value = hidden;
       f.act.value = act;
