@@ -46,13 +46,22 @@ export class LinkBar {
       if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
       await navigator.clipboard.writeText(url);
       this.field.hidden = true;
-      this.copied.textContent = t("linkCopied", { n: url.length });
+      this.copiedKey = "linkCopied";
     } catch {
       this.field.hidden = false;
       this.field.focus();
       this.field.select();
-      this.copied.textContent = t("linkSelect");
+      this.copiedKey = "linkSelect";
     }
+    this.render();
+  }
+
+  /** stale hides the copied link once the view changed: it no longer opens what is shown. */
+  stale() {
+    if (!this.copiedKey) return;
+    this.copiedKey = null;
+    this.field.hidden = true;
+    this.render();
   }
 
   /** note shows the values of a link that were ignored. */
@@ -83,6 +92,7 @@ export class LinkBar {
     if (this.message) { key = this.message; this.message = null; }
     this.state.textContent = key ? t(key) : "";
     this.state.className = `link-status small present-state${L.presenting || (watch && L.following && p) ? " live" : ""}`;
+    this.copied.textContent = this.copiedKey ? t(this.copiedKey, { n: this.field.value.length }) : "";
     this.renderBanner();
   }
 

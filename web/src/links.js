@@ -4,7 +4,7 @@
 // the views (linkbar.js) copies the link, presents it to the class from the
 // teacher's page (the "present" command) and lets a watch page follow what
 // the teacher presents ("presented"), or step out and explore.
-import { Cmd, ErrorCode } from "./protocol.js";
+import { Cmd, Ev, ErrorCode } from "./protocol.js";
 import { Change } from "./store.js";
 import { parseState, formatState, Reader, MAX_STATE } from "./urlstate.js";
 import { trainLink, compareLink, drawLink } from "./linkviews.js";
@@ -75,10 +75,10 @@ export class Links {
     this.bar.render();
   }
 
+  /** schedule updates the address soon: at most once every UPDATE_GAP, however fast the events come. */
   schedule() {
-    if (!this.ready) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.update(), UPDATE_GAP);
+    if (!this.ready || this.timer) return;
+    this.timer = setTimeout(() => { this.timer = 0; this.update(); }, UPDATE_GAP);
   }
 
   /** update writes the state into the address and, while presenting, sends it to the class. */
@@ -86,6 +86,7 @@ export class Links {
     if (!this.ready) return;
     const s = this.state();
     if (s !== this.last) {
+      if (this.last !== null) this.bar.stale();
       this.last = s;
       history.replaceState(null, "", `${location.pathname}${location.search}#${s}`);
     }
@@ -165,13 +166,21 @@ export class Links {
     this.bar.render();
   }
 
+  /** refollow applies the teacher's state again when the page could not yet open all of it (a run it did not know yet). */
+  refollow() {
+    const p = this.presented && this.presented.state;
+    if (!this.ready || this.role !== "watch" || !this.following || !p) return;
+    if (formatState([...parseState(p)].filter(([k]) => k !== "go" && k !== "at")) !== this.state()) this.apply(p, "teacher");
+  }
+
   onStore(kind, ev) {
     if (kind === Change.hello && this.presenting) { this.sent = null; this.present(); } // the server forgot it with the connection
     if (kind === Change.presented) {
       this.presented = ev;
       if (this.ready && this.role === "watch" && this.following && ev.state) this.apply(ev.state, "teacher");
     }
-    if (kind === Change.runs || kind === Change.status) this.schedule();
+    if (kind === Change.runs || kind === Change.status) { this.schedule(); this.refollow(); }
+    if (kind === Change.traj && ev.type !== Ev.trajPoints) this.schedule(); // a set started or ended: go=1 comes or goes
     if (kind === Change.hello || kind === Change.presented) this.bar.render();
   }
 }

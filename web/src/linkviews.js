@@ -111,7 +111,11 @@ export function trainLink(view) {
       f.showRule();
       if (r.has("run")) {
         const id = r.raw("run");
-        if (view.store.run(id)) view.watch(id); else r.bad("run", id);
+        if (!view.store.run(id)) r.bad("run", id);
+        else if (view.current !== id) {
+          view.watch(id);
+          if (window.innerWidth < 980) requestAnimationFrame(() => view.bar.el.scrollIntoView({ block: "start" })); // on a phone the run is below the form
+        }
       }
     },
   };
