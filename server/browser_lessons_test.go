@@ -41,6 +41,7 @@ func TestBrowserLessons(t *testing.T) {
 	if n := b.eval(`window.descent.store.runs.size`); n != 0 {
 		t.Errorf("the lessons started %g network runs without a click", n)
 	}
+	t.Logf("the longest lesson link: %d characters with %s", b.longest, ts.URL+"/#")
 	lessonScreens(b, states)
 }
 
@@ -94,6 +95,9 @@ func (b *browser) tryStep(l, k int, state, lang string) {
 	}
 	if b.truth(`!document.querySelector(".link-note").hidden`) {
 		b.t.Errorf("%s: the page ignored part of the lesson's link: %s", where, b.text(`document.querySelector(".link-note").textContent`))
+	}
+	if n := len(b.text(`window.descent.links.url()`)); n > b.longest {
+		b.longest = n
 	}
 	if strings.Contains(state, "go=1") {
 		b.waitJS(where+": the paths drawn", `window.descent.surface.set && window.descent.surface.set.trajs.every((tr) => tr.points.length > 1)`)

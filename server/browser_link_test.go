@@ -24,6 +24,18 @@ var fullStates = []string{
 	"v=lessons&lesson=3&step=2",
 }
 
+// longestSurfaceJS builds the longest surface set-up: the most optimizers
+// the server takes, each method in turn with α and every hyperparameter
+// away from its default, and every other setting given.
+const longestSurfaceJS = `(() => { const H = window.descent.store.hello, rows = [];
+	for (let i = 0; i < H.surface.maxOptimizers; i++) {
+		const sp = H.optimizers[i % H.optimizers.length], parts = [sp.name];
+		if (sp.params.some((p) => p.name === "lr")) parts.push("0.0123");
+		for (const p of sp.params) if (p.name !== "lr") parts.push(p.name + "=" + (p.bool ? 1 - p.default : Number(((p.min + p.max) / 3 + 0.0001234).toPrecision(6))));
+		rows.push(parts.join(":"));
+	}
+	return "v=surface&fn=quadratic&fp=cond:1234.56,angle:-12.3456&s=-3.21,2.345&o=" + rows.join(",") + "&st=12345&tol=1.5e-7&d=-4.123,4.567,-3.891,3.012"; })()`
+
 // TestBrowserLink checks the URL state of every view: each setting
 // round-trips through the page (applied from a link, read back the same,
 // written into the address); a copied link opened in a fresh page sets the
@@ -40,6 +52,12 @@ func TestBrowserLink(t *testing.T) {
 		b.roundTrip(s)
 	}
 	checkFormValues(b)
+	longest := b.text(longestSurfaceJS)
+	b.roundTrip(longest)
+	t.Logf("a full surface set-up (%d optimizers, every hyperparameter set): %d characters", int(b.eval(`window.descent.store.hello.surface.maxOptimizers`)), len(longest))
+	if len(longest) > 1000 {
+		t.Errorf("a full surface set-up takes %d characters, want well under 2,000", len(longest))
+	}
 	fresh := openPage(t, ts.URL+"/", 390, 844, "ko")
 	for _, s := range []string{fullStates[0], fullStates[3], fullStates[6]} {
 		b.eval(fmt.Sprintf(`window.descent.links.apply(%q), 0`, s))

@@ -23,7 +23,7 @@ func TestBrowserPresent(t *testing.T) {
 	student := openPage(t, ts.URL+"/?token=student-1234", 390, 844, "ko")
 	student.waitJS("the watch page waiting for the teacher", `document.body.dataset.role === "watch" &&
 		document.querySelector("[data-act=present]").hidden && !document.querySelector("[data-act=follow]").hidden &&
-		document.querySelector(".present-state").textContent === "지금은 선생님이 보여 주는 화면이 없습니다."`)
+		document.querySelector(".present-state").textContent === "선생님이 보여 주는 화면 없음"`)
 	student.eval(`window.descent.store.command({ type: "present", state: "v=draw" }, (ev) => { window.refused = ev.code; }), 0`)
 	student.waitJS("the server refusing the watch page", `window.refused === "watchOnly"`)
 
@@ -55,7 +55,7 @@ func TestBrowserPresent(t *testing.T) {
 	student.shot("present-train-ko-390x844.png")
 
 	student.click("[data-act=follow]")
-	student.waitJS("exploring", `!window.descent.links.following && document.querySelector("[data-act=follow]").textContent === "선생님 따라가기"`)
+	student.waitJS("exploring", `!window.descent.links.following && document.querySelector("[data-act=follow] .long").textContent === "선생님 따라가기"`)
 	v := student.eval(`window.descent.store.presented.version`)
 	teacher.eval(`document.querySelector("#tab-draw").click(), 0`)
 	student.waitJS("the teacher's next view", fmt.Sprintf(`window.descent.store.presented.version > %g && window.descent.store.presented.state.startsWith("v=draw")`, v))
@@ -67,7 +67,7 @@ func TestBrowserPresent(t *testing.T) {
 
 	teacher.click("[data-act=present]")
 	student.waitJS("the teacher stopped", `window.descent.store.presented.state === "" &&
-		document.querySelector(".present-state").textContent === "지금은 선생님이 보여 주는 화면이 없습니다." && !document.querySelector("#view-draw").hidden`)
+		document.querySelector(".present-state").textContent === "선생님이 보여 주는 화면 없음" && !document.querySelector("#view-draw").hidden`)
 	for _, b := range []*browser{teacher, student} {
 		if errs := b.list(`window.descentErrors`); len(errs) > 0 {
 			t.Errorf("errors on the page: %q", errs)
@@ -80,7 +80,7 @@ func TestBrowserPresent(t *testing.T) {
 func follows(b *browser, what, cond string) {
 	b.t.Helper()
 	b.waitJS("the student following "+what, cond)
-	if got := b.text(`document.querySelector(".present-state").textContent`); got != "선생님 화면을 따라가는 중입니다." {
+	if got := b.text(`document.querySelector(".present-state").textContent`); got != "선생님을 따라가는 중" {
 		b.t.Errorf("following %s, the page says %q", what, got)
 	}
 }

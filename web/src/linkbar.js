@@ -9,23 +9,26 @@ import { h, tx } from "./forms.js";
 export class LinkBar {
   constructor(links) {
     this.links = links;
-    const btn = (key, act, f, attrs = {}) => tx("button", key, { type: "button", "data-act": act, onclick: f, ...attrs });
-    this.copyBtn = btn("copyLink", "copyLink", () => this.copy());
+    const btn = (act, f, attrs = {}) => h("button", { type: "button", "data-act": act, onclick: f, ...attrs }, h("span", { class: "long" }), h("span", { class: "short" }));
+    this.copyBtn = btn("copyLink", () => this.copy());
+    this.presentBtn = btn("present", () => links.setPresenting(!links.presenting), { "aria-pressed": "false", class: "present-btn" });
+    this.followBtn = btn("follow", () => links.follow(!links.following), { class: "follow-btn" });
+    this.state = h("span", { class: "link-status small present-state", role: "status", "aria-live": "polite" });
     this.copied = h("span", { class: "link-status small", role: "status", "aria-live": "polite" });
     this.field = h("input", { type: "text", readonly: true, class: "link-field", name: "link", hidden: true, "aria-label": t("linkField"), "data-i18n-label": "linkField" });
-    this.presentBtn = btn("present", "present", () => links.setPresenting(!links.presenting), { "aria-pressed": "false", class: "present-btn" });
-    this.followBtn = btn("explore", "follow", () => links.follow(!links.following), { class: "follow-btn" });
-    this.state = h("span", { class: "link-status small present-state", role: "status", "aria-live": "polite" });
     this.noteText = h("span");
     this.noteList = h("code");
     this.noteEl = h("p", { class: "link-note small", role: "status", hidden: true }, this.noteText, " ", this.noteList, " ",
-      btn("dismiss", "dismissNote", () => { this.noteEl.hidden = true; }, { class: "link-x" }));
+      tx("button", "dismiss", { type: "button", "data-act": "dismissNote", class: "link-x", onclick: () => { this.noteEl.hidden = true; this.render(); } }));
     this.banner = this.buildBanner();
-    this.el = h("div", { class: "linkbar" },
-      h("div", { class: "link-actions" }, this.copyBtn, this.presentBtn, this.followBtn, this.state, this.copied, this.field),
-      this.noteEl, this.banner);
+    this.copyLine = h("div", { class: "link-copy", hidden: true }, this.copied, this.field);
+    // The switches sit in the header, beside the connection; what a link or a lesson says, above the views.
+    this.actions = h("div", { class: "link-actions" }, this.copyBtn, this.presentBtn, this.followBtn, this.state);
+    document.querySelector(".top-right").prepend(this.actions);
+    this.el = h("div", { class: "linkbar" }, this.copyLine, this.noteEl, this.banner);
     document.querySelector("main").prepend(this.el);
     onLanguage(() => { this.render(); if (this.notes) this.note(this.notes, this.from); });
+    this.render();
   }
 
   buildBanner() {
@@ -71,6 +74,7 @@ export class LinkBar {
     this.noteEl.hidden = notes.length === 0;
     this.noteText.textContent = t(from === "teacher" ? "linkIgnoredTeacher" : "linkIgnored", { n: notes.length });
     this.noteList.textContent = notes.map((n) => `${n.key}=${n.value}`).join(" · ");
+    this.render();
   }
 
   /** say shows a message of the presenting (an i18n key). */
@@ -78,22 +82,27 @@ export class LinkBar {
 
   render() {
     const L = this.links, watch = L.role === "watch";
+    const label = (b, key) => { b.firstChild.textContent = t(key); b.lastChild.textContent = t(`${key}Short`); };
+    label(this.copyBtn, "copyLink");
     this.presentBtn.hidden = watch;
     this.presentBtn.setAttribute("aria-pressed", String(L.presenting));
-    this.presentBtn.textContent = t(L.presenting ? "presentStop" : "present");
+    label(this.presentBtn, L.presenting ? "presentStop" : "present");
     this.presentBtn.classList.toggle("on", L.presenting);
     this.followBtn.hidden = !watch;
-    this.followBtn.textContent = t(L.following ? "explore" : "follow");
-    this.followBtn.classList.toggle("primary", watch && !L.following);
+    label(this.followBtn, L.following ? "explore" : "follow");
     const p = L.presented && L.presented.state;
     let key = "";
     if (!watch && L.presenting) key = "presenting";
     else if (watch) key = !L.following ? "exploring" : p ? "following" : "teacherAway";
     if (this.message) { key = this.message; this.message = null; }
     this.state.textContent = key ? t(key) : "";
-    this.state.className = `link-status small present-state${L.presenting || (watch && L.following && p) ? " live" : ""}`;
+    const live = L.presenting || (watch && L.following && !!p);
+    this.state.classList.toggle("live", live);
+    this.followBtn.classList.toggle("live", watch && live);
     this.copied.textContent = this.copiedKey ? t(this.copiedKey, { n: this.field.value.length }) : "";
+    this.copyLine.hidden = !this.copiedKey;
     this.renderBanner();
+    this.el.hidden = this.copyLine.hidden && this.noteEl.hidden && this.banner.hidden;
   }
 
   renderBanner() {

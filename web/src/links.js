@@ -40,6 +40,8 @@ export class Links {
     this.bar = new LinkBar(this);
     store.on((kind, ev) => this.onStore(kind, ev));
     for (const type of WATCHED) document.addEventListener(type, () => this.schedule(), true);
+    // A link pasted into this page's address bar: the browser keeps the page and only says that the hash changed.
+    window.addEventListener("hashchange", () => { if (this.ready && location.hash.slice(1) !== this.last) this.apply(location.hash.slice(1)); });
   }
 
   get role() { return (this.store.hello && this.store.hello.role) || "control"; }
