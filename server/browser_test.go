@@ -204,9 +204,10 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 type browser struct {
-	t   *testing.T
-	ctx context.Context
-	dir string
+	t       *testing.T
+	ctx     context.Context
+	dir     string
+	longest int // the longest link seen (browser_lessons_test.go)
 }
 
 func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
