@@ -42,7 +42,7 @@ func TestBrowserPresent(t *testing.T) {
 		document.querySelector("#view-lessons [data-step='3']").getAttribute("aria-current") === "step"`)
 	teacher.click("#view-lessons [data-act=lessonTry]")
 	follows(student, "the step's Try it", `!document.querySelector("#view-compare").hidden && !document.querySelector(".lesson-banner").hidden &&
-		window.descent.links.state() === "v=compare&lesson=2&step=3&rs=0.01,0.1,1,10&e=1&p=1"`)
+		window.descent.links.state() === "v=compare&lesson=2&step=3&rs=0.01,0.1,1,10&e=1&p=1&sh=1"`)
 
 	teacher.eval(`window.descent.links.apply("v=train&b=64&e=4&p=1&n=640"), 0`)
 	teacher.click("#view-train form button[type=submit]")

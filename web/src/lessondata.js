@@ -20,7 +20,7 @@ export const LESSONS = [
     steps: [
       "v=surface&fn=quadratic&m=r&go=1",
       "v=surface&m=r&go=1",
-      "v=compare&rs=0.01,0.1,1,10&e=1&p=1",
+      "v=compare&rs=0.01,0.1,1,10&e=1&p=1&sh=1",
       "v=train&lr=2&b=all&e=300&p=0&n=2000&at=sharp",
     ],
   },
