@@ -99,6 +99,11 @@ func (b *browser) tryStep(l, k int, state, lang string) {
 	if n := len(b.text(`window.descent.links.url()`)); n > b.longest {
 		b.longest = n
 	}
+	if i := strings.Index(state, "at="); i >= 0 {
+		at := strings.Split(state[i+3:], "&")[0]
+		b.waitJSFor(where+": scrolled to "+at, 5*time.Second, fmt.Sprintf(`(() => { const el = document.querySelector(window.descent.links.focusParts[%q]);
+			const r = el.getBoundingClientRect(); return r.height === 0 || (r.top >= 0 && r.top < innerHeight - 40); })()`, at))
+	}
 	if strings.Contains(state, "go=1") {
 		b.waitJS(where+": the paths drawn", `window.descent.surface.set && window.descent.surface.set.trajs.every((tr) => tr.points.length > 1)`)
 	}

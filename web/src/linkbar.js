@@ -25,7 +25,10 @@ export class LinkBar {
     // The switches sit in the header, beside the connection; what a link or a lesson says, above the views.
     this.actions = h("div", { class: "link-actions" }, this.copyBtn, this.presentBtn, this.followBtn, this.state);
     document.querySelector(".top-right").prepend(this.actions);
-    this.el = h("div", { class: "linkbar" }, this.copyLine, this.noteEl, this.banner);
+    this.line = h("p", { class: "link-status small present-line", role: "status" }); // the state where the header has no room for it
+    this.narrow = window.matchMedia("(max-width: 1100px)");
+    this.narrow.addEventListener("change", () => this.render());
+    this.el = h("div", { class: "linkbar" }, this.line, this.copyLine, this.noteEl, this.banner);
     document.querySelector("main").prepend(this.el);
     onLanguage(() => { this.render(); if (this.notes) this.note(this.notes, this.from); });
     this.render();
@@ -95,14 +98,16 @@ export class LinkBar {
     if (!watch && L.presenting) key = "presenting";
     else if (watch) key = !L.following ? "exploring" : p ? "following" : "teacherAway";
     if (this.message) { key = this.message; this.message = null; }
-    this.state.textContent = key ? t(key) : "";
+    this.state.textContent = this.line.textContent = key ? t(key) : "";
     const live = L.presenting || (watch && L.following && !!p);
     this.state.classList.toggle("live", live);
+    this.line.classList.toggle("live", live);
+    this.line.hidden = !key || !this.narrow.matches;
     this.followBtn.classList.toggle("live", watch && live);
     this.copied.textContent = this.copiedKey ? t(this.copiedKey, { n: this.field.value.length }) : "";
     this.copyLine.hidden = !this.copiedKey;
     this.renderBanner();
-    this.el.hidden = this.copyLine.hidden && this.noteEl.hidden && this.banner.hidden;
+    this.el.hidden = this.line.hidden && this.copyLine.hidden && this.noteEl.hidden && this.banner.hidden;
   }
 
   renderBanner() {

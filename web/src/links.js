@@ -38,6 +38,7 @@ export class Links {
     this.presented = null; // the teacher's latest {state, version}
     this.ready = false;
     this.bar = new LinkBar(this);
+    this.focusParts = FOCUS; // for the browser tests
     store.on((kind, ev) => this.onStore(kind, ev));
     for (const type of WATCHED) document.addEventListener(type, () => this.schedule(), true);
     // A link pasted into this page's address bar: the browser keeps the page and only says that the hash changed.

@@ -59,6 +59,7 @@ function setCommon(f, c) {
 /** trainLink is the Train view's part of the URL state. */
 export function trainLink(view) {
   const hello = () => view.store.hello;
+  let linked = null; // the run a link last opened
   return {
     state() {
       const f = view.form, H = hello(), d = H.defaults, out = [];
@@ -112,9 +113,11 @@ export function trainLink(view) {
       if (r.has("run")) {
         const id = r.raw("run");
         if (!view.store.run(id)) r.bad("run", id);
-        else if (view.current !== id) {
-          view.watch(id);
-          if (window.innerWidth < 980) requestAnimationFrame(() => view.bar.el.scrollIntoView({ block: "start" })); // on a phone the run is below the form
+        else {
+          if (view.current !== id) view.watch(id);
+          // On a phone the run is below the form: a link to a run, or the teacher's new run, scrolls to it once.
+          if (linked !== id && window.innerWidth < 980) requestAnimationFrame(() => view.bar.el.scrollIntoView({ block: "start" }));
+          linked = id;
         }
       }
     },
