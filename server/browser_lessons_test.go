@@ -43,6 +43,25 @@ func TestBrowserLessons(t *testing.T) {
 	}
 	t.Logf("the longest lesson link: %d characters with %s", b.longest, ts.URL+"/#")
 	lessonScreens(b, states)
+	tryInSight(b, states)
+}
+
+// tryInSight checks on the phone, in both languages, that every step's Try
+// it lies in the first screen of its step.
+func tryInSight(b *browser, states [][]string) {
+	b.t.Helper()
+	b.size(390, 844)
+	for _, lang := range langs {
+		b.eval(fmt.Sprintf(`window.descent.setLanguage(%q), 0`, lang))
+		for l, steps := range states {
+			for k := range steps {
+				b.openStep(l+1, k+1)
+				if !b.truth(inViewJS("#view-lessons [data-act=lessonTry]")) {
+					b.t.Errorf("lesson %d step %d at 390×844 in %s: Try it is not in the first screen", l+1, k+1, lang)
+				}
+			}
+		}
+	}
 }
 
 func countSteps(states [][]string) int {

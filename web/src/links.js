@@ -195,6 +195,8 @@ function focus(sel) {
     if (!el) return;
     if (el.tagName === "DETAILS") el.open = true;
     el.scrollIntoView({ block: "start" });
-    window.scrollBy(0, -document.querySelector(".top").offsetHeight - 8); // under the sticky header
+    const top = document.querySelector(".top");
+    if (getComputedStyle(top).position === "sticky") window.scrollBy(0, -top.offsetHeight - 8); // not under the header
+    else window.scrollBy(0, -8);
   });
 }
