@@ -11,8 +11,8 @@ import { trainLink, compareLink, drawLink } from "./linkviews.js";
 import { surfaceLink } from "./linksurface.js";
 import { LinkBar } from "./linkbar.js";
 
-const UPDATE_GAP = 250; // ms of quiet before the address follows the settings
-const PRESENT_GAP = 400; // ms of quiet before a presented state is sent
+const UPDATE_GAP = 250; // ms: the address follows the settings at most this often
+const PRESENT_GAP = 400; // ms: the teacher's state is sent at most this often
 const WATCHED = ["input", "change", "click", "pointerup", "wheel", "keyup"];
 
 /** FOCUS are the parts a link can scroll to (at=…): a panel of its view. */
@@ -135,13 +135,16 @@ export class Links {
   setPresenting(on) {
     if (this.role !== "control") return;
     this.presenting = on;
-    if (on) this.present(); else { clearTimeout(this.presentTimer); this.send(""); }
+    clearTimeout(this.presentTimer);
+    this.presentTimer = 0;
+    if (on) this.present(); else this.send("");
     this.bar.render();
   }
 
+  /** presentSoon sends the state at most once every PRESENT_GAP, however often it changes. */
   presentSoon() {
-    clearTimeout(this.presentTimer);
-    this.presentTimer = setTimeout(() => this.present(), PRESENT_GAP);
+    if (this.presentTimer) return;
+    this.presentTimer = setTimeout(() => { this.presentTimer = 0; this.present(); }, PRESENT_GAP);
   }
 
   present() {
