@@ -74,7 +74,41 @@ func TestBrowserLink(t *testing.T) {
 	}
 	fresh.shot("link-surface-ko-390x844.png")
 	badLinks(b)
+	fuzzLinks(b)
 	runLinks(b, fresh, ts.URL)
+}
+
+// fuzzLinks applies 400 links of random keys and values (numbers huge and
+// tiny, lists, bad escapes, other scripts): none may throw or leave an
+// error on the page, and each view still gives a state that applies cleanly.
+func fuzzLinks(b *browser) {
+	b.t.Helper()
+	bad := b.list(`(() => {
+		const keys = ["v", "lesson", "step", "at", "go", "h", "a", "o", "hp", "lr", "b", "e", "seed", "p", "n", "sh", "sc", "scp", "run",
+			"m", "rs", "os", "bs", "sweep", "fn", "fp", "s", "st", "tol", "d", "net", "zz"];
+		const views = ["train", "compare", "surface", "draw", "lessons", "x"];
+		const atoms = ["", "0", "-1", "1", "2", "64", "all", "1e308", "-1e-308", "NaN", "Infinity", "0.5", "abc", "%ZZ", "%", "가나", "=", ",", ":",
+			"gd", "adam", "newton", "bfgs", "quadratic", "cond", "beta1", "step", "r1", "s1", "model:x", "hess", "1,2", "1,2,3,4", "a:b:c"];
+		let seed = 7; const rnd = (n) => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return (seed >>> 8) % n; };
+		const value = () => Array.from({ length: 1 + rnd(4) }, () => atoms[rnd(atoms.length)]).join([",", ":", "=", ""][rnd(4)]);
+		const out = [];
+		let noted = 0;
+		for (let i = 0; i < 400; i++) {
+			const pairs = ["v=" + views[rnd(views.length)]];
+			for (let j = rnd(8); j > 0; j--) pairs.push(keys[rnd(keys.length)] + "=" + value());
+			const s = pairs.join("&");
+			try {
+				if (window.descent.links.apply(s).length) noted++;
+				const back = window.descent.links.state();
+				const notes = window.descent.links.apply(back);
+				if (notes.length) out.push(s + " → " + back + " is not clean: " + notes.map((n) => n.key + "=" + n.value).join(" "));
+			} catch (e) { out.push(s + ": " + e); }
+		}
+		if (noted < 200) out.push("only " + noted + " of 400 random links had a value to ignore");
+		return out.concat(window.descentErrors); })()`)
+	if len(bad) > 0 {
+		b.t.Errorf("random links: %d failures, the first: %q", len(bad), bad[:min(len(bad), 5)])
+	}
 }
 
 // roundTrip applies state s and reads it back from the page and its address.
