@@ -204,9 +204,10 @@ func newBrowser(t *testing.T) context.Context {
 }
 
 type browser struct {
-	t   *testing.T
-	ctx context.Context
-	dir string
+	t       *testing.T
+	ctx     context.Context
+	dir     string
+	longest int // the longest link seen (browser_lessons_test.go)
 }
 
 func (b *browser) run(actions ...chromedp.Action[chromedp.Void]) {
@@ -230,9 +231,12 @@ func evalAs[T any](b *browser, expr string) T {
 func (b *browser) eval(expr string) float64 { b.t.Helper(); return evalAs[float64](b, expr) }
 
 // waitJS polls a JavaScript condition for up to 90 s.
-func (b *browser) waitJS(what, cond string) {
+func (b *browser) waitJS(what, cond string) { b.t.Helper(); b.waitJSFor(what, 90*time.Second, cond) }
+
+// waitJSFor polls a JavaScript condition for up to d.
+func (b *browser) waitJSFor(what string, d time.Duration, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!(`+cond+`)`)); err == nil && ok {
 			return
@@ -241,7 +245,7 @@ func (b *browser) waitJS(what, cond string) {
 	}
 	b.shot("failed-" + filepath.Base(what) + ".png")
 	errs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.descentErrors || []`))
-	b.t.Fatalf("browser: no %s within 90 s; errors on the page: %q", what, errs)
+	b.t.Fatalf("browser: no %s within %v; errors on the page: %q", what, d, errs)
 }
 
 func (b *browser) shot(name string) {

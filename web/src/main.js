@@ -8,6 +8,9 @@ import { TrainView } from "./train.js";
 import { CompareView } from "./compare.js";
 import { SurfaceView } from "./surface.js";
 import { DrawView } from "./draw.js";
+import { LessonsView } from "./lessons.js";
+import { Links } from "./links.js";
+import { parseState } from "./urlstate.js";
 
 // Errors are kept for the browser tests, which fail on any.
 window.descentErrors = [];
@@ -34,9 +37,13 @@ const views = {
   compare: null,
   surface: new SurfaceView(document.getElementById("view-surface"), store),
   draw: new DrawView(document.getElementById("view-draw"), store),
+  lessons: new LessonsView(document.getElementById("view-lessons")),
 };
 views.compare = new CompareView(document.getElementById("view-compare"), store, (optimizer, lr) => views.train.form.useRate(optimizer, lr));
 let built = false;
+// The URL state (links.js): the address follows the settings, and a link, a lesson or the teacher sets a view up.
+const links = new Links(store, views, (name) => show(tabs.find((x) => x.dataset.view === name)));
+views.lessons.links = links;
 
 store.on((kind, ev) => {
   if (kind !== Change.hello) {
@@ -48,6 +55,7 @@ store.on((kind, ev) => {
   if (!built) {
     built = true;
     Object.values(views).forEach((v) => v.build());
+    links.start();
     document.body.dataset.ready = "1";
   }
   store.setOnline(socket.open);
@@ -55,7 +63,7 @@ store.on((kind, ev) => {
 
 // Tabs: arrow keys move between them, as the ARIA tabs pattern asks.
 const tabs = [...document.querySelectorAll("[role=tab]")];
-function select(tab) {
+function show(tab) {
   tabs.forEach((x) => {
     const on = x === tab;
     x.setAttribute("aria-selected", on);
@@ -64,7 +72,11 @@ function select(tab) {
   });
   const v = views[tab.dataset.view];
   if (v && v.redraw) v.redraw();
-  location.hash = tab.dataset.view;
+}
+/** select is a tab chosen by the user: the address then names its view. */
+function select(tab) {
+  show(tab);
+  links.viewChanged(tab.dataset.view);
 }
 tabs.forEach((tab, i) => {
   tab.addEventListener("click", () => select(tab));
@@ -76,7 +88,7 @@ tabs.forEach((tab, i) => {
     select(next);
   });
 });
-const initial = tabs.find((x) => x.dataset.view === location.hash.slice(1)) || tabs[0];
+const initial = tabs.find((x) => x.dataset.view === parseState(location.hash).get("v")) || tabs[0];
 
 function labelLang() {
   langBtn.textContent = language() === "ko" ? "English" : "한국어";
@@ -87,6 +99,6 @@ onLanguage(() => { labelLang(); showConn(...connState); });
 document.documentElement.lang = language();
 applyStatic();
 labelLang();
-select(initial);
+show(initial);
 // For the browser tests and curious students.
-window.descent = { store, setLanguage, palette, surface: views.surface, views };
+window.descent = { store, setLanguage, palette, surface: views.surface, views, links };

@@ -14,6 +14,7 @@ export const Cmd = Object.freeze({
   modelDelete: "modelDelete",
   trajStart: "trajStart", trajControl: "trajControl", trajDelete: "trajDelete",
   landscape: "landscape", landscapeLine: "landscapeLine", landscapeCancel: "landscapeCancel",
+  present: "present",
 });
 
 /** Ev are the event types the server sends. */
@@ -27,6 +28,7 @@ export const Ev = Object.freeze({
   trajCreated: "trajCreated", trajPoints: "trajPoints", trajStatus: "trajStatus",
   landscapeQueued: "landscapeQueued", landscapeStart: "landscapeStart", landscapeRows: "landscapeRows",
   landscapePath: "landscapePath", landscapeDone: "landscapeDone", landscapeLineChart: "landscapeLineChart",
+  presented: "presented",
 });
 
 /** Detail are the kinds of explanation (Explain.detail): the saliency while drawing, every layer for the chain rule. */

@@ -11,7 +11,7 @@ import { Landscapes } from "./landscapedata.js";
 export const Change = Object.freeze({
   hello: "hello", runs: "runs", status: "status", steps: "steps", epoch: "epoch", weights: "weights",
   error: "error", prediction: "prediction", traj: "traj", online: "online", landscape: "landscape",
-  explanation: "explanation", learn: "learn", models: "models",
+  explanation: "explanation", learn: "learn", models: "models", presented: "presented",
 });
 
 const MAX_POINTS = 20000; // per run in the browser; older points are merged in pairs
@@ -157,6 +157,8 @@ export class Store {
   }
 
   on_error(ev) { this.emit(Change.error, ev); }
+  /** on_presented: what the teacher presents now (protocol present.go); links.js follows it on a watch page. */
+  on_presented(ev) { this.presented = ev; this.emit(Change.presented, ev); }
   on_prediction(ev) { this.emit(Change.prediction, ev); } // the Draw view's answers
 
   // The derivatives of a drawing and its learn copies (protocol explain.go, learn.go): the Draw view's.

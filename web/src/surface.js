@@ -18,6 +18,7 @@ import { trajMenu } from "./downloads.js";
 import { Change } from "./store.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 0]; // steps per second; 0 is as fast as possible
+const LOG_FLOOR = 1e-15; // the smallest J − J* and ‖∇J‖ the log charts draw
 
 export class SurfaceView {
   constructor(root, store) {
@@ -310,7 +311,8 @@ export class SurfaceView {
     }
     const n = Math.max(0, ...trajs.map((tr) => tr.points.length));
     const x = Array.from({ length: n }, (_, i) => i);
-    const pos = (v) => (v > 0 && isFinite(v) ? v : null);
+    // uPlot's log axis loses its ticks far below 1e-15 (it hangs at 1e-30): a smaller gap, as CG or Newton reach, is drawn there.
+    const pos = (v) => (v > 0 && isFinite(v) ? Math.max(v, LOG_FLOOR) : null);
     this.fChart.setData([x, ...trajs.map((tr) => x.map((i) => tr.points[i] ? (log ? pos(tr.points[i].f - fn.fMin) : tr.points[i].f) : null))]);
     this.gChart.setData([x, ...trajs.map((tr) => x.map((i) => tr.points[i] ? pos(Math.hypot(...tr.points[i].grad)) : null))]);
   }
