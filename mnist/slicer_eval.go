@@ -16,9 +16,7 @@ type sliceWork[T optim.Float] struct {
 	acts [][]T // acts[l] is (out_l × rows) for the layers after the first
 	wpt  [][]T // the later layers' weights of each point of a column group
 	zero []T   // rows zeros: the activation kernels' bias
-	m    []T   // (rows) each image's largest logit
-	negm []T   // (rows) −m
-	sum  []T   // (rows) Σⱼ e^{zⱼ − m}
+	m    []T   // (rows) each image's largest logit (float64 path)
 }
 
 // pointGroup bounds the values of the later layers' weights that a worker
@@ -34,7 +32,7 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	r := s.rows
 	w := &sliceWork[T]{
 		x: make([]T, r*InputSize), q: make([]T, s.hidden*r), z: make([]T, s.hidden*r),
-		zero: make([]T, r), m: make([]T, r), negm: make([]T, r), sum: make([]T, r),
+		zero: make([]T, r), m: make([]T, r),
 	}
 	w.acts = make([][]T, len(s.ls))
 	for l := 1; l < len(s.ls); l++ {
@@ -143,13 +141,14 @@ func axpy[T optim.Float](alpha T, x, y []T) {
 // logits z (10 × rows), feature-major, with the log-sum-exp shift by each
 // image's largest logit m: log Σⱼ e^{zⱼ} = m + log Σⱼ e^{zⱼ − m}.
 //
-// In float32 the exponentials come from the vectorised sigmoid kernel:
-// for t ≤ 0, e^t = σ(t)/(1 − σ(t)), with 1 − σ(t) ≥ ½, so no precision is
-// lost; and Σᵢ log sᵢ is taken as the log of the product of the sᵢ ∈ [1, 10],
-// renormalised every 64 images (math.Frexp), one logarithm per chunk. The
-// sums are float64.
+// In float32 it is one vectorised pass (kernels.CrossEntropyFM: e^x and log
+// per image in float32, the sum in float64); in float64 plain loops with
+// math.Exp and math.Log.
 func crossEntropyT[T optim.Float](w *sliceWork[T], z []T, lab []uint8) (float64, int) {
 	rows := len(lab)
+	if is32[T]() {
+		return kernels.CrossEntropyFM(f32(z[:Classes*rows]), Classes, lab)
+	}
 	m := w.m[:rows]
 	copy(m, z[:rows])
 	for j := 1; j < Classes; j++ {
@@ -161,29 +160,14 @@ func crossEntropyT[T optim.Float](w *sliceWork[T], z []T, lab []uint8) (float64,
 	}
 	var lin float64
 	correct := 0
-	negm := w.negm[:rows]
 	for i, y := range lab {
 		zy := z[int(y)*rows+i]
 		lin += float64(m[i]) - float64(zy)
 		if zy == m[i] && firstMax(z, rows, i, int(y)) {
 			correct++
 		}
-		negm[i] = -m[i]
 	}
-	if !is32[T]() {
-		return lin + logSumExp64(z, m, rows), correct
-	}
-	kernels.AddBiasSigmoid(f32(z), Classes, rows, f32(negm)) // zⱼᵢ ← σ(zⱼᵢ − mᵢ)
-	s := w.sum[:rows]
-	clear(s)
-	for j := range Classes {
-		row := z[j*rows : (j+1)*rows]
-		s := s[:len(row)]
-		for i, v := range row {
-			s[i] += v / (1 - v)
-		}
-	}
-	return lin + sumLog(s), correct
+	return lin + logSumExp64(z, m, rows), correct
 }
 
 // firstMax reports whether no class before y ties image i's largest logit,
@@ -208,18 +192,4 @@ func logSumExp64[T optim.Float](z, m []T, rows int) float64 {
 		total += math.Log(s)
 	}
 	return total
-}
-
-// sumLog returns Σ log sᵢ as the log of the product, kept in range by
-// moving its binary exponent out every 64 factors.
-func sumLog[T optim.Float](s []T) float64 {
-	prod, exp := 1.0, 0
-	for i, v := range s {
-		prod *= float64(v)
-		if i&63 == 63 {
-			frac, e := math.Frexp(prod)
-			prod, exp = frac, exp+e
-		}
-	}
-	return math.Log(prod) + float64(exp)*math.Ln2
 }
