@@ -15,6 +15,7 @@ type sliceWork[T optim.Float] struct {
 	z    []T   // (H × rows) the first layer at one point
 	acts [][]T // acts[l] is (out_l × rows) for the layers after the first
 	wpt  [][]T // the later layers' weights of each point of a column group
+	tr   []T   // (H × 10) the fused kernel's second layer being transposed
 	zero []T   // rows zeros: the activation kernels' bias
 	m    []T   // (rows) each image's largest logit (float64 path)
 }
@@ -41,11 +42,15 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	for range s.group(cols) {
 		w.wpt = append(w.wpt, make([]T, len(s.rest[0])))
 	}
+	if s.fused {
+		w.tr = make([]T, s.hidden*s.ls[1].out)
+	}
 	return w
 }
 
 // pointWeights sets w.wpt[k] to the later layers' parameters at (as[k], b):
-// Origin + a·X + b·Y, formed in float64.
+// Origin + a·X + b·Y, formed in float64. For the fused kernel the second
+// layer's weights are stored transposed, (H × 10).
 func (s *Slicer[T]) pointWeights(w *sliceWork[T], b float64, as []float64) {
 	o, x, y := s.rest[0], s.rest[1], s.rest[2]
 	for k, a := range as {
@@ -53,7 +58,22 @@ func (s *Slicer[T]) pointWeights(w *sliceWork[T], b float64, as []float64) {
 		for i := range dst {
 			dst[i] = T(float64(o[i]) + a*float64(x[i]) + b*float64(y[i]))
 		}
+		if s.fused {
+			s.transposeSecond(w.tr, dst)
+		}
 	}
+}
+
+// transposeSecond turns the second layer's (10 × H) weights at the start
+// of wpt into (H × 10), through t.
+func (s *Slicer[T]) transposeSecond(t, wpt []T) {
+	h, m := s.hidden, s.ls[1].out
+	for o := range m {
+		for u := range h {
+			t[u*m+o] = wpt[o*h+u]
+		}
+	}
+	copy(wpt, t)
 }
 
 // rowQ sets w.q to P₀ + b·P_E for chunk products p of rows images.
@@ -72,6 +92,12 @@ func (s *Slicer[T]) rowQ(w *sliceWork[T], p []T, rows int, b float64) []T {
 // point whose first layer is q + a·P_D (pd) and whose later weights are wpt.
 func (s *Slicer[T]) evalPoint(w *sliceWork[T], q, pd []T, a float64, wpt []T, lab []uint8) (float64, int) {
 	rows := len(lab)
+	if s.fused { // z₂ = W₂·σ(q + a·P_D) + b₂ in one pass, σ never stored
+		m := s.ls[1].out
+		z := w.acts[1][:m*rows]
+		kernels.AxpySigmoid2Mul(f32(z), f32(wpt[:s.hidden*m]), f32(wpt[s.hidden*m:]), f32(q), f32(pd), float32(a), m, s.hidden, rows)
+		return crossEntropyT(w, z, lab)
+	}
 	x := w.z[:len(q)]
 	if is32[T]() && s.plane.Arch.Activation == Sigmoid {
 		kernels.AxpySigmoid(f32(x), f32(q), f32(pd), float32(a)) // one pass: σ(q + a·P_D)
