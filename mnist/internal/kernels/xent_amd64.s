@@ -32,7 +32,9 @@ DATA xc<>+84(SB)/4, $0x3eaaaaaa // l0 = 3.3333331174e-1
 DATA xc<>+88(SB)/4, $0xbf000000 // -½
 DATA xc<>+92(SB)/4, $0x7fc00000 // NaN
 DATA xc<>+96(SB)/4, $1          // 1 (int32)
-GLOBL xc<>(SB), RODATA|NOPTR, $100
+DATA xc<>+100(SB)/4, $127       // exponent bias (int32)
+DATA xc<>+104(SB)/4, $0x007fffff // mantissa bits
+GLOBL xc<>(SB), RODATA|NOPTR, $108
 
 // func xent512(z *float32, ld, blocks, classes int, labels *uint8) (loss float64, correct int)
 //
@@ -175,3 +177,154 @@ exps:
 	MOVQ          R9, correct+48(FP)
 	VZEROUPPER
 	RET
+
+// func xent256(z *float32, ld, blocks, classes int, labels *uint8) (loss float64, correct int)
+//
+// xent512 for AVX2+FMA, 8 images a block: the masks are lanes of ones
+// (VBLENDVPS), 2ⁿ is built in the exponent bits, log s splits s's bits
+// itself, and a NaN s is carried to the loss by an unordered compare.
+// Constants other than one (Y15) and lo (Y14) are broadcast where used.
+TEXT ·xent256(SB), NOSPLIT, $0-56
+	MOVQ z+0(FP), SI
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+16(FP), CX
+	MOVQ labels+32(FP), DX
+	VBROADCASTSS xc<>+16(SB), Y15
+	VBROADCASTSS xc<>+0(SB), Y14
+	VXORPD Y12, Y12, Y12
+	VXORPD Y13, Y13, Y13
+	XORQ R9, R9
+block:
+	VMOVUPS (SI), Y0
+	VPXOR Y1, Y1, Y1
+	VPMOVZXBD (DX), Y2
+	VBROADCASTSS xc<>+92(SB), Y3
+	VPXOR Y4, Y4, Y4
+	VPCMPEQD Y4, Y2, Y7
+	VBLENDVPS Y7, Y0, Y3, Y3
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+	DECQ R10
+	JEQ sums
+argmax:
+	ADDQ R8, BX
+	VPBROADCASTD xc<>+96(SB), Y9
+	VPADDD Y9, Y4, Y4
+	VMOVUPS (BX), Y6
+	VCMPPS $0x1e, Y0, Y6, Y7
+	VBLENDVPS Y7, Y6, Y0, Y0
+	VBLENDVPS Y7, Y4, Y1, Y1
+	VPCMPEQD Y4, Y2, Y8
+	VBLENDVPS Y8, Y6, Y3, Y3
+	DECQ R10
+	JNZ argmax
+sums:
+	VXORPS Y5, Y5, Y5
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+exps:
+	VMOVUPS (BX), Y6
+	VSUBPS Y0, Y6, Y6
+	VMAXPS Y6, Y14, Y6 // NaN stays NaN
+	VBROADCASTSS xc<>+4(SB), Y9
+	VMULPS Y9, Y6, Y7
+	VROUNDPS $0, Y7, Y7
+	VBROADCASTSS xc<>+8(SB), Y9
+	VFNMADD231PS Y9, Y7, Y6
+	VBROADCASTSS xc<>+12(SB), Y9
+	VFNMADD231PS Y9, Y7, Y6
+	VBROADCASTSS xc<>+20(SB), Y8
+	VBROADCASTSS xc<>+24(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS xc<>+28(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS xc<>+32(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS xc<>+36(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS xc<>+40(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VMULPS Y6, Y6, Y9
+	VFMADD213PS Y6, Y9, Y8
+	VADDPS Y15, Y8, Y8
+	VCVTPS2DQ Y7, Y10
+	VPBROADCASTD xc<>+100(SB), Y9
+	VPADDD Y9, Y10, Y10
+	VPSLLD $23, Y10, Y10
+	VMULPS Y10, Y8, Y8
+	VADDPS Y8, Y5, Y5
+	ADDQ R8, BX
+	DECQ R10
+	JNZ exps
+	// log s: e from the exponent bits, m ∈ [1, 2) from the mantissa's, moved to (√½, √2]
+	VPSRLD $23, Y5, Y9
+	VPBROADCASTD xc<>+100(SB), Y10
+	VPSUBD Y10, Y9, Y9
+	VCVTDQ2PS Y9, Y9
+	VPBROADCASTD xc<>+104(SB), Y10
+	VPAND Y10, Y5, Y10
+	VPOR Y15, Y10, Y10
+	VBROADCASTSS xc<>+44(SB), Y11
+	VCMPPS $0x1e, Y11, Y10, Y11
+	VBROADCASTSS xc<>+48(SB), Y7
+	VMULPS Y7, Y10, Y7
+	VBLENDVPS Y11, Y7, Y10, Y10
+	VANDPS Y15, Y11, Y7
+	VADDPS Y7, Y9, Y9
+	VSUBPS Y15, Y10, Y10
+	VBROADCASTSS xc<>+52(SB), Y11
+	VBROADCASTSS xc<>+56(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+60(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+64(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+68(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+72(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+76(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+80(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS xc<>+84(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VMULPS Y10, Y10, Y8 // z = x²
+	VMULPS Y10, Y11, Y11
+	VMULPS Y8, Y11, Y11 // y = P(x)·x·z
+	VBROADCASTSS xc<>+12(SB), Y7
+	VFMADD231PS Y7, Y9, Y11
+	VBROADCASTSS xc<>+88(SB), Y7
+	VFMADD231PS Y7, Y8, Y11
+	VADDPS Y11, Y10, Y10
+	VBROADCASTSS xc<>+8(SB), Y7
+	VFMADD231PS Y7, Y9, Y10 // log s
+	// (m − z_y) + log s, NaN where s is, summed in float64
+	VCMPPS $3, Y5, Y5, Y7
+	VSUBPS Y3, Y0, Y6
+	VADDPS Y10, Y6, Y6
+	VORPS Y7, Y6, Y6
+	VCVTPS2PD X6, Y7
+	VADDPD Y7, Y12, Y12
+	VEXTRACTF128 $1, Y6, X8
+	VCVTPS2PD X8, Y8
+	VADDPD Y8, Y13, Y13
+	VPCMPEQD Y1, Y2, Y7
+	VMOVMSKPS Y7, AX
+	POPCNTL AX, AX
+	ADDQ AX, R9
+	ADDQ $32, SI
+	ADDQ $8, DX
+	DECQ CX
+	JNZ block
+	VADDPD Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPD X13, X12, X12
+	VPERMILPD $1, X12, X13
+	VADDSD X13, X12, X12
+	MOVSD X12, loss+40(FP)
+	MOVQ R9, correct+48(FP)
+	VZEROUPPER
+	RET
+
