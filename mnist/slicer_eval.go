@@ -16,6 +16,8 @@ type sliceWork[T optim.Float] struct {
 	acts [][]T // acts[l] is (out_l × rows) for the layers after the first
 	wpt  [][]T // the later layers' weights of each point of a column group
 	tr   []T   // (H × 10) the fused kernel's second layer being transposed
+	z1   []T   // (H × rows) the second point's activations of a pair
+	r    []T   // (H × rows) 2^{−Δ·P_D} for pairs
 	zero []T   // rows zeros: the activation kernels' bias
 	m    []T   // (rows) each image's largest logit (float64 path)
 }
@@ -44,6 +46,7 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	}
 	if s.fused {
 		w.tr = make([]T, s.hidden*s.ls[1].out)
+		w.z1, w.r = make([]T, s.hidden*r), make([]T, s.hidden*r)
 	}
 	return w
 }

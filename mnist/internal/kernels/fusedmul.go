@@ -1,7 +1,5 @@
 package kernels
 
-import "math"
-
 // AxpySigmoid2Mul sets z = W·σ₂(q + a·p) + b with σ₂(u) = σ(u·ln2) =
 // 1/(1 + 2⁻ᵘ): the loss landscape's second layer over its first at a grid
 // point, z₂ = W₂·σ(P₀ + b·P_E + a·P_D) + b₂, with the products given in
@@ -46,7 +44,7 @@ func axpySigmoid2MulGo(z, wt, b, q, p []float32, a float32, m, h, n int) {
 	ws := getWorkspace(h * n)
 	x := ws.buf[:h*n]
 	for i := range x {
-		x[i] = sigmoid32(math.Ln2 * (q[i] + a*p[i]))
+		x[i] = 1 / (1 + exp2Go(-(q[i] + a*p[i])))
 	}
 	sgemm(nil, true, false, m, n, h, 1, wt, m, x, n, 1, z, n)
 	putWorkspace(ws)
