@@ -8,7 +8,8 @@ import (
 
 // crossEntropyRef is CrossEntropyFM in float64 with math.Exp and math.Log,
 // and the tolerance of a float32 kernel: a few ulps of each image's
-// m − z_y and log s (2e-7 relative), plus 1e-7 for the rounding of s.
+// m − z_y and log s (2e-7 relative), plus what the float32 sum s of the
+// classes' terms may be off by, relative, classes·2⁻²⁴ (and 1e-7).
 func crossEntropyRef(z []float32, classes int, labels []uint8) (loss, tol float64, correct int) {
 	n := len(labels)
 	for i, y := range labels {
@@ -27,7 +28,7 @@ func crossEntropyRef(z []float32, classes int, labels []uint8) (loss, tol float6
 		}
 		d, ls := m-float64(z[int(y)*n+i]), math.Log(s)
 		loss += d + ls
-		tol += 2e-7*(math.Abs(d)+ls) + 1e-7
+		tol += 2e-7*(math.Abs(d)+ls) + 1e-7 + float64(classes)*0x1p-24
 		if arg == int(y) {
 			correct++
 		}
