@@ -208,7 +208,7 @@ func (job *sliceJob[T]) result() *Slice {
 // Points are taken in groups that share one pass over the chunks, so that a
 // chunk's products are read from cache by every point of the group. With
 // pairs (grid rows of the fused kernels), neighbouring points share their
-// exponentials (evalPairs).
+// exponentials four by four (evalPairs).
 func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b float64, as []float64, from []int, to int,
 	pairs *pairing, add func(k int, loss float64, correct, n int)) error {
 	size := s.group(len(as))
@@ -222,7 +222,7 @@ func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b
 			p := s.products(pr, c, w.x)
 			start, rows := s.chunk(pr, c)
 			ch := chunkEval[T]{q: s.rowQ(w, p, rows, b), pd: p[s.hidden*rows : 2*s.hidden*rows], lab: pr.d.Labels[start : start+rows]}
-			if pairs != nil && s.evalPairs(w, ch, pairs, as, from, c, g0, g1, add) {
+			if pairs != nil && s.evalPairs(w, ch, pairs, from, c, g0, g1, add) {
 				continue
 			}
 			for k := g0; k < g1; k++ {

@@ -10,16 +10,16 @@ import (
 // sliceWork is one worker's scratch: every buffer is feature-major, (units ×
 // images of a chunk).
 type sliceWork[T optim.Float] struct {
-	x    []T   // (rows × 784) images being normalised for products
-	q    []T   // (H × rows) P₀ + b·P_E, shared by the points of a grid row
-	z    []T   // (H × rows) the first layer at one point
-	acts [][]T // acts[l] is (out_l × rows) for the layers after the first
-	wpt  [][]T // the later layers' weights of each point of a column group
-	tr   []T   // (H × 10) the fused kernel's second layer being transposed
-	z1   []T   // (H × rows) the second point's activations of a pair
-	r    []T   // (H × rows) 2^{−Δ·P_D} for pairs
-	zero []T   // rows zeros: the activation kernels' bias
-	m    []T   // (rows) each image's largest logit (float64 path)
+	x    []T    // (rows × 784) images being normalised for products
+	q    []T    // (H × rows) P₀ + b·P_E, shared by the points of a grid row
+	z    []T    // (H × rows) the first layer at one point
+	acts [][]T  // acts[l] is (out_l × rows) for the layers after the first
+	wpt  [][]T  // the later layers' weights of each point of a column group
+	tr   []T    // (H × 10) the fused kernel's second layer being transposed
+	quad [3][]T // ((H+1) × rows) the other points' activations of a quadruple
+	r    []T    // (H × rows) 2^{−Δ·P_D} for quadruples
+	zero []T    // rows zeros: the activation kernels' bias
+	m    []T    // (rows) each image's largest logit (float64 path)
 }
 
 // pointGroup bounds the values of the later layers' weights that a worker
@@ -46,7 +46,10 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	}
 	if s.fused {
 		w.tr = make([]T, s.hidden*s.ls[1].out)
-		w.z1, w.r = make([]T, s.hidden*r), make([]T, s.hidden*r)
+		w.r, w.z = make([]T, s.hidden*r), make([]T, (s.hidden+1)*r) // a row of ones after the activations (secondLayer)
+		for k := range w.quad {
+			w.quad[k] = make([]T, (s.hidden+1)*r)
+		}
 	}
 	return w
 }

@@ -2,32 +2,33 @@ package kernels
 
 import "math"
 
-// Sigmoid2Pair sets the sigmoids of the loss landscape's first layer at two
-// neighbouring grid points a and a + Δ for inputs in base 2 (σ₂(u) = 1/(1 +
-// 2⁻ᵘ), see [AxpySigmoid2Mul]), paying one exponential for both:
+// Sigmoid2Quad sets the sigmoids of the loss landscape's first layer at
+// four neighbouring grid points a, a + Δ, a + 2Δ, a + 3Δ for inputs in base
+// 2 (σ₂(u) = 1/(1 + 2⁻ᵘ), see [AxpySigmoid2Mul]), paying one exponential
+// for the four:
 //
-//	d0[i] = σ₂(q[i] + a·p[i]) = 1/(1 + E₀),  E₀ = 2^-(q[i] + a·p[i])
-//	d1[i] = 1/(1 + E₀·r[i]) = σ₂(q[i] + (a+Δ)·p[i])  when r = 2^(-Δ·p)
+//	d[k][i] = 1/(1 + E₀·r[i]ᵏ),  E₀ = 2^-(q[i] + a·p[i])
+//	        = σ₂(q[i] + (a + kΔ)·p[i])  when r = 2^(-Δ·p),
 //
-// with r from [Exp2Scaled](r, p, −Δ). E₀ is clamped to [2⁻¹²⁶, 2^127.4]
-// and E₁ = E₀·r below 2¹²⁷, so that while |Δ·p| ≤ 60 (Exp2Scaled's result)
-// d1 is as good as d0 but past E₀'s clamps, where d0 is 1 to float32 or
-// below 2⁻¹²⁷ and d1 then 1 or below 2^(|Δ·p| − 127) ≤ 2⁻⁶⁷: about 0 next
-// to the 1 of an unsaturated unit.
-// Each value is within a few ulps of the formula at the float32 q + a·p
-// (d1 two or three more, for the product with r).
-func Sigmoid2Pair(d0, d1, q, p, r []float32, a float32) {
-	n := len(d0)
-	if len(d1) != n || len(q) != n || len(p) != n || len(r) != n {
-		panic("kernels: Sigmoid2Pair length mismatch")
+// with r from [Exp2Scaled](r, p, −Δ) and the powers of r taken one product
+// at a time. E₀ is clamped to [2⁻¹²⁶, 2^127.4] and every E below 2¹²⁷, so
+// that while |Δ·p| ≤ 20 (Exp2Scaled's result) d[1…3] are as good as d[0]
+// but past E₀'s clamps, where d[0] is 1 to float32 or below 2⁻¹²⁷ and the
+// others 1 or below 2^(3|Δ·p| − 127) ≤ 2⁻⁶⁷: about 0 next to the 1 of an
+// unsaturated unit. Each value is within a few ulps of the formula at the
+// float32 q + a·p (d[k] about 1.5k more, for the products with r).
+func Sigmoid2Quad(d *[4][]float32, q, p, r []float32, a float32) {
+	n := len(q)
+	if len(p) != n || len(r) != n || len(d[0]) != n || len(d[1]) != n || len(d[2]) != n || len(d[3]) != n {
+		panic("kernels: Sigmoid2Quad length mismatch")
 	}
 	if n > 0 {
-		sigmoid2Pair(d0, d1, q, p, r, a)
+		sigmoid2Quad(d, q, p, r, a)
 	}
 }
 
 // Exp2Scaled sets dst[i] = 2^(s·p[i]), s·p[i] clamped to [−126, 127.4], and
-// returns the largest |s·p[i]| (NaNs left out): Sigmoid2Pair's r for s = −Δ.
+// returns the largest |s·p[i]| (NaNs left out): Sigmoid2Quad's r for s = −Δ.
 func Exp2Scaled(dst, p []float32, s float32) (maxAbs float32) {
 	if len(dst) != len(p) {
 		panic("kernels: Exp2Scaled length mismatch")
@@ -38,7 +39,7 @@ func Exp2Scaled(dst, p []float32, s float32) (maxAbs float32) {
 	return exp2Scaled(dst, p, s)
 }
 
-// Clamps of the base-2 exponent and of E₁, as pair_amd64.s's.
+// Clamps of the base-2 exponent and of E₁…E₃, as pair_amd64.s's.
 const (
 	exp2Hi = 127.4
 	exp2Lo = -126
@@ -60,16 +61,17 @@ func exp2Go(u float32) float32 {
 	return p * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
-// sigmoid2PairGo is the portable Sigmoid2Pair, the reference of the others.
-func sigmoid2PairGo(d0, d1, q, p, r []float32, a float32) {
-	q, p, r, d1 = q[:len(d0)], p[:len(d0)], r[:len(d0)], d1[:len(d0)]
-	for i := range d0 {
-		e0 := exp2Go(-(q[i] + a*p[i]))
-		e1 := e0 * r[i]
-		if e1 == e1 {
-			e1 = min(e1, e1Max)
+// sigmoid2QuadGo is the portable Sigmoid2Quad, the reference of the others.
+func sigmoid2QuadGo(d *[4][]float32, q, p, r []float32, a float32) {
+	p, r = p[:len(q)], r[:len(q)]
+	for i := range q {
+		e := exp2Go(-(q[i] + a*p[i]))
+		for k := range d {
+			d[k][i] = 1 / (1 + e)
+			if e *= r[i]; e == e {
+				e = min(e, e1Max)
+			}
 		}
-		d0[i], d1[i] = 1/(1+e0), 1/(1+e1)
 	}
 }
 

@@ -6,15 +6,19 @@ import (
 	"testing"
 )
 
-// checkPair runs Exp2Scaled(r, p, −Δ) and Sigmoid2Pair on q, p, a against
-// the float64 formulas: r = 2^(−Δ·p), d0 = σ₂(q + a·p) within sigmoid2At's
-// tolerance, and, while |Δ·p| ≤ 60, d1 = σ₂(q + (a+Δ)·p) within that of
-// both inputs' rounding and four more ulps of E₁, or 2^(|Δ·p| − 126)
-// absolute (past E₀'s clamp, where both are about 0).
-func checkPair(t *testing.T, q, p []float32, a, delta float32) {
+// checkQuad runs Exp2Scaled(r, p, −Δ) and Sigmoid2Quad on q, p, a against
+// the float64 formulas: r = 2^(−Δ·p), d[0] = σ₂(q + a·p) within sigmoid2At's
+// tolerance, and, while |Δ·p| ≤ 20, d[k] = σ₂(q + (a+kΔ)·p) within that of
+// the inputs' rounding and 2(k+1) more ulps of E, or 2^(3|Δ·p| − 126)
+// absolute (past E₀'s clamp, where all are about 0).
+func checkQuad(t *testing.T, q, p []float32, a, delta float32) {
 	t.Helper()
 	n := len(q)
-	r, d0, d1 := make([]float32, n), make([]float32, n), make([]float32, n)
+	r := make([]float32, n)
+	var d [4][]float32
+	for k := range d {
+		d[k] = make([]float32, n)
+	}
 	mx := Exp2Scaled(r, p, -delta)
 	var want float32
 	for i := range p {
@@ -30,28 +34,32 @@ func checkPair(t *testing.T, q, p []float32, a, delta float32) {
 	if mx != want {
 		t.Fatalf("%s: Exp2Scaled's largest |s·p| %v, want %v", Impl(), mx, want)
 	}
-	Sigmoid2Pair(d0, d1, q, p, r, a)
+	Sigmoid2Quad(&d, q, p, r, a)
 	for i := range q {
 		w0, tol0 := sigmoid2At(q[i], p[i], a)
-		if !closeRel(d0[i], w0, tol0) && !(math.IsNaN(w0) && d0[i] != d0[i]) {
-			t.Fatalf("%s: σ₂(%v + %v·%v) = %v, want %v", Impl(), q[i], a, p[i], d0[i], w0)
+		if !closeRel(d[0][i], w0, tol0) && !(math.IsNaN(w0) && d[0][i] != d[0][i]) {
+			t.Fatalf("%s: σ₂(%v + %v·%v) = %v, want %v", Impl(), q[i], a, p[i], d[0][i], w0)
 		}
-		if mx > 60 {
+		if mx > 20 {
 			continue
 		}
-		x := (float64(q[i]) + (float64(a)+float64(delta))*float64(p[i])) * math.Ln2
-		w1 := 1 / (1 + math.Exp(-x))
-		in := math.Abs(float64(q[i])) + math.Abs(float64(a)*float64(p[i])) + math.Abs(float64(delta)*float64(p[i]))
-		tol1 := 2e-6 + (1-w1)*(in*math.Ln2*0x1p-22+0x1p-21)
-		if !closeRel(d1[i], w1, tol1) && !(math.IsNaN(w1) && d1[i] != d1[i]) && math.Abs(float64(d1[i])-w1) > math.Exp2(math.Abs(float64(delta*p[i]))-126) {
-			t.Fatalf("%s: σ₂(%v + (%v+%v)·%v) = %v, want %v ± %.2g (n = %d, i = %d)", Impl(), q[i], a, delta, p[i], d1[i], w1, tol1, n, i)
+		for k := 1; k < 4; k++ {
+			ak := float64(a) + float64(k)*float64(delta)
+			x := (float64(q[i]) + ak*float64(p[i])) * math.Ln2
+			w := 1 / (1 + math.Exp(-x))
+			in := math.Abs(float64(q[i])) + math.Abs(float64(a)*float64(p[i])) + float64(k)*math.Abs(float64(delta)*float64(p[i]))
+			tol := 2e-6 + (1-w)*(in*math.Ln2*0x1p-22+float64(k+1)*0x1p-22)
+			got := d[k][i]
+			if !closeRel(got, w, tol) && !(math.IsNaN(w) && got != got) && math.Abs(float64(got)-w) > math.Exp2(3*math.Abs(float64(delta*p[i]))-126) {
+				t.Fatalf("%s: σ₂(%v + (%v+%d·%v)·%v) = %v, want %v ± %.2g (n = %d, i = %d)", Impl(), q[i], a, k, delta, p[i], got, w, tol, n, i)
+			}
 		}
 	}
 }
 
-func TestSigmoid2Pair(t *testing.T) { forEachImpl(t, testSigmoid2Pair) }
+func TestSigmoid2Quad(t *testing.T) { forEachImpl(t, testSigmoid2Quad) }
 
-func testSigmoid2Pair(t *testing.T) {
+func testSigmoid2Quad(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
 	for _, n := range []int{1, 7, 15, 16, 17, 31, 47, 48, 49, 64, 100, 1000} {
 		for _, a := range []float32{0, 1, -0.37, 3.5} {
@@ -59,37 +67,38 @@ func testSigmoid2Pair(t *testing.T) {
 			for i := range q {
 				q[i], p[i] = q[i]*30, p[i]*20
 			}
-			checkPair(t, q, p, a, 0.04)
-			checkPair(t, q, p, a, -0.7)
+			checkQuad(t, q, p, a, 0.04)
+			checkQuad(t, q, p, a, -0.7)
 		}
 	}
 	xs := sweep() // σ₂'s whole range, its ends and special values
 	zero := make([]float32, len(xs))
-	checkPair(t, xs, zero, 1, 0.5)
+	checkQuad(t, xs, zero, 1, 0.5)
 	ones := make([]float32, len(xs))
 	for i := range ones {
 		ones[i] = 1
 	}
-	checkPair(t, xs, ones, 1, 0.5)
-	checkPair(t, zero, xs, -1, 0.04)
-	checkPair(t, xs, xs, 1, 3) // |Δ·p| past 60: d0 only, and r's clamps
+	checkQuad(t, xs, ones, 1, 0.5)
+	checkQuad(t, zero, xs, -1, 0.04)
+	checkQuad(t, xs, xs, 1, 3) // |Δ·p| past 20: d[0] only, and r's clamps
 	nan := float32(math.NaN())
-	checkPair(t, []float32{nan, 0, 1, 200, -200, 5, 6, 7, 8}, []float32{1, nan, 1, 1, 1, 1, 1, 1, 1}, 2, 0.1)
-	Sigmoid2Pair(nil, nil, nil, nil, nil, 1)
+	checkQuad(t, []float32{nan, 0, 1, 200, -200, 5, 6, 7, 8}, []float32{1, nan, 1, 1, 1, 1, 1, 1, 1}, 2, 0.1)
+	Sigmoid2Quad(&[4][]float32{}, nil, nil, nil, 1)
 	if Exp2Scaled(nil, nil, 1) != 0 {
 		t.Error("Exp2Scaled of nothing is not 0")
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("Sigmoid2Pair of unequal lengths did not panic")
+			t.Error("Sigmoid2Quad of unequal lengths did not panic")
 		}
 	}()
-	Sigmoid2Pair(make([]float32, 3), make([]float32, 3), make([]float32, 3), make([]float32, 3), make([]float32, 2), 1)
+	three := make([]float32, 3)
+	Sigmoid2Quad(&[4][]float32{three, three, three, three}, three, three, make([]float32, 2), 1)
 }
 
-// FuzzSigmoid2Pair runs Exp2Scaled and Sigmoid2Pair through every path on
+// FuzzSigmoid2Quad runs Exp2Scaled and Sigmoid2Quad through every path on
 // fuzzed lengths and values against the float64 formulas.
-func FuzzSigmoid2Pair(f *testing.F) {
+func FuzzSigmoid2Quad(f *testing.F) {
 	f.Add(uint16(17), uint64(1), float32(1), float32(0.04), float32(3))
 	f.Add(uint16(1), uint64(2), float32(-40), float32(2), float32(0.5))
 	f.Add(uint16(300), uint64(3), float32(0), float32(-0.3), float32(90))
@@ -105,20 +114,23 @@ func FuzzSigmoid2Pair(f *testing.F) {
 		for i := range q {
 			q[i], p[i] = float32(rng.NormFloat64())*scale, float32(rng.NormFloat64())*10
 		}
-		forEachImpl(t, func(t *testing.T) { checkPair(t, q, p, a, delta) })
+		forEachImpl(t, func(t *testing.T) { checkQuad(t, q, p, a, delta) })
 	})
 }
 
-// BenchmarkSigmoid2Pair is two grid points' first layer over a chunk (100
-// units × 256 images), per value of the two.
-func BenchmarkSigmoid2Pair(b *testing.B) {
+// BenchmarkSigmoid2Quad is four grid points' first layer over a chunk (100
+// units × 256 images), per value of the four.
+func BenchmarkSigmoid2Quad(b *testing.B) {
 	const n = 100 * 256
 	rng := rand.New(rand.NewPCG(53, 54))
 	q, p, r := randSlice(rng, n), randSlice(rng, n), make([]float32, n)
-	d0, d1 := make([]float32, n), make([]float32, n)
+	var d [4][]float32
+	for k := range d {
+		d[k] = make([]float32, n)
+	}
 	Exp2Scaled(r, p, -0.04)
 	for b.Loop() {
-		Sigmoid2Pair(d0, d1, q, p, r, 0.3)
+		Sigmoid2Quad(&d, q, p, r, 0.3)
 	}
-	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/(2*n), "ns/elem")
+	b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/(4*n), "ns/elem")
 }
