@@ -124,7 +124,7 @@ func (job *sliceJob[T]) row(ctx context.Context, w *sliceWork[T], pass, j int) e
 			}
 		}
 		acc := job.acc[si]
-		err := job.s.extend(ctx, w, pr, g.b[j], as, from, to, job.pairs(cols), func(k int, loss float64, correct, n int) {
+		err := job.s.extend(ctx, w, pr, g.b[j], as, from, to, job.quads(cols), func(k int, loss float64, correct, n int) {
 			p := j*g.g + cols[k]
 			acc.sum[p] += loss
 			acc.correct[p] += correct
@@ -207,10 +207,10 @@ func (job *sliceJob[T]) result() *Slice {
 // of pr, calling add with each chunk's summed loss, right answers and images.
 // Points are taken in groups that share one pass over the chunks, so that a
 // chunk's products are read from cache by every point of the group. With
-// pairs (grid rows of the fused kernels), neighbouring points share their
-// exponentials four by four (evalPairs).
+// quads (grid rows of the fused kernels), neighbouring points share their
+// exponentials four by four (evalQuads).
 func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b float64, as []float64, from []int, to int,
-	pairs *pairing, add func(k int, loss float64, correct, n int)) error {
+	quads *quadruples, add func(k int, loss float64, correct, n int)) error {
 	size := s.group(len(as))
 	for g0 := 0; g0 < len(as); g0 += size {
 		g1 := min(g0+size, len(as))
@@ -222,7 +222,7 @@ func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b
 			p := s.products(pr, c, w.x)
 			start, rows := s.chunk(pr, c)
 			ch := chunkEval[T]{q: s.rowQ(w, p, rows, b), pd: p[s.hidden*rows : 2*s.hidden*rows], lab: pr.d.Labels[start : start+rows]}
-			if pairs != nil && s.evalPairs(w, ch, pairs, from, c, g0, g1, add) {
+			if quads != nil && s.evalQuads(w, ch, quads, from, c, g0, g1, add) {
 				continue
 			}
 			for k := g0; k < g1; k++ {

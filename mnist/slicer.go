@@ -36,7 +36,7 @@ import (
 // or float64 for the tests; the loss is summed in float64 either way. For
 // one hidden sigmoid layer in float32 with AVX-512 the products are kept
 // in base 2 (times log₂e) and a grid row's points go four by four through
-// one exponential (slice_pairs.go, kernels.Sigmoid2Quad); the loss of the
+// one exponential (slice_quads.go, kernels.Sigmoid2Quad); the loss of the
 // logits is one vector pass (kernels.CrossEntropyFM). A
 // Slicer is safe for concurrent use: each Compute and Points has its own
 // scratch, and the products are computed once (sync.Once per chunk).

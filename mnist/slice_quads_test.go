@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestSlicePairsEqualPlain checks every point of float32 slices of a sigmoid
+// TestSliceQuadsEqualPlain checks every point of float32 slices of a sigmoid
 // network, whose grid rows are computed two points at a time where the
-// fused kernels run (slice_pairs.go), against the plain computation: on a
-// fine grid, and on one so coarse that |Δ·P_D| is past maxPairShift and
+// fused kernels run (slice_quads.go), against the plain computation: on a
+// fine grid, and on one so coarse that |Δ·P_D| is past maxQuadShift and
 // the points are computed one by one.
-func TestSlicePairsEqualPlain(t *testing.T) {
+func TestSliceQuadsEqualPlain(t *testing.T) {
 	data := randomData(300, 7)
 	_, p := planeModel(t, Arch{Hidden: []int{7}, Activation: Sigmoid}, 13)
 	s, _ := NewSlicer[float32](p, Probe{data, 300})

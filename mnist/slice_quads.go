@@ -4,32 +4,32 @@ import (
 	"descent/mnist/internal/kernels"
 )
 
-// pairing lets the points of a grid row share their exponentials four by
+// quadruples lets the points of a grid row share their exponentials four by
 // four (kernels.Sigmoid2Quad): grid columns 4j+1, 4j+2 and 4j+3 are
 // computed from column 4j's 2^{−x} times r, r² and r³, r = 2^{−Δ·P_D} (in
 // base 2), which costs a multiply where an exponential was. Which point
 // goes with which depends on the grid only, so that a point's value on a
 // chunk is the same in every pass (the preview's points are completed to
 // what a slice without one computes).
-type pairing struct {
+type quadruples struct {
 	delta float64   // Δ, the grid's step in a
 	off   []int     // per point: k, computed at base + k·Δ
 	base  []float64 // per point: the a of its quadruple's first point
 }
 
-// maxPairShift bounds |Δ·P_D| (in base 2) on a chunk whose points are
+// maxQuadShift bounds |Δ·P_D| (in base 2) on a chunk whose points are
 // grouped: past it E₀'s clamps could show in E₃ = E₀·r³
 // (kernels.Sigmoid2Quad).
-const maxPairShift = 20
+const maxQuadShift = 20
 
-// pairs returns the pairing of columns cols of the grid, or nil where the
+// quads returns the quadruples of columns cols of the grid, or nil where the
 // fused kernels are not used.
-func (job *sliceJob[T]) pairs(cols []int) *pairing {
+func (job *sliceJob[T]) quads(cols []int) *quadruples {
 	g := job.g
 	if !job.s.fused || g.g < 2 {
 		return nil
 	}
-	p := &pairing{delta: (g.a[g.g-1] - g.a[0]) / float64(g.g-1), off: make([]int, len(cols)), base: make([]float64, len(cols))}
+	p := &quadruples{delta: (g.a[g.g-1] - g.a[0]) / float64(g.g-1), off: make([]int, len(cols)), base: make([]float64, len(cols))}
 	for k, i := range cols {
 		p.off[k], p.base[k] = i&3, g.a[i&^3]
 	}
@@ -42,14 +42,14 @@ type chunkEval[T any] struct {
 	lab   []uint8
 }
 
-// evalPairs evaluates the points [g0, g1) that need chunk c four by four,
+// evalQuads evaluates the points [g0, g1) that need chunk c four by four,
 // and reports false, having done nothing, when the chunk's |Δ·P_D| is too
 // large for them.
-func (s *Slicer[T]) evalPairs(w *sliceWork[T], ch chunkEval[T], pairs *pairing, from []int, c, g0, g1 int,
+func (s *Slicer[T]) evalQuads(w *sliceWork[T], ch chunkEval[T], quads *quadruples, from []int, c, g0, g1 int,
 	add func(k int, loss float64, correct, n int)) bool {
 	rows, n := len(ch.lab), len(ch.q)
 	r := f32(w.r[:n])
-	if !(kernels.Exp2Scaled(r, f32(ch.pd), -float32(pairs.delta)) <= maxPairShift) {
+	if !(kernels.Exp2Scaled(r, f32(ch.pd), -float32(quads.delta)) <= maxQuadShift) {
 		return false
 	}
 	d := [4][]float32{f32(w.z[:n+rows]), f32(w.quad[0][:n+rows]), f32(w.quad[1][:n+rows]), f32(w.quad[2][:n+rows])}
@@ -60,10 +60,10 @@ func (s *Slicer[T]) evalPairs(w *sliceWork[T], ch chunkEval[T], pairs *pairing, 
 		if c < from[k] {
 			continue
 		}
-		kernels.Sigmoid2Quad(&[4][]float32{d[0][:n], d[1][:n], d[2][:n], d[3][:n]}, f32(ch.q), f32(ch.pd), r, float32(pairs.base[k]))
-		for k2 := k; k2 < g1 && pairs.base[k2] == pairs.base[k]; k2++ {
+		kernels.Sigmoid2Quad(&[4][]float32{d[0][:n], d[1][:n], d[2][:n], d[3][:n]}, f32(ch.q), f32(ch.pd), r, float32(quads.base[k]))
+		for k2 := k; k2 < g1 && quads.base[k2] == quads.base[k]; k2++ {
 			if c >= from[k2] {
-				loss, correct := s.secondLayer(w, d[pairs.off[k2]], w.wpt[k2-g0], ch.lab)
+				loss, correct := s.secondLayer(w, d[quads.off[k2]], w.wpt[k2-g0], ch.lab)
 				add(k2, loss, correct, rows)
 			}
 			k = k2

@@ -39,7 +39,7 @@ func Exp2Scaled(dst, p []float32, s float32) (maxAbs float32) {
 	return exp2Scaled(dst, p, s)
 }
 
-// Clamps of the base-2 exponent and of E₁…E₃, as pair_amd64.s's.
+// Clamps of the base-2 exponent and of E₁…E₃, as quad_amd64.s.
 const (
 	exp2Hi = 127.4
 	exp2Lo = -126
