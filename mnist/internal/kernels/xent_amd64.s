@@ -4,9 +4,12 @@
 
 // The loss landscape's cross-entropy over feature-major logits, one image
 // in each of the 16 lanes (8 in xent256_amd64.s, which shares ·xentc):
-// e^t as Cephes expf (t = n·ln2 + r, |r| ≤ ln2/2, 2ⁿ by VSCALEFPS) with t
-// clamped below at -87.3, log s as Cephes logf (s = 2ᵉ·m, m ∈ (√½, √2],
-// VGETEXPPS/VGETMANTPS), as xent.go's crossEntropyGo.
+// e^t as 2^u, u = t·log2e (t clamped below at -87.3), u = n + f with f
+// exact, 2^f fusedmul_amd64.s's polynomial and 2ⁿ by VSCALEFPS (xent256 has
+// Cephes expf, t = n·ln2 + r); log s as Cephes logf (s = 2ᵉ·m, m ∈ (√½,
+// √2], VGETEXPPS/VGETMANTPS); as xent.go's crossEntropyGo to float32
+// rounding: rounding u costs e^t |t|·2⁻²⁴ relative, what t's own rounding
+// costs.
 DATA ·xentc+0(SB)/4, $0xc2ae999a  // lo = -87.3
 DATA ·xentc+4(SB)/4, $0x3fb8aa3b  // log2e
 DATA ·xentc+8(SB)/4, $0x3f318000  // ln2hi
@@ -34,7 +37,13 @@ DATA ·xentc+92(SB)/4, $0x7fc00000 // NaN
 DATA ·xentc+96(SB)/4, $1          // 1 (int32)
 DATA ·xentc+100(SB)/4, $127       // exponent bias (int32)
 DATA ·xentc+104(SB)/4, $0x007fffff // mantissa bits
-GLOBL ·xentc(SB), RODATA|NOPTR, $108
+DATA ·xentc+108(SB)/4, $0x3920fdde // 2^f: c6 = 0.00015353362 (fusedmul_amd64.s)
+DATA ·xentc+112(SB)/4, $0x3aaf9f2a // c5 = 0.0013398875
+DATA ·xentc+116(SB)/4, $0x3c1d96a6 // c4 = 0.0096184369
+DATA ·xentc+120(SB)/4, $0x3d635774 // c3 = 0.055503324
+DATA ·xentc+124(SB)/4, $0x3e75fdee // c2 = 0.24022648
+DATA ·xentc+128(SB)/4, $0x3f317218 // c1 = 0.69314718
+GLOBL ·xentc(SB), RODATA|NOPTR, $132
 
 // func xent512(z *float32, ld, blocks, classes int, labels *uint8) (loss float64, correct int)
 //
@@ -108,32 +117,26 @@ exps2:
 	VSUBPS Z10, Z17, Z17
 	VMAXPS Z6, Z20, Z6
 	VMAXPS Z17, Z20, Z17
-	VMULPS Z21, Z6, Z7
-	VMULPS Z21, Z17, Z18
-	VRNDSCALEPS $0, Z7, Z7
-	VRNDSCALEPS $0, Z18, Z18
-	VFNMADD231PS Z22, Z7, Z6
-	VFNMADD231PS Z22, Z18, Z17
-	VFNMADD231PS Z23, Z7, Z6
-	VFNMADD231PS Z23, Z18, Z17
-	VBROADCASTSS ·xentc+20(SB), Z8
-	VBROADCASTSS ·xentc+20(SB), Z25
-	VFMADD213PS.BCST ·xentc+24(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+24(SB), Z17, Z25
-	VFMADD213PS.BCST ·xentc+28(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+28(SB), Z17, Z25
-	VFMADD213PS.BCST ·xentc+32(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+32(SB), Z17, Z25
-	VFMADD213PS.BCST ·xentc+36(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+36(SB), Z17, Z25
-	VFMADD213PS.BCST ·xentc+40(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+40(SB), Z17, Z25
-	VMULPS Z6, Z6, Z9
-	VMULPS Z17, Z17, Z26
-	VFMADD213PS Z6, Z9, Z8
-	VFMADD213PS Z17, Z26, Z25
-	VADDPS Z24, Z8, Z8
-	VADDPS Z24, Z25, Z25
+	VMULPS Z21, Z6, Z6
+	VMULPS Z21, Z17, Z17
+	VRNDSCALEPS $0, Z6, Z7
+	VRNDSCALEPS $0, Z17, Z18
+	VSUBPS Z7, Z6, Z6
+	VSUBPS Z18, Z17, Z17
+	VBROADCASTSS ·xentc+108(SB), Z8
+	VBROADCASTSS ·xentc+108(SB), Z25
+	VFMADD213PS.BCST ·xentc+112(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+112(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+116(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+116(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+120(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+120(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+124(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+124(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+128(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+128(SB), Z17, Z25
+	VFMADD213PS Z24, Z6, Z8
+	VFMADD213PS Z24, Z17, Z25
 	VSCALEFPS Z7, Z8, Z8
 	VSCALEFPS Z18, Z25, Z25
 	VADDPS Z8, Z5, Z5
@@ -246,19 +249,16 @@ exps1:
 	VMOVUPS 0(BX), Z6
 	VSUBPS Z0, Z6, Z6
 	VMAXPS Z6, Z20, Z6
-	VMULPS Z21, Z6, Z7
-	VRNDSCALEPS $0, Z7, Z7
-	VFNMADD231PS Z22, Z7, Z6
-	VFNMADD231PS Z23, Z7, Z6
-	VBROADCASTSS ·xentc+20(SB), Z8
-	VFMADD213PS.BCST ·xentc+24(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+28(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+32(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+36(SB), Z6, Z8
-	VFMADD213PS.BCST ·xentc+40(SB), Z6, Z8
-	VMULPS Z6, Z6, Z9
-	VFMADD213PS Z6, Z9, Z8
-	VADDPS Z24, Z8, Z8
+	VMULPS Z21, Z6, Z6
+	VRNDSCALEPS $0, Z6, Z7
+	VSUBPS Z7, Z6, Z6
+	VBROADCASTSS ·xentc+108(SB), Z8
+	VFMADD213PS.BCST ·xentc+112(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+116(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+120(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+124(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+128(SB), Z6, Z8
+	VFMADD213PS Z24, Z6, Z8
 	VSCALEFPS Z7, Z8, Z8
 	VADDPS Z8, Z5, Z5
 	ADDQ R8, BX
@@ -309,3 +309,4 @@ end:
 	MOVQ R9, correct+48(FP)
 	VZEROUPPER
 	RET
+
