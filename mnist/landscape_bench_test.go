@@ -35,6 +35,7 @@ func slicePlane(b *testing.B) (*Plane, *Dataset, *Dataset) {
 // epochs, about 1 s on one core).
 func BenchmarkSlice51(b *testing.B) {
 	p, train, _ := slicePlane(b)
+	cpu := cpuSeconds()
 	for b.Loop() {
 		s, _ := NewSlicer[float32](p, Probe{train, 10000})
 		if _, err := s.Compute(context.Background(), SliceOptions{}, nil); err != nil {
@@ -42,6 +43,7 @@ func BenchmarkSlice51(b *testing.B) {
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/slice")
+	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/slice") // steadier on a busy machine
 }
 
 // BenchmarkPreview11 is the time from the start of a default slice to its
@@ -49,6 +51,7 @@ func BenchmarkSlice51(b *testing.B) {
 // the 11×11 points on them (goal: at most 0.1 s).
 func BenchmarkPreview11(b *testing.B) {
 	p, train, _ := slicePlane(b)
+	cpu := cpuSeconds()
 	for b.Loop() {
 		s, _ := NewSlicer[float32](p, Probe{train, 10000})
 		ctx, cancel := context.WithCancel(context.Background())
@@ -60,6 +63,7 @@ func BenchmarkPreview11(b *testing.B) {
 		cancel()
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/preview")
+	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/preview")
 }
 
 // BenchmarkEpochWhileSlicing trains an epoch of the report's network while

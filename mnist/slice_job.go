@@ -124,7 +124,7 @@ func (job *sliceJob[T]) row(ctx context.Context, w *sliceWork[T], pass, j int) e
 			}
 		}
 		acc := job.acc[si]
-		err := job.s.extend(ctx, w, pr, g.b[j], as, from, to, func(k int, loss float64, correct, n int) {
+		err := job.s.extend(ctx, w, pr, g.b[j], as, from, to, job.quads(cols), func(k int, loss float64, correct, n int) {
 			p := j*g.g + cols[k]
 			acc.sum[p] += loss
 			acc.correct[p] += correct
@@ -206,9 +206,11 @@ func (job *sliceJob[T]) result() *Slice {
 // extend adds, for each point (as[k], b), the images of chunks [from[k], to)
 // of pr, calling add with each chunk's summed loss, right answers and images.
 // Points are taken in groups that share one pass over the chunks, so that a
-// chunk's products are read from cache by every point of the group.
+// chunk's products are read from cache by every point of the group. With
+// quads (grid rows of the fused kernels), neighbouring points share their
+// exponentials four by four (evalQuads).
 func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b float64, as []float64, from []int, to int,
-	add func(k int, loss float64, correct, n int)) error {
+	quads *quadruples, add func(k int, loss float64, correct, n int)) error {
 	size := s.group(len(as))
 	for g0 := 0; g0 < len(as); g0 += size {
 		g1 := min(g0+size, len(as))
@@ -219,12 +221,13 @@ func (s *Slicer[T]) extend(ctx context.Context, w *sliceWork[T], pr *probe[T], b
 			}
 			p := s.products(pr, c, w.x)
 			start, rows := s.chunk(pr, c)
-			q := s.rowQ(w, p, rows, b)
-			pd := p[s.hidden*rows : 2*s.hidden*rows]
-			lab := pr.d.Labels[start : start+rows]
+			ch := chunkEval[T]{q: s.rowQ(w, p, rows, b), pd: p[s.hidden*rows : 2*s.hidden*rows], lab: pr.d.Labels[start : start+rows]}
+			if quads != nil && s.evalQuads(w, ch, quads, from, c, g0, g1, add) {
+				continue
+			}
 			for k := g0; k < g1; k++ {
 				if c >= from[k] {
-					loss, correct := s.evalPoint(w, q, pd, as[k], w.wpt[k-g0], lab)
+					loss, correct := s.evalPoint(w, ch.q, ch.pd, as[k], w.wpt[k-g0], ch.lab)
 					add(k, loss, correct, rows)
 				}
 			}
@@ -260,7 +263,7 @@ func (s *Slicer[T]) Points(ctx context.Context, pts [][2]float64) ([][][2]float6
 		for si, pr := range s.sets {
 			sum, correct := make([]float64, len(ks)), make([]int, len(ks))
 			to := (pr.n + s.rows - 1) / s.rows
-			err := s.extend(ctx, w, pr, b, as, make([]int, len(ks)), to, func(n int, l float64, c, _ int) {
+			err := s.extend(ctx, w, pr, b, as, make([]int, len(ks)), to, nil, func(n int, l float64, c, _ int) {
 				sum[n], correct[n] = sum[n]+l, correct[n]+c
 			})
 			if err != nil {

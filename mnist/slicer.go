@@ -2,7 +2,10 @@ package mnist
 
 import (
 	"fmt"
+	"math"
 	"sync"
+
+	"descent/mnist/internal/kernels"
 
 	"descent/optim"
 )
@@ -30,7 +33,11 @@ import (
 // products with the later layers run along the images, the long side.
 //
 // T is float32 for speed (the package's Sgemm and fused activation kernels)
-// or float64 for the tests; the loss is summed in float64 either way. A
+// or float64 for the tests; the loss is summed in float64 either way. For
+// one hidden sigmoid layer in float32 with AVX-512 the products are kept
+// in base 2 (times log₂e) and a grid row's points go four by four through
+// one exponential (slice_quads.go, kernels.Sigmoid2Quad); the loss of the
+// logits is one vector pass (kernels.CrossEntropyFM). A
 // Slicer is safe for concurrent use: each Compute and Points has its own
 // scratch, and the products are computed once (sync.Once per chunk).
 type Slicer[T optim.Float] struct {
@@ -43,6 +50,7 @@ type Slicer[T optim.Float] struct {
 	rest    [3][]T // Origin, X and Y of the parameters after the first layer
 	restOff int    // where the second layer starts in the slab
 	rows    int    // images per chunk
+	fused   bool   // one hidden sigmoid layer in float32 with kernels.AxpySigmoid2Mul's fast path
 	sets    []*probe[T]
 	norm    [256]T // pixel value → normalised input, as Net's
 }
@@ -89,6 +97,7 @@ func NewSlicer[T optim.Float](p *Plane, probes ...Probe) (*Slicer[T], error) {
 	}
 	s.hidden = s.ls[0].out
 	s.rows = chunkFor(s.hidden)
+	s.fused = is32[T]() && p.Arch.Activation == Sigmoid && len(s.ls) == 2 && kernels.AxpySigmoid2MulFast(s.ls[1].out)
 	for u := range s.norm {
 		s.norm[u] = T((float64(u)/255 - Mean) / Std)
 	}
@@ -130,18 +139,23 @@ func chunkFor(h int) int {
 	return max(16, min(256, r&^15))
 }
 
-// stackFirstLayer fills wt and bt with the first layer of Origin, X and Y.
+// stackFirstLayer fills wt and bt with the first layer of Origin, X and Y,
+// times log₂e for the fused kernel, which takes its inputs in base 2.
 func (s *Slicer[T]) stackFirstLayer() {
 	ly, p := s.ls[0], s.plane
 	vecs := [][]float64{p.Origin, p.X, p.Y}[:s.dirs]
 	s.wt = make([]T, s.dirs*ly.out*ly.in)
 	s.bt = make([]T, s.dirs*ly.out)
+	scale := 1.0
+	if s.fused {
+		scale = math.Log2E
+	}
 	for d, v := range vecs {
 		for i, x := range v[ly.w : ly.w+ly.in*ly.out] {
-			s.wt[d*ly.in*ly.out+i] = T(x)
+			s.wt[d*ly.in*ly.out+i] = T(x * scale)
 		}
 		for i, x := range v[ly.b : ly.b+ly.out] {
-			s.bt[d*ly.out+i] = T(x)
+			s.bt[d*ly.out+i] = T(x * scale)
 		}
 	}
 }

@@ -10,15 +10,16 @@ import (
 // sliceWork is one worker's scratch: every buffer is feature-major, (units ×
 // images of a chunk).
 type sliceWork[T optim.Float] struct {
-	x    []T   // (rows × 784) images being normalised for products
-	q    []T   // (H × rows) P₀ + b·P_E, shared by the points of a grid row
-	z    []T   // (H × rows) the first layer at one point
-	acts [][]T // acts[l] is (out_l × rows) for the layers after the first
-	wpt  [][]T // the later layers' weights of each point of a column group
-	zero []T   // rows zeros: the activation kernels' bias
-	m    []T   // (rows) each image's largest logit
-	negm []T   // (rows) −m
-	sum  []T   // (rows) Σⱼ e^{zⱼ − m}
+	x    []T    // (rows × 784) images being normalised for products
+	q    []T    // (H × rows) P₀ + b·P_E, shared by the points of a grid row
+	z    []T    // (H × rows) the first layer at one point
+	acts [][]T  // acts[l] is (out_l × rows) for the layers after the first
+	wpt  [][]T  // the later layers' weights of each point of a column group
+	tr   []T    // (H × 10) the fused kernel's second layer being transposed
+	quad [3][]T // ((H+1) × rows) the other points' activations of a quadruple
+	r    []T    // (H × rows) 2^{−Δ·P_D} for quadruples
+	zero []T    // rows zeros: the activation kernels' bias
+	m    []T    // (rows) each image's largest logit (float64 path)
 }
 
 // pointGroup bounds the values of the later layers' weights that a worker
@@ -34,7 +35,7 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	r := s.rows
 	w := &sliceWork[T]{
 		x: make([]T, r*InputSize), q: make([]T, s.hidden*r), z: make([]T, s.hidden*r),
-		zero: make([]T, r), m: make([]T, r), negm: make([]T, r), sum: make([]T, r),
+		zero: make([]T, r), m: make([]T, r),
 	}
 	w.acts = make([][]T, len(s.ls))
 	for l := 1; l < len(s.ls); l++ {
@@ -43,11 +44,19 @@ func (s *Slicer[T]) newWork(cols int) *sliceWork[T] {
 	for range s.group(cols) {
 		w.wpt = append(w.wpt, make([]T, len(s.rest[0])))
 	}
+	if s.fused {
+		w.tr = make([]T, s.hidden*s.ls[1].out)
+		w.r, w.z = make([]T, s.hidden*r), make([]T, (s.hidden+1)*r) // a row of ones after the activations (secondLayer)
+		for k := range w.quad {
+			w.quad[k] = make([]T, (s.hidden+1)*r)
+		}
+	}
 	return w
 }
 
 // pointWeights sets w.wpt[k] to the later layers' parameters at (as[k], b):
-// Origin + a·X + b·Y, formed in float64.
+// Origin + a·X + b·Y, formed in float64. For the fused kernel the second
+// layer's weights are stored transposed, (H × 10).
 func (s *Slicer[T]) pointWeights(w *sliceWork[T], b float64, as []float64) {
 	o, x, y := s.rest[0], s.rest[1], s.rest[2]
 	for k, a := range as {
@@ -55,7 +64,22 @@ func (s *Slicer[T]) pointWeights(w *sliceWork[T], b float64, as []float64) {
 		for i := range dst {
 			dst[i] = T(float64(o[i]) + a*float64(x[i]) + b*float64(y[i]))
 		}
+		if s.fused {
+			s.transposeSecond(w.tr, dst)
+		}
 	}
+}
+
+// transposeSecond turns the second layer's (10 × H) weights at the start
+// of wpt into (H × 10), through t.
+func (s *Slicer[T]) transposeSecond(t, wpt []T) {
+	h, m := s.hidden, s.ls[1].out
+	for o := range m {
+		for u := range h {
+			t[u*m+o] = wpt[o*h+u]
+		}
+	}
+	copy(wpt, t)
 }
 
 // rowQ sets w.q to P₀ + b·P_E for chunk products p of rows images.
@@ -74,6 +98,12 @@ func (s *Slicer[T]) rowQ(w *sliceWork[T], p []T, rows int, b float64) []T {
 // point whose first layer is q + a·P_D (pd) and whose later weights are wpt.
 func (s *Slicer[T]) evalPoint(w *sliceWork[T], q, pd []T, a float64, wpt []T, lab []uint8) (float64, int) {
 	rows := len(lab)
+	if s.fused { // z₂ = W₂·σ(q + a·P_D) + b₂ in one pass, σ never stored
+		m := s.ls[1].out
+		z := w.acts[1][:m*rows]
+		kernels.AxpySigmoid2Mul(f32(z), f32(wpt[:s.hidden*m]), f32(wpt[s.hidden*m:]), f32(q), f32(pd), float32(a), m, s.hidden, rows)
+		return crossEntropyT(w, z, lab)
+	}
 	x := w.z[:len(q)]
 	if is32[T]() && s.plane.Arch.Activation == Sigmoid {
 		kernels.AxpySigmoid(f32(x), f32(q), f32(pd), float32(a)) // one pass: σ(q + a·P_D)
@@ -143,13 +173,14 @@ func axpy[T optim.Float](alpha T, x, y []T) {
 // logits z (10 × rows), feature-major, with the log-sum-exp shift by each
 // image's largest logit m: log Σⱼ e^{zⱼ} = m + log Σⱼ e^{zⱼ − m}.
 //
-// In float32 the exponentials come from the vectorised sigmoid kernel:
-// for t ≤ 0, e^t = σ(t)/(1 − σ(t)), with 1 − σ(t) ≥ ½, so no precision is
-// lost; and Σᵢ log sᵢ is taken as the log of the product of the sᵢ ∈ [1, 10],
-// renormalised every 64 images (math.Frexp), one logarithm per chunk. The
-// sums are float64.
+// In float32 it is one vectorised pass (kernels.CrossEntropyFM: e^x and log
+// per image in float32, the sum in float64); in float64 plain loops with
+// math.Exp and math.Log.
 func crossEntropyT[T optim.Float](w *sliceWork[T], z []T, lab []uint8) (float64, int) {
 	rows := len(lab)
+	if is32[T]() {
+		return kernels.CrossEntropyFM(f32(z[:Classes*rows]), Classes, lab)
+	}
 	m := w.m[:rows]
 	copy(m, z[:rows])
 	for j := 1; j < Classes; j++ {
@@ -161,29 +192,14 @@ func crossEntropyT[T optim.Float](w *sliceWork[T], z []T, lab []uint8) (float64,
 	}
 	var lin float64
 	correct := 0
-	negm := w.negm[:rows]
 	for i, y := range lab {
 		zy := z[int(y)*rows+i]
 		lin += float64(m[i]) - float64(zy)
 		if zy == m[i] && firstMax(z, rows, i, int(y)) {
 			correct++
 		}
-		negm[i] = -m[i]
 	}
-	if !is32[T]() {
-		return lin + logSumExp64(z, m, rows), correct
-	}
-	kernels.AddBiasSigmoid(f32(z), Classes, rows, f32(negm)) // zⱼᵢ ← σ(zⱼᵢ − mᵢ)
-	s := w.sum[:rows]
-	clear(s)
-	for j := range Classes {
-		row := z[j*rows : (j+1)*rows]
-		s := s[:len(row)]
-		for i, v := range row {
-			s[i] += v / (1 - v)
-		}
-	}
-	return lin + sumLog(s), correct
+	return lin + logSumExp64(z, m, rows), correct
 }
 
 // firstMax reports whether no class before y ties image i's largest logit,
@@ -208,18 +224,4 @@ func logSumExp64[T optim.Float](z, m []T, rows int) float64 {
 		total += math.Log(s)
 	}
 	return total
-}
-
-// sumLog returns Σ log sᵢ as the log of the product, kept in range by
-// moving its binary exponent out every 64 factors.
-func sumLog[T optim.Float](s []T) float64 {
-	prod, exp := 1.0, 0
-	for i, v := range s {
-		prod *= float64(v)
-		if i&63 == 63 {
-			frac, e := math.Frexp(prod)
-			prod, exp = frac, exp+e
-		}
-	}
-	return math.Log(prod) + float64(exp)*math.Ln2
 }

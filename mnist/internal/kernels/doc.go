@@ -4,9 +4,9 @@
 // pixels' normalisation and prefetch ([Normalize], [Prefetch]),
 // [Transpose], softmax with cross-entropy ([Softmax], with math.Exp's
 // values bit for bit), and plain SGD's step with its norms ([SGD],
-// [SGDOuter], [SGDOuterDot]), plus a few level-1 helpers. Every vector
-// kernel outside the GEMM computes what its portable Go code computes, bit
-// for bit.
+// [SGDOuter], [SGDOuterDot]), plus a few level-1 helpers, and the loss
+// landscape's kernels. Every vector kernel outside the GEMM and the
+// landscape's computes what its portable Go code computes, bit for bit.
 //
 // On amd64 the GEMM runs hand-written (generated, see gen_kernels.go)
 // AVX-512 or AVX2+FMA register-blocked micro-kernels chosen at init from
@@ -34,7 +34,13 @@
 // B block is sized for L2. With m ≤ 4 the forward becomes dot products
 // (GEMV). The activations use AVX-512 where there is one and AVX2
 // otherwise; Axpy/Dot and the derivatives AVX2 on both x86 paths; the loss
-// landscape's fused [AxpySigmoid] has an AVX-512 path too.
+// landscape's fused [AxpySigmoid] has an AVX-512 path too, and so have its
+// base-2 kernels: [AxpySigmoid2Mul] (the second layer over the first in one
+// pass), [Sigmoid2Quad] with [Exp2Scaled] (four grid points for one
+// exponential), and [CrossEntropyFM] (the loss of feature-major logits,
+// AVX2 as well). These are within a few float32 ulps of their float64
+// formulas rather than bit for bit, and their portable Go versions are
+// their tests' references besides float64.
 //
 // Benchmarks (one core): GOMAXPROCS=1 go test -run X -bench . -benchtime=0.3s
 //

@@ -1,0 +1,156 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// xent512 (xent_amd64.s) for AVX2+FMA, with its constants ·xentc.
+
+// func xent256(z *float32, ld, blocks, classes int, labels *uint8) (loss float64, correct int)
+//
+// xent512 for AVX2+FMA, 8 images a block: the masks are lanes of ones
+// (VBLENDVPS), 2ⁿ is built in the exponent bits, log s splits s's bits
+// itself, and a NaN s is carried to the loss by an unordered compare.
+// Constants other than one (Y15) and lo (Y14) are broadcast where used.
+TEXT ·xent256(SB), NOSPLIT, $0-56
+	MOVQ z+0(FP), SI
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+16(FP), CX
+	MOVQ labels+32(FP), DX
+	VBROADCASTSS ·xentc+16(SB), Y15
+	VBROADCASTSS ·xentc+0(SB), Y14
+	VXORPD Y12, Y12, Y12
+	VXORPD Y13, Y13, Y13
+	XORQ R9, R9
+block:
+	VMOVUPS (SI), Y0
+	VPXOR Y1, Y1, Y1
+	VPMOVZXBD (DX), Y2
+	VBROADCASTSS ·xentc+92(SB), Y3
+	VPXOR Y4, Y4, Y4
+	VPCMPEQD Y4, Y2, Y7
+	VBLENDVPS Y7, Y0, Y3, Y3
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+	DECQ R10
+	JEQ sums
+argmax:
+	ADDQ R8, BX
+	VPBROADCASTD ·xentc+96(SB), Y9
+	VPADDD Y9, Y4, Y4
+	VMOVUPS (BX), Y6
+	VCMPPS $0x1e, Y0, Y6, Y7
+	VBLENDVPS Y7, Y6, Y0, Y0
+	VBLENDVPS Y7, Y4, Y1, Y1
+	VPCMPEQD Y4, Y2, Y8
+	VBLENDVPS Y8, Y6, Y3, Y3
+	DECQ R10
+	JNZ argmax
+sums:
+	VXORPS Y5, Y5, Y5
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+exps:
+	VMOVUPS (BX), Y6
+	VSUBPS Y0, Y6, Y6
+	VMAXPS Y6, Y14, Y6 // NaN stays NaN
+	VBROADCASTSS ·xentc+4(SB), Y9
+	VMULPS Y9, Y6, Y7
+	VROUNDPS $0, Y7, Y7
+	VBROADCASTSS ·xentc+8(SB), Y9
+	VFNMADD231PS Y9, Y7, Y6
+	VBROADCASTSS ·xentc+12(SB), Y9
+	VFNMADD231PS Y9, Y7, Y6
+	VBROADCASTSS ·xentc+20(SB), Y8
+	VBROADCASTSS ·xentc+24(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS ·xentc+28(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS ·xentc+32(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS ·xentc+36(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VBROADCASTSS ·xentc+40(SB), Y9
+	VFMADD213PS Y9, Y6, Y8
+	VMULPS Y6, Y6, Y9
+	VFMADD213PS Y6, Y9, Y8
+	VADDPS Y15, Y8, Y8
+	VCVTPS2DQ Y7, Y10
+	VPBROADCASTD ·xentc+100(SB), Y9
+	VPADDD Y9, Y10, Y10
+	VPSLLD $23, Y10, Y10
+	VMULPS Y10, Y8, Y8
+	VADDPS Y8, Y5, Y5
+	ADDQ R8, BX
+	DECQ R10
+	JNZ exps
+	// log s: e from the exponent bits, m ∈ [1, 2) from the mantissa's, moved to (√½, √2]
+	VPSRLD $23, Y5, Y9
+	VPBROADCASTD ·xentc+100(SB), Y10
+	VPSUBD Y10, Y9, Y9
+	VCVTDQ2PS Y9, Y9
+	VPBROADCASTD ·xentc+104(SB), Y10
+	VPAND Y10, Y5, Y10
+	VPOR Y15, Y10, Y10
+	VBROADCASTSS ·xentc+44(SB), Y11
+	VCMPPS $0x1e, Y11, Y10, Y11
+	VBROADCASTSS ·xentc+48(SB), Y7
+	VMULPS Y7, Y10, Y7
+	VBLENDVPS Y11, Y7, Y10, Y10
+	VANDPS Y15, Y11, Y7
+	VADDPS Y7, Y9, Y9
+	VSUBPS Y15, Y10, Y10
+	VBROADCASTSS ·xentc+52(SB), Y11
+	VBROADCASTSS ·xentc+56(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+60(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+64(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+68(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+72(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+76(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+80(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VBROADCASTSS ·xentc+84(SB), Y7
+	VFMADD213PS Y7, Y10, Y11
+	VMULPS Y10, Y10, Y8 // z = x²
+	VMULPS Y10, Y11, Y11
+	VMULPS Y8, Y11, Y11 // y = P(x)·x·z
+	VBROADCASTSS ·xentc+12(SB), Y7
+	VFMADD231PS Y7, Y9, Y11
+	VBROADCASTSS ·xentc+88(SB), Y7
+	VFMADD231PS Y7, Y8, Y11
+	VADDPS Y11, Y10, Y10
+	VBROADCASTSS ·xentc+8(SB), Y7
+	VFMADD231PS Y7, Y9, Y10 // log s
+	// (m − z_y) + log s, NaN where s is, summed in float64
+	VCMPPS $3, Y5, Y5, Y7
+	VSUBPS Y3, Y0, Y6
+	VADDPS Y10, Y6, Y6
+	VORPS Y7, Y6, Y6
+	VCVTPS2PD X6, Y7
+	VADDPD Y7, Y12, Y12
+	VEXTRACTF128 $1, Y6, X8
+	VCVTPS2PD X8, Y8
+	VADDPD Y8, Y13, Y13
+	VPCMPEQD Y1, Y2, Y7
+	VMOVMSKPS Y7, AX
+	POPCNTL AX, AX
+	ADDQ AX, R9
+	ADDQ $32, SI
+	ADDQ $8, DX
+	DECQ CX
+	JNZ block
+	VADDPD Y13, Y12, Y12
+	VEXTRACTF128 $1, Y12, X13
+	VADDPD X13, X12, X12
+	VPERMILPD $1, X12, X13
+	VADDSD X13, X12, X12
+	MOVSD X12, loss+40(FP)
+	MOVQ R9, correct+48(FP)
+	VZEROUPPER
+	RET
+

@@ -1,0 +1,312 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The loss landscape's cross-entropy over feature-major logits, one image
+// in each of the 16 lanes (8 in xent256_amd64.s, which shares ·xentc):
+// e^t as 2^u, u = t·log2e (t clamped below at -87.3), u = n + f with f
+// exact, 2^f fusedmul_amd64.s's polynomial and 2ⁿ by VSCALEFPS (xent256 has
+// Cephes expf, t = n·ln2 + r); log s as Cephes logf (s = 2ᵉ·m, m ∈ (√½,
+// √2], VGETEXPPS/VGETMANTPS); as xent.go's crossEntropyGo to float32
+// rounding: rounding u costs e^t |t|·2⁻²⁴ relative, what t's own rounding
+// costs.
+DATA ·xentc+0(SB)/4, $0xc2ae999a  // lo = -87.3
+DATA ·xentc+4(SB)/4, $0x3fb8aa3b  // log2e
+DATA ·xentc+8(SB)/4, $0x3f318000  // ln2hi
+DATA ·xentc+12(SB)/4, $0xb95e8083 // ln2lo
+DATA ·xentc+16(SB)/4, $0x3f800000 // one
+DATA ·xentc+20(SB)/4, $0x39506967 // expf c5
+DATA ·xentc+24(SB)/4, $0x3ab743ce // c4
+DATA ·xentc+28(SB)/4, $0x3c088908 // c3
+DATA ·xentc+32(SB)/4, $0x3d2aa9c1 // c2
+DATA ·xentc+36(SB)/4, $0x3e2aaaaa // c1
+DATA ·xentc+40(SB)/4, $0x3f000000 // c0
+DATA ·xentc+44(SB)/4, $0x3fb504f3 // √2
+DATA ·xentc+48(SB)/4, $0x3f000000 // ½
+DATA ·xentc+52(SB)/4, $0x3d9021bb // logf l8 = 7.0376836292e-2
+DATA ·xentc+56(SB)/4, $0xbdebd1b8 // l7 = -1.1514610310e-1
+DATA ·xentc+60(SB)/4, $0x3def251a // l6 = 1.1676998740e-1
+DATA ·xentc+64(SB)/4, $0xbdfe5d4f // l5 = -1.2420140846e-1
+DATA ·xentc+68(SB)/4, $0x3e11e9bf // l4 = 1.4249322787e-1
+DATA ·xentc+72(SB)/4, $0xbe2aae50 // l3 = -1.6668057665e-1
+DATA ·xentc+76(SB)/4, $0x3e4cceac // l2 = 2.0000714765e-1
+DATA ·xentc+80(SB)/4, $0xbe7ffffc // l1 = -2.4999993993e-1
+DATA ·xentc+84(SB)/4, $0x3eaaaaaa // l0 = 3.3333331174e-1
+DATA ·xentc+88(SB)/4, $0xbf000000 // -½
+DATA ·xentc+92(SB)/4, $0x7fc00000 // NaN
+DATA ·xentc+96(SB)/4, $1          // 1 (int32)
+DATA ·xentc+100(SB)/4, $127       // exponent bias (int32)
+DATA ·xentc+104(SB)/4, $0x007fffff // mantissa bits
+DATA ·xentc+108(SB)/4, $0x3920fdde // 2^f: c6 = 0.00015353362 (fusedmul_amd64.s)
+DATA ·xentc+112(SB)/4, $0x3aaf9f2a // c5 = 0.0013398875
+DATA ·xentc+116(SB)/4, $0x3c1d96a6 // c4 = 0.0096184369
+DATA ·xentc+120(SB)/4, $0x3d635774 // c3 = 0.055503324
+DATA ·xentc+124(SB)/4, $0x3e75fdee // c2 = 0.24022648
+DATA ·xentc+128(SB)/4, $0x3f317218 // c1 = 0.69314718
+GLOBL ·xentc(SB), RODATA|NOPTR, $132
+
+// func xent512(z *float32, ld, blocks, classes int, labels *uint8) (loss float64, correct int)
+//
+// Per block of 16 images, two blocks a round interleaved (a block alone is
+// latency bound): pass 1 over the classes keeps the running largest logit
+// (strictly larger replaces it, so ties keep the first), its class and the
+// label's logit (NaN until a class matches); pass 2 sums e^{z−m}; then (m −
+// z_y) + log s is added, in float64, to Z13/Z14.
+TEXT ·xent512(SB), NOSPLIT, $0-56
+	MOVQ z+0(FP), SI
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	MOVQ blocks+16(FP), CX
+	MOVQ labels+32(FP), DX
+	VBROADCASTSS ·xentc+0(SB), Z20
+	VBROADCASTSS ·xentc+4(SB), Z21
+	VBROADCASTSS ·xentc+8(SB), Z22
+	VBROADCASTSS ·xentc+12(SB), Z23
+	VBROADCASTSS ·xentc+16(SB), Z24
+	VBROADCASTSS ·xentc+92(SB), Z31
+	VPBROADCASTD ·xentc+96(SB), Z19
+	VXORPD Z13, Z13, Z13
+	VXORPD Z14, Z14, Z14
+	XORQ R9, R9
+	CMPQ CX, $2
+	JLT  single
+round2:
+	VPXORD Z4, Z4, Z4
+	VMOVUPS 0(SI), Z0
+	VMOVUPS 64(SI), Z10
+	VPXORD Z1, Z1, Z1
+	VPXORD Z11, Z11, Z11
+	VPMOVZXBD 0(DX), Z2
+	VPMOVZXBD 16(DX), Z12
+	VMOVAPS Z31, Z3
+	VMOVAPS Z31, Z15
+	VPCMPEQD Z4, Z2, K1
+	VPCMPEQD Z4, Z12, K6
+	VMOVAPS Z0, K1, Z3
+	VMOVAPS Z10, K6, Z15
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+	DECQ R10
+	JEQ  sums2
+argmax2:
+	ADDQ R8, BX
+	VPADDD Z19, Z4, Z4
+	VMOVUPS 0(BX), Z6
+	VMOVUPS 64(BX), Z17
+	VCMPPS $0x1e, Z0, Z6, K2
+	VCMPPS $0x1e, Z10, Z17, K4
+	VMOVAPS Z6, K2, Z0
+	VMOVAPS Z17, K4, Z10
+	VMOVDQA32 Z4, K2, Z1
+	VMOVDQA32 Z4, K4, Z11
+	VPCMPEQD Z4, Z2, K1
+	VPCMPEQD Z4, Z12, K3
+	VMOVAPS Z6, K1, Z3
+	VMOVAPS Z17, K3, Z15
+	DECQ R10
+	JNZ  argmax2
+sums2:
+	VXORPS Z5, Z5, Z5
+	VXORPS Z16, Z16, Z16
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+exps2:
+	VMOVUPS 0(BX), Z6
+	VMOVUPS 64(BX), Z17
+	VSUBPS Z0, Z6, Z6
+	VSUBPS Z10, Z17, Z17
+	VMAXPS Z6, Z20, Z6
+	VMAXPS Z17, Z20, Z17
+	VMULPS Z21, Z6, Z6
+	VMULPS Z21, Z17, Z17
+	VRNDSCALEPS $0, Z6, Z7
+	VRNDSCALEPS $0, Z17, Z18
+	VSUBPS Z7, Z6, Z6
+	VSUBPS Z18, Z17, Z17
+	VBROADCASTSS ·xentc+108(SB), Z8
+	VBROADCASTSS ·xentc+108(SB), Z25
+	VFMADD213PS.BCST ·xentc+112(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+112(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+116(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+116(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+120(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+120(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+124(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+124(SB), Z17, Z25
+	VFMADD213PS.BCST ·xentc+128(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+128(SB), Z17, Z25
+	VFMADD213PS Z24, Z6, Z8
+	VFMADD213PS Z24, Z17, Z25
+	VSCALEFPS Z7, Z8, Z8
+	VSCALEFPS Z18, Z25, Z25
+	VADDPS Z8, Z5, Z5
+	VADDPS Z25, Z16, Z16
+	ADDQ R8, BX
+	DECQ R10
+	JNZ  exps2
+	VGETEXPPS Z5, Z6
+	VGETEXPPS Z16, Z17
+	VGETMANTPS $0, Z5, Z7
+	VGETMANTPS $0, Z16, Z18
+	VCMPPS.BCST $0x1e, ·xentc+44(SB), Z7, K3
+	VCMPPS.BCST $0x1e, ·xentc+44(SB), Z18, K5
+	VMULPS.BCST ·xentc+48(SB), Z7, K3, Z7
+	VMULPS.BCST ·xentc+48(SB), Z18, K5, Z18
+	VADDPS Z24, Z6, K3, Z6
+	VADDPS Z24, Z17, K5, Z17
+	VSUBPS Z24, Z7, Z7
+	VSUBPS Z24, Z18, Z18
+	VBROADCASTSS ·xentc+52(SB), Z8
+	VBROADCASTSS ·xentc+52(SB), Z25
+	VFMADD213PS.BCST ·xentc+56(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+56(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+60(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+60(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+64(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+64(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+68(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+68(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+72(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+72(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+76(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+76(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+80(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+80(SB), Z18, Z25
+	VFMADD213PS.BCST ·xentc+84(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+84(SB), Z18, Z25
+	VMULPS Z7, Z7, Z9
+	VMULPS Z18, Z18, Z26
+	VMULPS Z7, Z8, Z8
+	VMULPS Z18, Z25, Z25
+	VMULPS Z9, Z8, Z8
+	VMULPS Z26, Z25, Z25
+	VFMADD231PS Z23, Z6, Z8
+	VFMADD231PS Z23, Z17, Z25
+	VFMADD231PS.BCST ·xentc+88(SB), Z9, Z8
+	VFMADD231PS.BCST ·xentc+88(SB), Z26, Z25
+	VADDPS Z8, Z7, Z7
+	VADDPS Z25, Z18, Z18
+	VFMADD231PS Z22, Z6, Z7
+	VFMADD231PS Z22, Z17, Z18
+	VSUBPS Z3, Z0, Z6
+	VSUBPS Z15, Z10, Z17
+	VADDPS Z7, Z6, Z6
+	VADDPS Z18, Z17, Z17
+	VCVTPS2PD Y6, Z9
+	VCVTPS2PD Y17, Z26
+	VADDPD Z9, Z13, Z13
+	VADDPD Z26, Z13, Z13
+	VEXTRACTF32X8 $1, Z6, Y8
+	VEXTRACTF32X8 $1, Z17, Y25
+	VCVTPS2PD Y8, Z9
+	VCVTPS2PD Y25, Z26
+	VADDPD Z9, Z14, Z14
+	VADDPD Z26, Z14, Z14
+	VPCMPEQD Z1, Z2, K3
+	VPCMPEQD Z11, Z12, K5
+	KMOVW K3, AX
+	KMOVW K5, R11
+	POPCNTL AX, AX
+	POPCNTL R11, R11
+	ADDQ AX, R9
+	ADDQ R11, R9
+	ADDQ $128, SI
+	ADDQ $32, DX
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  round2
+single:
+	TESTQ CX, CX
+	JEQ  end
+round1:
+	VPXORD Z4, Z4, Z4
+	VMOVUPS 0(SI), Z0
+	VPXORD Z1, Z1, Z1
+	VPMOVZXBD 0(DX), Z2
+	VMOVAPS Z31, Z3
+	VPCMPEQD Z4, Z2, K1
+	VMOVAPS Z0, K1, Z3
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+	DECQ R10
+	JEQ  sums1
+argmax1:
+	ADDQ R8, BX
+	VPADDD Z19, Z4, Z4
+	VMOVUPS 0(BX), Z6
+	VCMPPS $0x1e, Z0, Z6, K2
+	VMOVAPS Z6, K2, Z0
+	VMOVDQA32 Z4, K2, Z1
+	VPCMPEQD Z4, Z2, K1
+	VMOVAPS Z6, K1, Z3
+	DECQ R10
+	JNZ  argmax1
+sums1:
+	VXORPS Z5, Z5, Z5
+	MOVQ SI, BX
+	MOVQ classes+24(FP), R10
+exps1:
+	VMOVUPS 0(BX), Z6
+	VSUBPS Z0, Z6, Z6
+	VMAXPS Z6, Z20, Z6
+	VMULPS Z21, Z6, Z6
+	VRNDSCALEPS $0, Z6, Z7
+	VSUBPS Z7, Z6, Z6
+	VBROADCASTSS ·xentc+108(SB), Z8
+	VFMADD213PS.BCST ·xentc+112(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+116(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+120(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+124(SB), Z6, Z8
+	VFMADD213PS.BCST ·xentc+128(SB), Z6, Z8
+	VFMADD213PS Z24, Z6, Z8
+	VSCALEFPS Z7, Z8, Z8
+	VADDPS Z8, Z5, Z5
+	ADDQ R8, BX
+	DECQ R10
+	JNZ  exps1
+	VGETEXPPS Z5, Z6
+	VGETMANTPS $0, Z5, Z7
+	VCMPPS.BCST $0x1e, ·xentc+44(SB), Z7, K3
+	VMULPS.BCST ·xentc+48(SB), Z7, K3, Z7
+	VADDPS Z24, Z6, K3, Z6
+	VSUBPS Z24, Z7, Z7
+	VBROADCASTSS ·xentc+52(SB), Z8
+	VFMADD213PS.BCST ·xentc+56(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+60(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+64(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+68(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+72(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+76(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+80(SB), Z7, Z8
+	VFMADD213PS.BCST ·xentc+84(SB), Z7, Z8
+	VMULPS Z7, Z7, Z9
+	VMULPS Z7, Z8, Z8
+	VMULPS Z9, Z8, Z8
+	VFMADD231PS Z23, Z6, Z8
+	VFMADD231PS.BCST ·xentc+88(SB), Z9, Z8
+	VADDPS Z8, Z7, Z7
+	VFMADD231PS Z22, Z6, Z7
+	VSUBPS Z3, Z0, Z6
+	VADDPS Z7, Z6, Z6
+	VCVTPS2PD Y6, Z9
+	VADDPD Z9, Z13, Z13
+	VEXTRACTF32X8 $1, Z6, Y8
+	VCVTPS2PD Y8, Z9
+	VADDPD Z9, Z14, Z14
+	VPCMPEQD Z1, Z2, K3
+	KMOVW K3, AX
+	POPCNTL AX, AX
+	ADDQ AX, R9
+end:
+	VADDPD Z14, Z13, Z13
+	VEXTRACTF64X4 $1, Z13, Y14
+	VADDPD Y14, Y13, Y13
+	VEXTRACTF128 $1, Y13, X14
+	VADDPD X14, X13, X13
+	VPERMILPD $1, X13, X14
+	VADDSD X14, X13, X13
+	MOVSD X13, loss+40(FP)
+	MOVQ R9, correct+48(FP)
+	VZEROUPPER
+	RET
+
