@@ -35,7 +35,8 @@ generate: ## regenerate the assembly kernels from their generators (gen_*.go); T
 # "context deadline exceeded" when a time budget ends on a busy machine
 # (golang/go#75804, fixed in Go 1.27); a count has no deadline to race.
 FUZZ_TARGETS := FuzzReadImages:./mnist FuzzParseSnapshot:./mnist FuzzSgemm:./mnist/internal/kernels FuzzFused:./mnist/internal/kernels \
-	FuzzStep:./mnist/internal/kernels FuzzAxpySigmoid:./mnist/internal/kernels \
+	FuzzStep:./mnist/internal/kernels FuzzAxpySigmoid:./mnist/internal/kernels FuzzAxpySigmoid2Mul:./mnist/internal/kernels \
+	FuzzSigmoid2Quad:./mnist/internal/kernels FuzzCrossEntropyFM:./mnist/internal/kernels \
 	FuzzKernels:./optim/internal/vec FuzzParseCommand:./server FuzzDecodeDrawing:./server FuzzDecodePicture:./server \
 	FuzzInkPNG:./mnist FuzzGreyJSON:./mnist
 

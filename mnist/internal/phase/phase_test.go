@@ -24,7 +24,7 @@ func TestMarksChargeTheirPhase(t *testing.T) {
 		t.Fatalf("%d steps, want 1", r.Steps)
 	}
 	g, f := r.Total[Gather], r.Total[Forward(1)]
-	if g < 2*time.Millisecond || f < 4*time.Millisecond || f < g {
+	if g < 2*time.Millisecond || f < 4*time.Millisecond { // sleeps may overshoot, never undershoot
 		t.Errorf("gather %v, forward %v: want at least 2 ms and 4 ms", g, f)
 	}
 	if r.Total[Softmax] != 0 || r.Total[Forward(0)] != 0 {
