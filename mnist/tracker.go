@@ -54,6 +54,13 @@ type Tracker struct {
 	cost    workCost
 	last    int     // the step of the last snapshot; training goroutine only
 	trained float64 // flops of the training so far; training goroutine only
+	from    ledger  // the work when the budget was last set; training goroutine only
+}
+
+// ledger is the work done by the training and by the measurements.
+type ledger struct {
+	trained float64
+	spent   int64
 }
 
 // snapshot is the state a measurement needs.
@@ -99,7 +106,7 @@ func NewTracker(t *Trainer, opt TrackerOptions) (*Tracker, error) {
 // otherwise it returns at once.
 func (tr *Tracker) Observe(ev StepEvent) {
 	tr.account(ev)
-	if !tr.want.Load() || ev.Step-tr.last < tr.gap || float64(tr.spent.Load()) > tr.budget*tr.trained {
+	if !tr.want.Load() || ev.Step-tr.last < tr.gap || float64(tr.spent.Load()-tr.from.spent) > tr.budget*(tr.trained-tr.from.trained) {
 		return
 	}
 	if !tr.meter.preconditioner(tr.t.opt, tr.snap.precond) {
@@ -112,6 +119,18 @@ func (tr *Tracker) Observe(ev StepEvent) {
 	select {
 	case tr.ready <- struct{}{}:
 	default:
+	}
+}
+
+// SetBudget changes the budget (TrackerOptions.Budget) from the next step
+// on: the measurements from then are counted against the training from
+// then, so that a budget raised for a while and lowered again does not
+// stop the measurements until the training has caught up. A paced run,
+// which waits on the clock most of the time, may allow its tracker more.
+// Call it on the training goroutine, as Observe.
+func (tr *Tracker) SetBudget(b float64) {
+	if b > 0 {
+		tr.budget, tr.from = b, ledger{tr.trained, tr.spent.Load()}
 	}
 }
 

@@ -159,3 +159,48 @@ func TestTrackerObserveStart(t *testing.T) {
 		t.Errorf("the first measurement %+v, want step 1 at α 0.5, λmax %v", ev, want)
 	}
 }
+
+// TestTrackerSetBudget: after a budget far above its work, a lower one
+// counts from the change, so the measurements go on at the lower rate
+// instead of waiting until the training has paid for the earlier ones.
+func TestTrackerSetBudget(t *testing.T) {
+	data := sparseData(300, 3)
+	cfg := sharpConfig("sgd", nil, 0.1)
+	cfg.SharpnessEvery, cfg.Batch, cfg.Epochs = 0, 10, 1
+	tr, _ := NewTrainer(cfg, data, nil)
+	track, err := NewTracker(tr, TrackerOptions{Examples: 100, Budget: 1000, PerEpoch: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var steps []int
+	wg.Go(func() {
+		track.Run(ctx, func(ev SharpnessEvent) {
+			mu.Lock()
+			steps = append(steps, ev.Step)
+			mu.Unlock()
+		})
+	})
+	var changed float64
+	tr.Run(context.Background(), Hooks{Step: func(ev StepEvent) {
+		if ev.Step == 10 {
+			changed = float64(track.spent.Load()) / track.trained
+			track.SetBudget(10)
+		}
+		track.Observe(ev)
+		time.Sleep(3 * time.Millisecond)
+	}})
+	cancel()
+	wg.Wait()
+	late := 0
+	for _, s := range steps {
+		if s > 12 {
+			late++
+		}
+	}
+	if changed <= 10 || late == 0 || late > 3 {
+		t.Errorf("measured at steps %v; at the change the measurements had cost %.3g× the training, want > 10 and then 1 to 3 measurements at budget 10", steps, changed)
+	}
+}

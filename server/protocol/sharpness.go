@@ -20,7 +20,9 @@ package protocol
 // about one measurement an epoch at batch 64 at the default, a few every
 // 100 steps of full-batch gradient descent on 5,000 images, at most 20 an
 // epoch), on a thread of its own at training's priority; it never delays the
-// run's steps on the page.
+// run's steps on the page. A paced run waits on the clock most of the time,
+// so its tracker may spend 8 times the run's arithmetic, and measures about
+// 20 times an epoch (RunInfo.sharpness.budget says which applies).
 
 // SharpnessOption asks for sharpness tracking in Start and Sweep. A start
 // without it tracks (when the network is small enough, --max-hessian-params);

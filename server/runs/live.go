@@ -37,6 +37,7 @@ type Live struct {
 	path   livePath  // its training path, for the landscape
 
 	tracker *mnist.Tracker // its sharpness tracker, or nil; set before training (sharpness.go)
+	tracked float64        // the pace its tracker's budget is for; training goroutine only
 	current current        // its weights between two steps, for a Hessian
 }
 
@@ -65,6 +66,7 @@ func (r *Live) onStep(ev mnist.StepEvent) {
 	r.steps.Add(steps.Point{Loss: float32(ev.Loss), GradNorm: float32(ev.GradNorm),
 		UpdateRatio: float32(ev.UpdateRatio), LR: float32(ev.LR), SamplesPerSec: float32(ev.SamplesPerSec)})
 	if r.tracker != nil {
+		r.trackPace()
 		r.tracker.Observe(ev)
 	}
 	r.current.offer(r.trainer, ev.Step)
@@ -195,7 +197,7 @@ func (r *Live) Info() protocol.RunInfo {
 	in.Paused = r.result == nil && t.Paused()
 	in.Pace.EpochSeconds, _ = r.pace.get()
 	if in.Sharpness != nil {
-		in.Sharpness.Budget = r.m.budget()
+		in.Sharpness.Budget = r.m.budget(in.Pace.EpochSeconds)
 	}
 	if r.state == protocol.StatusRunning && in.Paused {
 		in.Status, in.StatusText = protocol.StatusPaused, protocol.StatusPaused
