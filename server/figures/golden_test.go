@@ -196,6 +196,13 @@ func TestGoldenFigures(t *testing.T) {
 			return RangeTestFigure(lr, loss, Meta{Lang: "en", Caption: "SGD, batch 64"})
 		},
 	}
+	checkGoldens(t, figs)
+}
+
+// checkGoldens draws every figure of figs and compares it with its golden
+// image, one subtest each.
+func checkGoldens(t *testing.T, figs map[string]func() (*Figure, error)) {
+	t.Helper()
 	for name, build := range figs {
 		t.Run(name, func(t *testing.T) {
 			f, err := build()

@@ -69,13 +69,5 @@ func TestGoldenHessianFigures(t *testing.T) {
 		"density":     func() (*Figure, error) { return DensityFigure(fixtureSpectrum(), fixtureMeta) },
 		"eigenvalues": func() (*Figure, error) { return EigenvaluesFigure(fixtureSpectrum(), fixtureMeta) },
 	}
-	for name, build := range figs {
-		t.Run(name, func(t *testing.T) {
-			f, err := build()
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, name, encodePNG(t, f))
-		})
-	}
+	checkGoldens(t, figs)
 }

@@ -2,31 +2,14 @@ package vec
 
 import "descent/internal/simd"
 
-// Implementations, in increasing order of capability.
-const (
-	implPortable = simd.Portable
-	implAVX2     = simd.AVX2
-	implAVX512   = simd.AVX512
-)
-
-// EnvVar names the environment variable read at init: "portable" forces
-// the Go loops, "avx2" caps the kernels at AVX2.
-const EnvVar = simd.EnvVar
-
-// dispatch holds the implementation in use.
+// dispatch holds the kernels in use: AVX-512, AVX2 or the Go loops, as the
+// CPU and DESCENT_KERNELS (simd.EnvVar) allow.
 var dispatch = simd.New(detectImpl())
 
-func currentImpl() simd.Level { return dispatch.Current() }
-
 // Impl names the implementation in use: "avx512", "avx2" or "portable".
-func Impl() string { return currentImpl().String() }
+func Impl() string { return dispatch.Current().String() }
 
-// SetPortable forces (on) or releases (off) the Go loops for all
-// subsequent calls and returns a function restoring the previous state.
-// It is meant for tests and benchmarks; calls already running are not
-// affected.
+// SetPortable forces (on) or releases (off) the Go loops for all later
+// calls and returns a function that restores the state before; for tests
+// and benchmarks.
 func SetPortable(on bool) (restore func()) { return dispatch.SetPortable(on) }
-
-// setImpl selects impl (capped at the detected one) for tests that
-// compare the AVX2 and AVX-512 kernels; it returns a restore function.
-func setImpl(impl simd.Level) (restore func()) { return dispatch.Set(impl) }

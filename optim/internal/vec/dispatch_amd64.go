@@ -12,11 +12,11 @@ import (
 func detectImpl() simd.Level {
 	switch {
 	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ:
-		return implAVX512
+		return simd.AVX512
 	case cpu.X86.HasAVX2 && cpu.X86.HasFMA:
-		return implAVX2
+		return simd.AVX2
 	}
-	return implPortable
+	return simd.Portable
 }
 
 // fast does kernel k with the assembly of the current implementation:
@@ -24,7 +24,7 @@ func detectImpl() simd.Level {
 // rest.
 func fast(k kernel, f *frame) {
 	n := len(f.theta)
-	if currentImpl() == implAVX512 {
+	if dispatch.Current() == simd.AVX512 {
 		f.n = n
 		call(true, k, f)
 		return

@@ -24,12 +24,12 @@ func FuzzKernels(f *testing.F) {
 		restore := SetPortable(true)
 		want := norms3(c.do(ref.theta, ref.grad, ref.s))
 		restore()
-		for _, impl := range []simd.Level{implAVX2, implAVX512} {
+		for _, impl := range []simd.Level{simd.AVX2, simd.AVX512} {
 			if impl > detectImpl() {
 				continue
 			}
 			got := init.clone()
-			restore := setImpl(impl)
+			restore := dispatch.Set(impl)
 			norms := norms3(c.do(got.theta, got.grad, got.s))
 			restore()
 			where := fmt.Sprintf("%s n=%d %s", c.name, len(init.theta), impl)

@@ -1,5 +1,7 @@
 package vec
 
+import "descent/internal/simd"
+
 // frame is everything one kernel call reads and writes. The assembly
 // addresses its fields by the offsets of gen_vec.go (checked by
 // TestFrameLayout): the slices' data pointers, n, flags, the norms and
@@ -72,7 +74,7 @@ func flag(on bool, bit uint64) uint64 {
 // run does kernel k over f's slices and returns the norms.
 func run(k kernel, f *frame) (g2, d2, t2 float64) {
 	if len(f.theta) > 0 {
-		if currentImpl() == implPortable {
+		if dispatch.Current() == simd.Portable {
 			portable(k, f, 0)
 		} else {
 			fast(k, f)

@@ -129,7 +129,7 @@ func (s state) clone() state {
 // Go loop's results bit for bit, over three steps, on every length, and
 // that its norms are those of the step it took.
 func TestKernelsMatchPortable(t *testing.T) {
-	impls := []simd.Level{implAVX2, implAVX512}
+	impls := []simd.Level{simd.AVX2, simd.AVX512}
 	for _, c := range calls() {
 		for _, n := range lengths {
 			r := rand.New(rand.NewPCG(uint64(n), 7))
@@ -146,7 +146,7 @@ func TestKernelsMatchPortable(t *testing.T) {
 					continue
 				}
 				got := init.clone()
-				restore := setImpl(impl)
+				restore := dispatch.Set(impl)
 				for step := range 3 {
 					before := slices.Clone(got.theta)
 					n3 := norms3(c.do(got.theta, got.grad, got.s))
