@@ -71,14 +71,7 @@ export function trainLink(view) {
       if (Object.keys(hp).length) out.push(["hp", pairList(hp)]);
       if (f.lr.get() !== defaultRate(H, f.opt.value)) out.push(["lr", num(f.lr.get())]);
       if (f.batch.get() !== d.batch) out.push(["b", batchText(f.batch.get(), f.data.size())]);
-      out.push(...commonState(f, H, d.epochs));
-      const sc = f.sched.get(), kind = H.schedules.find((s) => s.kind === sc.kind);
-      if (kind !== H.schedules[0]) {
-        out.push(["sc", sc.kind]);
-        const { kind: _, ...ps } = sc;
-        const changed = changedParams(ps, kind.params || []);
-        if (Object.keys(changed).length) out.push(["scp", pairList(changed)]);
-      }
+      out.push(...commonState(f, H, d.epochs), ...scheduleState(f, H));
       if (view.current) out.push(["run", view.current]);
       return out;
     },
@@ -110,18 +103,31 @@ export function trainLink(view) {
       sel.dispatchEvent(new Event("change"));
       for (const [k, v] of Object.entries(scp)) f.sched.el.querySelector(`input[name="${k}"]`).value = v;
       f.showRule();
-      if (r.has("run")) {
-        const id = r.raw("run");
-        if (!view.store.run(id)) r.bad("run", id);
-        else {
-          if (view.current !== id) view.watch(id);
-          // On a phone the run is below the form: a link to a run, or the teacher's new run, scrolls to it once.
-          if (linked !== id && window.innerWidth < 980) requestAnimationFrame(() => view.bar.el.scrollIntoView({ block: "start" }));
-          linked = id;
-        }
-      }
+      if (r.has("run")) linked = watchRun(view, r, linked);
     },
   };
+}
+
+/** scheduleState is the schedule's part of the Train form's state: its kind and the parameters changed. */
+function scheduleState(f, H) {
+  const sc = f.sched.get(), kind = H.schedules.find((s) => s.kind === sc.kind);
+  if (kind === H.schedules[0]) return [];
+  const { kind: _, ...ps } = sc;
+  const changed = changedParams(ps, kind.params || []);
+  return Object.keys(changed).length ? [["sc", sc.kind], ["scp", pairList(changed)]] : [["sc", sc.kind]];
+}
+
+/** watchRun watches the run of run=, or notes it when the server has no such run; it returns the run linked. */
+function watchRun(view, r, linked) {
+  const id = r.raw("run");
+  if (!view.store.run(id)) {
+    r.bad("run", id);
+    return linked;
+  }
+  if (view.current !== id) view.watch(id);
+  // On a phone the run is below the form: a link to a run, or the teacher's new run, scrolls to it once.
+  if (linked !== id && window.innerWidth < 980) requestAnimationFrame(() => view.bar.el.scrollIntoView({ block: "start" }));
+  return id;
 }
 
 /** compareLink is the Compare view's part of the URL state. */
@@ -172,12 +178,7 @@ export function compareLink(view) {
       f.preset.value = "preset";
       f.preset.dispatchEvent(new Event("change"));
       if (rs && rs.length <= L.maxSweep) { f.rates.value = rs.join(", "); f.preset.value = "own"; }
-      for (const cb of boxes(f)) {
-        const given = os && os.find(([n]) => n === cb.value);
-        cb.checked = os ? !!given : CMP_OPTIMIZERS.includes(cb.value);
-        f.el.querySelector(`[name=lr-${cb.value}]`).value = given ? given[1] : defaultRate(H, cb.value);
-      }
-      for (const cb of batchBoxes(f)) cb.checked = bs ? bs.includes(Number(cb.value)) : true;
+      setBoxes(f, H, boxes(f), batchBoxes(f), os, bs);
       f.lr.value = lr;
       f.batch.value = String(b);
       setCommon(f, c);
@@ -187,6 +188,16 @@ export function compareLink(view) {
       }
     },
   };
+}
+
+/** setBoxes ticks the optimizers of os with their α (or the defaults) and the batch sizes of bs (or all). */
+function setBoxes(f, H, opts, batches, os, bs) {
+  for (const cb of opts) {
+    const given = os && os.find(([n]) => n === cb.value);
+    cb.checked = os ? !!given : CMP_OPTIMIZERS.includes(cb.value);
+    f.el.querySelector(`[name=lr-${cb.value}]`).value = given ? given[1] : defaultRate(H, cb.value);
+  }
+  for (const cb of batches) cb.checked = bs ? bs.includes(Number(cb.value)) : true;
 }
 
 /** readOptimizers reads os=sgd:0.1,adam:0.001: methods that train the network, each with its α. */
