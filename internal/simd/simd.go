@@ -27,8 +27,8 @@ func (l Level) String() string { return names[l] }
 // "portable" forces the Go loops, "avx2" caps the kernels at AVX2.
 const EnvVar = "DESCENT_KERNELS"
 
-// Choose applies an EnvVar value to the level the CPU supports.
-func Choose(detected Level, env string) Level {
+// choose applies an EnvVar value to the level the CPU supports.
+func choose(detected Level, env string) Level {
 	switch env {
 	case "portable", "purego", "go":
 		return Portable
@@ -47,7 +47,7 @@ type Dispatch struct {
 
 // New makes the Dispatch of a package whose CPU supports detected.
 func New(detected Level) *Dispatch {
-	d := &Dispatch{detected: detected, best: Choose(detected, os.Getenv(EnvVar))}
+	d := &Dispatch{detected: detected, best: choose(detected, os.Getenv(EnvVar))}
 	d.mode.Store(int32(d.best))
 	return d
 }
@@ -57,9 +57,6 @@ func (d *Dispatch) Current() Level { return Level(d.mode.Load()) }
 
 // Best is the level chosen when the Dispatch was made.
 func (d *Dispatch) Best() Level { return d.best }
-
-// Detected is the best level the CPU supports, whatever EnvVar says.
-func (d *Dispatch) Detected() Level { return d.detected }
 
 // SetPortable forces (on) or releases (off) the Go loops for all later
 // calls and returns a function that restores the level before. It is

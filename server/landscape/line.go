@@ -19,7 +19,7 @@ func (p *Page) Line(plan LinePlan, req int64) {
 		c, err := p.svc.line(ctx, plan, queued)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			p.post(nil, "", errorEvent(protocol.CmdLandscapeLine, req, err))
+			p.post(nil, "", protocol.ErrorEvent(protocol.CmdLandscapeLine, req, err))
 		case err == nil:
 			c.Req = req
 			p.post(nil, "", c)

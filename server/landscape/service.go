@@ -10,7 +10,6 @@
 package landscape
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -106,19 +105,4 @@ func checkProbes(arch mnist.Arch, examples, testExamples int) error {
 			"a slice of %s over %d images needs more memory than a slice may take", arch, max(examples, testExamples))
 	}
 	return nil
-}
-
-// errorEvent turns err into the Error event that answers command typ.
-func errorEvent(typ string, req int64, err error) protocol.Error {
-	fe, ok := asFieldError(err)
-	if !ok {
-		fe = &protocol.FieldError{Code: protocol.CodeInvalid, Message: err.Error()}
-	}
-	return fe.Event(typ, req)
-}
-
-func asFieldError(err error) (*protocol.FieldError, bool) {
-	var fe *protocol.FieldError
-	ok := errors.As(err, &fe)
-	return fe, ok
 }

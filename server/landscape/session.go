@@ -187,7 +187,7 @@ func (ss *session) sourceRuns() []runs.Run {
 
 // fail answers the session's command with an error.
 func (ss *session) fail(err error) {
-	ss.page.post(ss, "", errorEvent(protocol.CmdLandscape, ss.req, err))
+	ss.page.post(ss, "", protocol.ErrorEvent(protocol.CmdLandscape, ss.req, err))
 }
 
 // compute makes one slice on the analysis goroutine: the scene, the

@@ -50,5 +50,3 @@ export function ratePreset(fn, fp = {}) {
   if (p.rates) return { rates: p.rates, steps: p.steps, lmax: p.lmax ?? null };
   return { rates: FACTORS.map((f) => round(f / p.lmax)), steps: p.steps, lmax: p.lmax };
 }
-
-export const PRESET_FACTORS = FACTORS;

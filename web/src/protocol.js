@@ -56,9 +56,8 @@ export const ErrorCode = Object.freeze({
   limit: "limit", ended: "ended", busy: "busy", watchOnly: "watchOnly", rate: "rate", invalid: "invalid",
 });
 
-/** HessianAt are the weights a Hessian is taken at (Hessian.at, HessianResult.at), and HessianStage its progress's stages. */
+/** HessianAt are the weights a Hessian is taken at (Hessian.at, HessianResult.at). */
 export const HessianAt = Object.freeze({ current: "current", epoch: "epoch", model: "model" });
-export const HessianStage = Object.freeze({ eigenvalues: "eigenvalues", trace: "trace", density: "density" });
 
 /** isTraining: the run has a trainer that may still take steps. */
 export function isTraining(status) {

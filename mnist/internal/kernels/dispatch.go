@@ -9,11 +9,9 @@ const (
 	implAVX512   = simd.AVX512
 )
 
-// EnvVar names the environment variable read at init: "portable" forces
-// the pure-Go path, "avx2" caps the kernels at AVX2.
-const EnvVar = simd.EnvVar
-
-// dispatch holds the implementation in use.
+// dispatch holds the implementation in use: the best the CPU has, unless
+// DESCENT_KERNELS (simd.EnvVar) says "portable" (the pure-Go path) or
+// "avx2".
 var dispatch = simd.New(detectImpl())
 
 func currentImpl() simd.Level { return dispatch.Current() }
